@@ -1,0 +1,257 @@
+"""The pipeline: read, clean, split, embed, align, score.
+
+Load a model once with :class:`Aligner` and reuse it for every document::
+
+    from align import Aligner
+    aligner = Aligner()                      # bundled USE model, en -> ko
+    result = aligner.align_files("article.en.txt", "article.ko.txt")
+    for pair in result.pairs:
+        print(pair.kind, pair.score, pair.src_text, pair.tgt_text)
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+import numpy as np
+
+from . import __version__
+from .clean import clean_text
+from .embed import CachedEmbedder, Embedder, load_embedder
+from .errors import AlignError, InputError
+from .reading import normalise_text, read_document
+from .result import DocumentAlignment, Pair, Sentence, Signature
+from .scoring import null_scores, pair_score
+from .search import SearchParams, search
+from .segment import Segment, split_lines, split_sentences, supported_languages
+
+__all__ = ["Aligner", "align_texts"]
+
+_HANGUL = re.compile(r"[\uac00-\ud7a3]")
+_LETTER = re.compile(r"[^\W\d_]")
+# Languages written without spaces between words: spans are joined without one.
+_NO_SPACE_LANGS = {"zh", "ja", "th", "lo", "km", "my"}
+
+
+def _hangul_share(text: str) -> float:
+    letters = _LETTER.findall(text)
+    if not letters:
+        return 0.0
+    return sum(1 for c in letters if _HANGUL.match(c)) / len(letters)
+
+
+class Aligner:
+    """Aligns document pairs with one loaded model and one set of parameters."""
+
+    def __init__(
+        self,
+        model: str | Embedder | None = None,
+        *,
+        src_lang: str = "en",
+        tgt_lang: str = "ko",
+        max_merge: int = 4,
+        params: SearchParams | None = None,
+        clean: bool = True,
+    ) -> None:
+        if max_merge < 2:
+            raise AlignError("--max-merge must be at least 2 (2 allows only 1-1 pairs)")
+        self.embedder = CachedEmbedder(load_embedder(model))
+        base = params or SearchParams()
+        if base.max_merge != max_merge:
+            base = SearchParams(**{**base.as_dict(), "max_merge": max_merge, "max_cells": base.max_cells})
+        self.params = base
+        self.src_lang = src_lang.lower()
+        self.tgt_lang = tgt_lang.lower()
+        self.clean = clean
+        self.warnings: list[str] = []
+        for lang in (self.src_lang, self.tgt_lang):
+            if lang not in supported_languages():
+                self.warnings.append(f"no sentence rules for '{lang}': using generic punctuation rules")
+
+    # ------------------------------------------------------------------ entry points
+    @property
+    def signature(self) -> Signature:
+        return Signature(
+            version=__version__,
+            model=self.embedder.name,
+            src_lang=self.src_lang,
+            tgt_lang=self.tgt_lang,
+            params=self.params.as_dict(),
+        )
+
+    def align_files(
+        self, src_path: str | Path, tgt_path: str | Path, doc_id: str | None = None, presplit: bool = False
+    ) -> DocumentAlignment:
+        """Read, decode and align two files (``presplit``: one sentence per line)."""
+        src_doc = read_document(src_path)
+        tgt_doc = read_document(tgt_path)
+        if doc_id is None:
+            doc_id = _doc_id(src_path)
+        result = self.align_texts(
+            src_doc.text,
+            tgt_doc.text,
+            doc_id=doc_id,
+            presplit=presplit,
+            src_name=src_doc.path,
+            tgt_name=tgt_doc.path,
+        )
+        result.encodings = (src_doc.encoding, tgt_doc.encoding)
+        return result
+
+    def align_texts(
+        self,
+        src_text: str,
+        tgt_text: str,
+        doc_id: str = "",
+        presplit: bool = False,
+        src_name: str = "source text",
+        tgt_name: str = "target text",
+    ) -> DocumentAlignment:
+        """Clean, split and align two texts."""
+        src_text = normalise_text(src_text)
+        tgt_text = normalise_text(tgt_text)
+        warnings = list(self.warnings)
+        self._check_languages(src_text, tgt_text, src_name, tgt_name, warnings)
+        src = self._sentences(src_text, self.src_lang, presplit, src_name, warnings)
+        tgt = self._sentences(tgt_text, self.tgt_lang, presplit, tgt_name, warnings)
+        return self._align(src, tgt, doc_id, warnings)
+
+    def align_sentences(self, src: Sequence[str], tgt: Sequence[str], doc_id: str = "") -> DocumentAlignment:
+        """Align sentences the caller split already; ids are positions in the lists."""
+        s = [Sentence(k, " ".join(t.split())) for k, t in enumerate(src)]
+        t = [Sentence(k, " ".join(x.split())) for k, x in enumerate(tgt)]
+        return self._align(s, t, doc_id, list(self.warnings))
+
+    # ------------------------------------------------------------------ steps
+    def _check_languages(
+        self, src_text: str, tgt_text: str, src_name: str, tgt_name: str, warnings: list[str]
+    ) -> None:
+        src_ko, tgt_ko = _hangul_share(src_text), _hangul_share(tgt_text)
+        for lang, share, name in ((self.src_lang, src_ko, src_name), (self.tgt_lang, tgt_ko, tgt_name)):
+            if lang == "ko" and share < 0.05:
+                raise InputError(
+                    name, "is supposed to be Korean but has almost no Hangul (swapped or wrong file?)"
+                )
+            if lang != "ko" and share > 0.5:
+                raise InputError(
+                    name, f"is supposed to be '{lang}' but is mostly Hangul (swapped or wrong file?)"
+                )
+        if self.src_lang != self.tgt_lang and " ".join(src_text.split()) == " ".join(tgt_text.split()):
+            raise InputError(tgt_name, f"is identical to {src_name}: both files are in the same language")
+
+    def _sentences(
+        self, text: str, lang: str, presplit: bool, name: str, warnings: list[str]
+    ) -> list[Sentence]:
+        if presplit:
+            segs: list[Segment] = [s for s in split_lines(text) if s.text]
+            out = [Sentence(s.line - 1, " ".join(s.text.split()), 0, s.start, s.end, s.line) for s in segs]
+        else:
+            if self.clean:
+                text, removed = clean_text(text)
+                if removed:
+                    warnings.append(f"{name}: removed {removed} line(s) of page furniture")
+            segs = split_sentences(text, lang)
+            out = [
+                Sentence(k, " ".join(s.text.split()), s.paragraph, s.start, s.end, s.line)
+                for k, s in enumerate(segs)
+            ]
+        if not out:
+            raise InputError(name, "has no sentences to align")
+        return out
+
+    def _align(
+        self, src: list[Sentence], tgt: list[Sentence], doc_id: str, warnings: list[str]
+    ) -> DocumentAlignment:
+        p = self.params
+        src_span = self._span_fn([s.text for s in src], self.src_lang)
+        tgt_span = self._span_fn([s.text for s in tgt], self.tgt_lang)
+        beads = search(src_span, tgt_span, len(src), len(tgt), p)
+
+        su, tu = src_span(1), tgt_span(1)
+        pairs: list[Pair] = []
+        src_nulls: list[tuple[int, int]] = []  # (bead index, src position) with target position
+        tgt_nulls: list[tuple[int, int]] = []
+        j_at = i_at = 0
+        for k, b in enumerate(beads):
+            if b.src and b.tgt:
+                pairs.append(
+                    Pair(
+                        tuple(src[i].index for i in b.src),
+                        tuple(tgt[j].index for j in b.tgt),
+                        self._join([src[i].text for i in b.src], self.src_lang),
+                        self._join([tgt[j].text for j in b.tgt], self.tgt_lang),
+                        pair_score(b.margin if b.margin is not None else 0.0),
+                        b.cosine,
+                        b.margin,
+                    )
+                )
+            else:
+                if b.src:
+                    src_nulls.append((k, j_at))
+                else:
+                    tgt_nulls.append((k, i_at))
+                pairs.append(
+                    Pair(
+                        tuple(src[i].index for i in b.src),
+                        tuple(tgt[j].index for j in b.tgt),
+                        " ".join(src[i].text for i in b.src),
+                        " ".join(tgt[j].text for j in b.tgt),
+                        0.0,
+                    )
+                )
+            i_at += len(b.src)
+            j_at += len(b.tgt)
+        # omission scores: how unlike the nearby candidates the sentence is
+        for nulls, own, other, side in ((src_nulls, su, tu, "src"), (tgt_nulls, tu, su, "tgt")):
+            if not nulls:
+                continue
+            ids = [beads[k].src[0] if side == "src" else beads[k].tgt[0] for k, _ in nulls]
+            scores = null_scores(ids, [pos for _, pos in nulls], own, other, p.margin_weight, p.knn)
+            for (k, _), sc in zip(nulls, scores, strict=True):
+                old = pairs[k]
+                pairs[k] = Pair(old.src, old.tgt, old.src_text, old.tgt_text, sc)
+        return DocumentAlignment(
+            pairs=pairs, src=src, tgt=tgt, signature=self.signature, doc_id=doc_id, warnings=warnings
+        )
+
+    def _join(self, texts: list[str], lang: str) -> str:
+        return ("" if lang in _NO_SPACE_LANGS else " ").join(texts)
+
+    def _span_fn(self, texts: list[str], lang: str) -> Callable[[int], np.ndarray]:
+        cache: dict[int, np.ndarray] = {}
+
+        def spans(a: int) -> np.ndarray:
+            if a not in cache:
+                strings = [self._join(texts[k : k + a], lang) for k in range(len(texts) - a + 1)]
+                cache[a] = self.embedder.encode(strings) if strings else np.zeros((0, 1), np.float32)
+            return cache[a]
+
+        return spans
+
+
+def _doc_id(path: str | Path) -> str:
+    name = Path(str(path)).name
+    if name in ("-", ""):
+        return "stdin"
+    for suffix in (".txt", ".en", ".ko"):
+        if name.endswith(suffix):
+            name = name[: -len(suffix)]
+    return name
+
+
+def align_texts(
+    src_text: str,
+    tgt_text: str,
+    *,
+    model: str | Embedder | None = None,
+    src_lang: str = "en",
+    tgt_lang: str = "ko",
+    max_merge: int = 4,
+    presplit: bool = False,
+    doc_id: str = "",
+) -> DocumentAlignment:
+    """One-shot alignment of two texts (loads the model; use :class:`Aligner` for many)."""
+    aligner = Aligner(model, src_lang=src_lang, tgt_lang=tgt_lang, max_merge=max_merge)
+    return aligner.align_texts(src_text, tgt_text, doc_id=doc_id, presplit=presplit)

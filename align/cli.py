@@ -1,0 +1,173 @@
+"""The ``align`` command line: parses options and calls the library."""
+
+from __future__ import annotations
+
+import os
+import sys
+
+import click
+
+from . import __version__
+from .errors import AlignError
+
+_PAIR_HELP = """Align an English file with its Korean edition (or any language pair).
+
+EN_FILE and KO_FILE are text files in any common encoding ('-' reads standard
+input, for one of them).  The result goes to OUT (default: standard output).
+
+\b
+TSV columns (header row; one pair per line):
+  en, ko       the texts (several sentences joined by a space for a merge;
+               empty on one side for an omission); \\t \\n \\r \\\\ are escaped
+  score        0-1: for a match, confidence it is right; for an omission,
+               confidence the sentence has no counterpart (uncalibrated)
+  type         sentences per side, source first: 1-1, 2-1, 1-0, 0-1 ...
+  en_ids, ko_ids  0-based sentence ids, comma separated (--presplit: line ids)
+  doc_id       document id (--doc-id, default: the file name)
+"""
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="align")
+def main() -> None:
+    """Turn two editions of a text into a clean, scored parallel corpus."""
+
+
+@main.command("pair", help=_PAIR_HELP)
+@click.argument("en_file", metavar="EN_FILE", type=click.Path(dir_okay=True, allow_dash=True))
+@click.argument("ko_file", metavar="KO_FILE", type=click.Path(dir_okay=True, allow_dash=True))
+@click.option("-o", "--output", default="-", metavar="OUT", help="Output file ('-': standard output).")
+@click.option(
+    "-f",
+    "--format",
+    "fmt",
+    type=click.Choice(["tsv", "jsonl", "vecalign"]),
+    default="tsv",
+    show_default=True,
+    help="Output format.",
+)
+@click.option(
+    "-m",
+    "--model",
+    default="use",
+    show_default=True,
+    help="'use' (bundled USE multilingual, offline) or 'st:NAME_OR_PATH' (sentence-transformers, extra align[st]).",
+)
+@click.option(
+    "--max-merge",
+    type=click.IntRange(2, 12),
+    default=4,
+    show_default=True,
+    help="Largest number of sentences in one pair, both sides together (4: up to 1-3, 3-1, 2-2).",
+)
+@click.option(
+    "--min-score",
+    type=click.FloatRange(0.0, 1.0),
+    default=None,
+    help="Write only matched pairs scoring at least this (omissions are dropped).",
+)
+@click.option("--drop-nulls", is_flag=True, help="Leave out omissions (1-0, 0-1).")
+@click.option(
+    "--presplit",
+    is_flag=True,
+    help="Inputs have one sentence per line: no cleaning or splitting; ids are line numbers.",
+)
+@click.option("--src-lang", default="en", show_default=True, help="Language of EN_FILE (sentence rules).")
+@click.option("--tgt-lang", default="ko", show_default=True, help="Language of KO_FILE (sentence rules).")
+@click.option("--no-clean", is_flag=True, help="Keep page furniture (bylines, timestamps, navigation).")
+@click.option("--doc-id", default=None, help="Document id in the output (default: EN_FILE's name).")
+@click.option("-q", "--quiet", is_flag=True, help="No summary or warnings on standard error.")
+def pair_cmd(
+    en_file: str,
+    ko_file: str,
+    output: str,
+    fmt: str,
+    model: str,
+    max_merge: int,
+    min_score: float | None,
+    drop_nulls: bool,
+    presplit: bool,
+    src_lang: str,
+    tgt_lang: str,
+    no_clean: bool,
+    doc_id: str | None,
+    quiet: bool,
+) -> None:
+    from .aligner import Aligner
+    from .formats import filter_pairs, write, write_stream
+
+    if en_file == "-" and ko_file == "-":
+        raise AlignError("only one of EN_FILE and KO_FILE can be '-' (standard input)")
+    with _progress(quiet) as bar:
+        bar.set_description("loading model")
+        aligner = Aligner(
+            model, src_lang=src_lang, tgt_lang=tgt_lang, max_merge=max_merge, clean=not no_clean
+        )
+        bar.update(1)
+        bar.set_description("aligning")
+        result = aligner.align_files(en_file, ko_file, doc_id=doc_id, presplit=presplit)
+        bar.update(1)
+        bar.set_description("writing")
+        kept = [filter_pairs(result.pairs, min_score, drop_nulls)]
+        if output == "-":
+            write_stream([result], fmt, sys.stdout, kept)
+            sys.stdout.flush()
+        else:
+            write([result], fmt, output, kept)
+        bar.update(1)
+    if not quiet:
+        for w in result.warnings:
+            click.echo(f"align: warning: {w}", err=True)
+        enc = result.encodings
+        if enc != ("utf-8", "utf-8"):
+            click.echo(f"align: read {en_file} as {enc[0]}, {ko_file} as {enc[1]}", err=True)
+        click.echo(f"align: {result.summary()}", err=True)
+        if min_score is not None or drop_nulls:
+            click.echo(f"align: wrote {len(kept[0])} of {len(result.pairs)} pairs", err=True)
+
+
+class _NoBar:
+    def set_description(self, _: str) -> None: ...
+    def update(self, _: int) -> None: ...
+    def __enter__(self) -> _NoBar:
+        return self
+
+    def __exit__(self, *exc: object) -> None: ...
+
+
+def _progress(quiet: bool):  # type: ignore[no-untyped-def]
+    if quiet or not sys.stderr.isatty():
+        return _NoBar()
+    from tqdm import tqdm
+
+    return tqdm(total=3, unit="step", leave=False, file=sys.stderr)
+
+
+def run() -> None:
+    """Console entry point: one-line errors, no tracebacks, non-zero exit."""
+    os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+    try:
+        main(standalone_mode=False)
+    except click.exceptions.Abort:
+        click.echo("align: interrupted", err=True)
+        sys.exit(130)
+    except click.ClickException as exc:
+        exc.show()
+        sys.exit(exc.exit_code)
+    except click.exceptions.Exit as exc:
+        sys.exit(exc.exit_code)
+    except AlignError as exc:
+        click.echo(f"align: error: {exc}", err=True)
+        sys.exit(1)
+    except BrokenPipeError:
+        sys.exit(141)
+    except KeyboardInterrupt:
+        click.echo("align: interrupted", err=True)
+        sys.exit(130)
+    except MemoryError:
+        click.echo("align: error: out of memory", err=True)
+        sys.exit(1)
+
+
+if __name__ == "__main__":
+    run()

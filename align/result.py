@@ -1,0 +1,132 @@
+"""Typed results: sentences, aligned pairs, a document's alignment and its signature."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any
+
+__all__ = ["DocumentAlignment", "Pair", "Sentence", "Signature"]
+
+
+@dataclass(frozen=True, slots=True)
+class Sentence:
+    """One sentence of one side, as the aligner saw it."""
+
+    index: int
+    """0-based position among the side's sentences (with ``--presplit``: the 0-based line)."""
+    text: str
+    paragraph: int = 0
+    start: int = 0
+    """Character offset of the sentence in the decoded, normalised input text."""
+    end: int = 0
+    line: int = 0
+    """1-based line of the input where the sentence starts."""
+
+
+@dataclass(frozen=True, slots=True)
+class Pair:
+    """An aligned unit: source sentence ids, target sentence ids, their texts and scores.
+
+    Ids are 0-based sentence indices (with ``--presplit``: 0-based line numbers), as in
+    Vecalign's format.  One side is empty for an omission (``1-0`` or ``0-1``).
+    """
+
+    src: tuple[int, ...]
+    tgt: tuple[int, ...]
+    src_text: str
+    tgt_text: str
+    score: float
+    """Confidence in [0, 1]: for a match, that it is a correct alignment; for an
+    omission, that the sentence has no counterpart."""
+    cosine: float | None = None
+    """Cosine similarity of the two sides' embeddings (None for omissions)."""
+    margin: float | None = None
+    """Cosine minus the mean of each side's nearest neighbours (None for omissions)."""
+
+    @property
+    def kind(self) -> str:
+        """Alignment type, source count first: ``1-1``, ``2-1``, ``1-0``..."""
+        return f"{len(self.src)}-{len(self.tgt)}"
+
+    @property
+    def is_null(self) -> bool:
+        return not self.src or not self.tgt
+
+
+@dataclass(frozen=True, slots=True)
+class Signature:
+    """What produced a result (sacrebleu-style), so a corpus can be reproduced."""
+
+    version: str
+    model: str
+    src_lang: str
+    tgt_lang: str
+    params: dict[str, Any] = field(default_factory=dict)
+
+    def __str__(self) -> str:
+        items = [
+            f"align:{self.version}",
+            f"model:{self.model}",
+            f"langs:{self.src_lang}-{self.tgt_lang}",
+        ]
+        items += [f"{k}:{v}" for k, v in sorted(self.params.items())]
+        return "|".join(items)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "version": self.version,
+            "model": self.model,
+            "src_lang": self.src_lang,
+            "tgt_lang": self.tgt_lang,
+            "params": dict(self.params),
+        }
+
+
+@dataclass(slots=True)
+class DocumentAlignment:
+    """The alignment of one document pair."""
+
+    pairs: list[Pair]
+    src: list[Sentence]
+    tgt: list[Sentence]
+    signature: Signature
+    doc_id: str = ""
+    warnings: list[str] = field(default_factory=list)
+    encodings: tuple[str, str] = ("utf-8", "utf-8")
+
+    @property
+    def src_lang(self) -> str:
+        return self.signature.src_lang
+
+    @property
+    def tgt_lang(self) -> str:
+        return self.signature.tgt_lang
+
+    def counts(self) -> dict[str, int]:
+        """Number of pairs per alignment type."""
+        return dict(sorted(Counter(p.kind for p in self.pairs).items()))
+
+    @property
+    def coverage(self) -> float:
+        """Share of all sentences (both sides) that are in a match, not an omission."""
+        total = len(self.src) + len(self.tgt)
+        if total == 0:
+            return 0.0
+        matched = sum(len(p.src) + len(p.tgt) for p in self.pairs if not p.is_null)
+        return matched / total
+
+    @property
+    def mean_score(self) -> float:
+        """Mean score of the matched pairs (0 when there are none)."""
+        scores = [p.score for p in self.pairs if not p.is_null]
+        return sum(scores) / len(scores) if scores else 0.0
+
+    def summary(self) -> str:
+        counts = ", ".join(f"{k}: {v}" for k, v in self.counts().items())
+        name = f"{self.doc_id}: " if self.doc_id else ""
+        return (
+            f"{name}{len(self.src)} {self.src_lang} / {len(self.tgt)} {self.tgt_lang} sentences -> "
+            f"{len(self.pairs)} pairs ({counts}); coverage {self.coverage:.1%}, "
+            f"mean score {self.mean_score:.3f}"
+        )

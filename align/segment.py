@@ -1,0 +1,294 @@
+"""Sentence segmentation with English and Korean rules (no heavy dependency).
+
+Text is first cut into paragraphs at blank lines; every line break is a sentence
+boundary too (scraped pages put one paragraph or heading per line).  Inside a line,
+a boundary follows sentence-final punctuation (``. ! ? …`` and ``。！？``), plus any
+closing quotes or brackets, when what comes next can start a sentence.
+
+English: no boundary after a known abbreviation (``Mr.``, ``Lt. Gen.``, ``U.S.``,
+``e.g.``), after a month or ``No.`` before a number (``Feb. 28``, ``No. 3``), after a
+single capital initial (``J. Smith``), inside numbers (``3.5``), e-mails or URLs, or
+before a lower-case word.
+
+Korean: a period after a Hangul syllable ends a sentence even with no space after
+it (``했다.그러나``); reported speech never splits before the particle that follows
+the closing quote (``다."라고``, ``다.”며``); decimals, Latin abbreviations
+(``U.S.``) and e-mails stay whole.
+
+Every sentence keeps its character offsets in the text it came from and the index
+of its paragraph.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+__all__ = ["Segment", "split_lines", "split_sentences", "supported_languages"]
+
+
+@dataclass(frozen=True, slots=True)
+class Segment:
+    """A sentence: its text, offsets ``[start, end)`` in the source text, paragraph, line."""
+
+    text: str
+    start: int
+    end: int
+    paragraph: int
+    line: int
+    """1-based line of the source text where the sentence starts."""
+
+
+_ABBREV = {
+    # titles and ranks
+    "mr",
+    "mrs",
+    "ms",
+    "dr",
+    "prof",
+    "sr",
+    "jr",
+    "st",
+    "mt",
+    "ft",
+    "rev",
+    "hon",
+    "gov",
+    "sen",
+    "rep",
+    "pres",
+    "gen",
+    "lt",
+    "col",
+    "maj",
+    "capt",
+    "cpt",
+    "sgt",
+    "cpl",
+    "pvt",
+    "adm",
+    "cmdr",
+    "brig",
+    "supt",
+    "insp",
+    "det",
+    "fr",
+    "messrs",
+    "mme",
+    "mlle",
+    # common abbreviations
+    "vs",
+    "etc",
+    "e.g",
+    "i.e",
+    "cf",
+    "al",
+    "approx",
+    "dept",
+    "est",
+    "inc",
+    "ltd",
+    "co",
+    "corp",
+    "univ",
+    "assn",
+    "bros",
+    "vol",
+    "vols",
+    "fig",
+    "figs",
+    "p",
+    "pp",
+    "ch",
+    "sec",
+    "art",
+    "ed",
+    "eds",
+    "trans",
+    "ave",
+    "blvd",
+    "rd",
+    "hwy",
+    # countries and places written with periods
+    "u.s",
+    "u.k",
+    "u.n",
+    "u.s.a",
+    "e.u",
+    "s.korea",
+    "n.korea",
+    "s",
+    "n",
+}
+_BEFORE_NUMBER = {
+    "no",
+    "nos",
+    "jan",
+    "feb",
+    "mar",
+    "apr",
+    "jun",
+    "jul",
+    "aug",
+    "sep",
+    "sept",
+    "oct",
+    "nov",
+    "dec",
+    "vol",
+    "p",
+    "pp",
+    "art",
+    "sec",
+    "ch",
+    "fig",
+    "op",
+    "tel",
+    "ext",
+}
+_CLOSERS = "\"'”’»)]}》」』〉"
+_TERMINALS = ".!?…。！？"
+# A candidate end: terminal punctuation run, then closers.
+_END = re.compile(r"[.!?…。！？]+[\"'”’»)\]}》」』〉]*")
+_EMAIL_URL = re.compile(
+    r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+|(?:https?://|www\.)\S+|\b[\w-]+(?:\.[a-z]{2,6})+/\S*",
+    re.IGNORECASE,
+)
+_HANGUL = re.compile(r"[\uac00-\ud7a3\u1100-\u11ff\u3130-\u318f]")
+# Particles and endings that follow a quotation inside a Korean sentence.
+_KO_QUOTE_CONT = re.compile(
+    r"(?:라고|라며|라는|라면서|고|며|는|이라고|이라며|하고|하며|란|라|면서|와|과|를|을|의|에)(?=\s|$)"
+)
+_KO_OPENERS = "\"'“‘「『《〈(["
+
+_LANGS = {"en": "en", "ko": "ko"}
+
+
+def supported_languages() -> list[str]:
+    """Languages with their own rules; any other code gets the generic rules."""
+    return sorted(_LANGS)
+
+
+def _protected_spans(text: str) -> list[tuple[int, int]]:
+    return [m.span() for m in _EMAIL_URL.finditer(text)]
+
+
+def _inside(pos: int, spans: list[tuple[int, int]]) -> bool:
+    return any(s <= pos < e for s, e in spans)
+
+
+def _word_before(text: str, pos: int) -> str:
+    """The token (letters, dots, hyphens) ending right before ``pos`` (the period)."""
+    k = pos
+    while k > 0 and (text[k - 1].isalnum() or text[k - 1] in ".-&'"):
+        k -= 1
+    return text[k:pos]
+
+
+def _is_boundary(text: str, start: int, end: int, lang: str, protected: list[tuple[int, int]]) -> bool:
+    """Whether the punctuation run ``text[start:end]`` ends a sentence."""
+    if _inside(start, protected):
+        return False
+    punct = text[start:end]
+    rest = text[end:]
+    nxt = rest.lstrip()
+    if not nxt:
+        return True
+    has_space = len(rest) != len(nxt)
+    first = nxt[0]
+    prev = text[start - 1] if start > 0 else ""
+    terminal_run = punct.rstrip(_CLOSERS)
+    only_period = set(terminal_run) == {"."}
+
+    if lang == "ko" or (lang != "en" and _HANGUL.match(prev or " ")):
+        if not has_space:
+            # 했다.그러나 : a Hangul-final period followed by Hangul is a boundary,
+            # unless a quote closed and a particle follows (다."라고).
+            if punct[-1] in _CLOSERS:
+                return False
+            if _HANGUL.match(prev or " ") and only_period:
+                return bool(
+                    _HANGUL.match(first) or first.isdigit() or first.isupper() or first in _KO_OPENERS
+                )
+            return False
+        if punct[-1] in _CLOSERS and _KO_QUOTE_CONT.match(nxt):
+            return False
+        if _HANGUL.match(prev or " "):
+            return True
+        # Latin or digits before the period inside Korean text: English rules below.
+
+    if not has_space:
+        # 3.5, U.S., e.g. -- no boundary without a space, except ?!" runs before a capital
+        return bool(not only_period and first.isupper())
+    if first.islower():
+        return False
+    if first in ",;:":
+        return False
+    if only_period and len(terminal_run) == 1:
+        word = _word_before(text, start)
+        low = word.lower().rstrip(".")
+        if low in _ABBREV:
+            return False
+        if low in _BEFORE_NUMBER and first.isdigit():
+            return False
+        # single initial: "J. Smith", "S. Korea" (but a sentence can end in "I.")
+        if len(word) == 1 and word.isalpha() and word.isupper() and word != "I":
+            return False
+        # dotted acronyms before a capitalised word stay (U.S. Army), unless the
+        # next word opens a new clause: keep them joined (rare false merge).
+        if re.fullmatch(r"(?:[A-Za-z]\.)+[A-Za-z]", word):
+            return False
+    return True
+
+
+def _split_line(line: str, offset: int, lang: str) -> list[tuple[int, int]]:
+    protected = _protected_spans(line)
+    cuts: list[int] = []
+    for m in _END.finditer(line):
+        s, e = m.span()
+        if _is_boundary(line, s, e, lang, protected):
+            cuts.append(e)
+    spans = []
+    begin = 0
+    for c in [*cuts, len(line)]:
+        piece = line[begin:c]
+        stripped = piece.strip()
+        if stripped:
+            lead = len(piece) - len(piece.lstrip())
+            spans.append((offset + begin + lead, offset + begin + lead + len(stripped)))
+        begin = c
+    return spans
+
+
+def split_sentences(text: str, lang: str = "en") -> list[Segment]:
+    """Split ``text`` into sentences with offsets and paragraph indices."""
+    lang = (lang or "").lower().split("-")[0].split("_")[0]
+    segments: list[Segment] = []
+    paragraph = -1
+    blank_before = True
+    pos = 0
+    for lineno, raw in enumerate(text.splitlines(keepends=True), 1):
+        line = raw.rstrip("\r\n")
+        if not line.strip():
+            blank_before = True
+            pos += len(raw)
+            continue
+        if blank_before:
+            paragraph += 1
+            blank_before = False
+        for s, e in _split_line(line, pos, lang):
+            segments.append(Segment(text[s:e], s, e, paragraph, lineno))
+        pos += len(raw)
+    return segments
+
+
+def split_lines(text: str) -> list[Segment]:
+    """One segment per line (``--presplit``); empty lines are kept as empty segments."""
+    segments: list[Segment] = []
+    pos = 0
+    lines = text.splitlines(keepends=True)
+    for lineno, raw in enumerate(lines, 1):
+        line = raw.rstrip("\r\n")
+        segments.append(Segment(line.strip(), pos, pos + len(line), 0, lineno))
+        pos += len(raw)
+    return segments
