@@ -61,13 +61,30 @@ def run_set(name: str, spec: dict, out_dir: Path, use_cli: bool, model: str) -> 
     if use_cli:
         for doc_id, src, tgt, _ in docs:
             cmd = [
-                sys.executable, "-m", "align", "pair", str(src), str(tgt), "--presplit",
-                "--format", "vecalign", "--src-lang", src_lang, "--tgt-lang", tgt_lang,
-                "--max-merge", str(spec["max_merge"]), "--model", model, "-q",
-                "-o", str(out_dir / f"{doc_id}.align"),
+                sys.executable,
+                "-m",
+                "align",
+                "pair",
+                str(src),
+                str(tgt),
+                "--presplit",
+                "--format",
+                "vecalign",
+                "--src-lang",
+                src_lang,
+                "--tgt-lang",
+                tgt_lang,
+                "--max-merge",
+                str(spec["max_merge"]),
+                "--model",
+                model,
+                "-q",
+                "-o",
+                str(out_dir / f"{doc_id}.align"),
             ]
             subprocess.run(cmd, check=True)
-            n_sent += sum(1 for _ in open(src, encoding="utf-8")) + sum(1 for _ in open(tgt, encoding="utf-8"))
+            n_sent += len(Path(src).read_text(encoding="utf-8").splitlines())
+            n_sent += len(Path(tgt).read_text(encoding="utf-8").splitlines())
     else:
         aligner = Aligner(model, src_lang=src_lang, tgt_lang=tgt_lang, max_merge=spec["max_merge"])
         for doc_id, src, tgt, _ in docs:
@@ -79,7 +96,9 @@ def run_set(name: str, spec: dict, out_dir: Path, use_cli: bool, model: str) -> 
     test = [str(out_dir / f"{d}.align") for d, *_ in docs]
     res = subprocess.run(
         [sys.executable, str(SCORER), "-g", *gold, "-t", *test, "--json"],
-        check=True, capture_output=True, text=True,
+        check=True,
+        capture_output=True,
+        text=True,
     )
     total = json.loads(res.stdout)["total"]
     total.update(seconds=seconds, sentences=n_sent, docs=len(docs))

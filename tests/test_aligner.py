@@ -1,0 +1,115 @@
+"""The library API with the real bundled model."""
+
+import pytest
+
+from align import Aligner, AlignError, InputError, align_texts
+
+
+def _by_text(result, needle):
+    return [p for p in result.pairs if needle in p.src_text or needle in p.tgt_text]
+
+
+def _assert_complete(result):
+    src_ids = [i for p in result.pairs for i in p.src]
+    tgt_ids = [j for p in result.pairs for j in p.tgt]
+    assert src_ids == [s.index for s in result.src]
+    assert tgt_ids == [s.index for s in result.tgt]
+    assert all(0.0 <= p.score <= 1.0 for p in result.pairs)
+
+
+def test_harbor_bridge_merge_omission_and_furniture(aligner, corpora):
+    r = aligner.align_files(corpora / "harbor_bridge.en.txt", corpora / "harbor_bridge.ko.txt")
+    _assert_complete(r)
+    assert r.doc_id == "harbor_bridge"
+    merge = _by_text(r, "1.8 kilometers")
+    assert [p.kind for p in merge] == ["2-1"]
+    assert "six lanes" in merge[0].src_text and "6차로" in merge[0].tgt_text
+    only_en = _by_text(r, "Traffic officials")
+    assert [p.kind for p in only_en] == ["1-0"]
+    all_text = " ".join(p.src_text + " " + p.tgt_text for p in r.pairs)
+    for furniture in ("Go to contents", "Posted March", "reporter@example.com", "입력 2025", "본문 바로가기"):
+        assert furniture not in all_text
+    # the headline stays, as its own pair
+    assert r.pairs[0].src_text.startswith("City opens new harbor bridge")
+    matched = [p for p in r.pairs if not p.is_null]
+    assert min(p.score for p in matched) > 0.5
+
+
+def test_seed_bank_korean_only_sentence(aligner, corpora):
+    r = aligner.align_files(corpora / "seed_bank.en.txt", corpora / "seed_bank.ko.txt")
+    _assert_complete(r)
+    assert [p.kind for p in _by_text(r, "자원봉사자")] == ["0-1"]
+    assert [p.kind for p in _by_text(r, "minus 18 degrees")] == ["2-1"]
+    # paragraphs and offsets point back into the text
+    text = (corpora / "seed_bank.en.txt").read_text(encoding="utf-8")
+    for s in r.src:
+        assert text[s.start : s.end] == s.text
+    assert r.src[-1].paragraph == 5
+
+
+def test_align_sentences_and_max_merge(aligner):
+    en = ["The museum opened in 1990.", "It has three floors.", "Entry is free.", "It closes on Mondays."]
+    ko = ["박물관은 1990년에 문을 열었으며 3층 건물이다.", "입장료는 무료다.", "월요일에는 문을 닫는다."]
+    r = aligner.align_sentences(en, ko, doc_id="museum")
+    assert [(p.src, p.tgt) for p in r.pairs] == [((0, 1), (0,)), ((2,), (1,)), ((3,), (2,))]
+    one_to_one = Aligner(aligner.embedder, max_merge=2).align_sentences(en, ko)
+    assert all(p.kind in {"1-1", "1-0", "0-1"} for p in one_to_one.pairs)
+    _assert_complete(one_to_one)
+
+
+def test_unrelated_documents_give_nulls_or_low_scores(aligner):
+    en = [
+        "The football team won the championship after a dramatic penalty shootout.",
+        "Fans celebrated in the streets until dawn.",
+        "The coach praised the goalkeeper.",
+    ]
+    ko = [
+        "올해 쌀 수확량은 작년보다 5% 줄었다.",
+        "정부는 농가 지원책을 발표했다.",
+        "비료 가격도 크게 올랐다.",
+    ]
+    r = aligner.align_sentences(en, ko)
+    _assert_complete(r)
+    assert all(p.is_null or p.score < 0.5 for p in r.pairs)
+
+
+def test_identical_sentence_lists_do_not_crash(aligner):
+    en = ["One sentence here.", "Another one there.", "A third."]
+    r = aligner.align_sentences(en, en)
+    assert [p.kind for p in r.pairs] == ["1-1", "1-1", "1-1"]
+
+
+def test_one_side_much_longer(aligner):
+    en = [f"Sentence number {k} talks about topic {k}." for k in range(40)]
+    ko = ["주제 3에 관한 문장 번호 3이다."]
+    r = aligner.align_sentences(en, ko)
+    _assert_complete(r)
+    assert sum(1 for p in r.pairs if not p.is_null) <= 1
+
+
+def test_language_checks(aligner):
+    en = "The bridge opened on Friday. Residents welcomed it."
+    with pytest.raises(InputError, match="almost no Hangul"):
+        aligner.align_texts(en, en.upper(), src_name="a.txt", tgt_name="b.txt")
+    with pytest.raises(InputError, match="mostly Hangul"):
+        aligner.align_texts("다리가 개통했다. 주민들이 환영했다.", "다리가 열렸다.")
+
+
+def test_presplit_keeps_line_numbers(aligner):
+    r = aligner.align_texts("First line.\n\nSecond line.\n", "첫째 줄.\n둘째 줄.\n", presplit=True)
+    assert [s.index for s in r.src] == [0, 2]
+    assert [(p.src, p.tgt) for p in r.pairs] == [((0,), (0,)), ((2,), (1,))]
+
+
+def test_align_texts_one_shot_and_signature():
+    r = align_texts("The sky is blue.", "하늘은 파랗다.")
+    assert r.pairs[0].kind == "1-1"
+    sig = str(r.signature)
+    assert sig.startswith("align:") and "model:use-multilingual-v3" in sig and "max_merge:4" in sig
+
+
+def test_bad_options():
+    with pytest.raises(AlignError, match="max-merge"):
+        Aligner("use", max_merge=1)
+    with pytest.raises(AlignError, match="unknown model"):
+        Aligner("no-such-model")

@@ -1,0 +1,109 @@
+"""Alignment invariants (property-based) and recovery of planted alignments."""
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from align.search import SearchParams, bead_types, path_is_valid, search
+
+
+def _unit(x: np.ndarray) -> np.ndarray:
+    return (x / (np.linalg.norm(x, axis=1, keepdims=True) + 1e-12)).astype(np.float32)
+
+
+def _spans(units: np.ndarray):
+    def fn(a: int) -> np.ndarray:
+        n = len(units)
+        if n < a:
+            return np.zeros((0, units.shape[1]), np.float32)
+        return _unit(np.stack([units[k : k + a].sum(axis=0) for k in range(n - a + 1)]))
+
+    return fn
+
+
+def _check(beads, n, m, max_merge):
+    assert path_is_valid(beads, n, m)  # every sentence exactly once, in order
+    for b in beads:
+        assert len(b.src) + len(b.tgt) <= max_merge
+        assert len(b.src) + len(b.tgt) >= 1
+        assert all(0 <= i < n for i in b.src) and all(0 <= j < m for j in b.tgt)
+        assert list(b.src) == list(range(b.src[0], b.src[0] + len(b.src))) if b.src else True
+        if b.src and b.tgt:
+            assert b.cosine is not None and -1.0001 <= b.cosine <= 1.0001
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    n=st.integers(0, 14),
+    m=st.integers(0, 14),
+    max_merge=st.integers(2, 6),
+    seed=st.integers(0, 10_000),
+    threshold=st.floats(-0.5, 0.5),
+    merge_penalty=st.floats(0.0, 0.3),
+)
+def test_path_covers_every_sentence_once_in_order(n, m, max_merge, seed, threshold, merge_penalty):
+    rng = np.random.default_rng(seed)
+    src, tgt = _unit(rng.normal(size=(n, 8))), _unit(rng.normal(size=(m, 8)))
+    params = SearchParams(max_merge=max_merge, threshold=threshold, merge_penalty=merge_penalty)
+    beads = search(_spans(src), _spans(tgt), n, m, params)
+    _check(beads, n, m, max_merge)
+
+
+@settings(max_examples=15, deadline=None)
+@given(n=st.integers(40, 160), m=st.integers(40, 160), seed=st.integers(0, 10_000))
+def test_banded_coarse_to_fine_path_is_valid(n, m, seed):
+    rng = np.random.default_rng(seed)
+    src, tgt = _unit(rng.normal(size=(n, 8))), _unit(rng.normal(size=(m, 8)))
+    params = SearchParams(max_cells=500, band=3)  # forces the banded search
+    beads = search(_spans(src), _spans(tgt), n, m, params)
+    _check(beads, n, m, params.max_merge)
+
+
+def _planted(n: int, seed: int):
+    """Target = source with some sentences merged and some deleted; returns the gold beads."""
+    rng = np.random.default_rng(seed)
+    base = _unit(rng.normal(size=(n, 32)))
+    src = _unit(base + 0.1 * rng.normal(size=base.shape))
+    tgt_rows, gold, i, j = [], [], 0, 0
+    while i < n:
+        r = rng.random()
+        if r < 0.08:
+            gold.append(((i,), ()))
+            i += 1
+        elif r < 0.2 and i + 1 < n:
+            tgt_rows.append(base[i] + base[i + 1])
+            gold.append(((i, i + 1), (j,)))
+            i, j = i + 2, j + 1
+        else:
+            tgt_rows.append(base[i])
+            gold.append(((i,), (j,)))
+            i, j = i + 1, j + 1
+    tgt = _unit(np.asarray(tgt_rows) + 0.1 * rng.normal(size=(len(tgt_rows), 32)))
+    return src, tgt, gold
+
+
+@pytest.mark.parametrize("banded", [False, True])
+def test_recovers_planted_merges_and_omissions(banded):
+    src, tgt, gold = _planted(300, seed=7)
+    params = SearchParams(max_cells=2000, band=8) if banded else SearchParams()
+    beads = search(_spans(src), _spans(tgt), len(src), len(tgt), params)
+    got = {(b.src, b.tgt) for b in beads}
+    correct = sum(1 for g in gold if g in got)
+    assert correct / len(gold) > 0.95
+
+
+def test_bead_types():
+    assert bead_types(2) == [(0, 1), (1, 0), (1, 1)]
+    assert set(bead_types(4)) == {(0, 1), (1, 0), (1, 1), (1, 2), (2, 1), (1, 3), (2, 2), (3, 1)}
+    with pytest.raises(ValueError):
+        bead_types(1)
+
+
+def test_empty_sides():
+    one = _unit(np.ones((3, 4)))
+    assert [(b.src, b.tgt) for b in search(_spans(one), _spans(one[:0]), 3, 0)] == [
+        ((0,), ()),
+        ((1,), ()),
+        ((2,), ()),
+    ]
