@@ -116,7 +116,11 @@ class SentenceTransformerEmbedder:
 
     def encode(self, texts: Sequence[str]) -> np.ndarray:
         if not texts:
-            dim = self._model.get_sentence_embedding_dimension() or 0
+            get_dim = (
+                getattr(self._model, "get_embedding_dimension", None)
+                or self._model.get_sentence_embedding_dimension
+            )
+            dim = get_dim() or 0
             return np.zeros((0, dim), dtype=np.float32)
         out = self._model.encode(
             list(texts),
