@@ -113,10 +113,13 @@ class Aligner:
         src_text = normalise_text(src_text)
         tgt_text = normalise_text(tgt_text)
         warnings = list(self.warnings)
+        notes: list[str] = []
         self._check_languages(src_text, tgt_text, src_name, tgt_name, warnings)
-        src = self._sentences(src_text, self.src_lang, presplit, src_name, warnings)
-        tgt = self._sentences(tgt_text, self.tgt_lang, presplit, tgt_name, warnings)
-        return self._align(src, tgt, doc_id, warnings)
+        src = self._sentences(src_text, self.src_lang, presplit, src_name, notes)
+        tgt = self._sentences(tgt_text, self.tgt_lang, presplit, tgt_name, notes)
+        result = self._align(src, tgt, doc_id, warnings)
+        result.notes = notes
+        return result
 
     def align_sentences(self, src: Sequence[str], tgt: Sequence[str], doc_id: str = "") -> DocumentAlignment:
         """Align sentences the caller split already; ids are positions in the lists."""
@@ -141,9 +144,7 @@ class Aligner:
         if self.src_lang != self.tgt_lang and " ".join(src_text.split()) == " ".join(tgt_text.split()):
             raise InputError(tgt_name, f"is identical to {src_name}: both files are in the same language")
 
-    def _sentences(
-        self, text: str, lang: str, presplit: bool, name: str, warnings: list[str]
-    ) -> list[Sentence]:
+    def _sentences(self, text: str, lang: str, presplit: bool, name: str, notes: list[str]) -> list[Sentence]:
         if presplit:
             segs: list[Segment] = [s for s in split_lines(text) if s.text]
             out = [Sentence(s.line - 1, " ".join(s.text.split()), 0, s.start, s.end, s.line) for s in segs]
@@ -151,7 +152,7 @@ class Aligner:
             if self.clean:
                 text, removed = clean_text(text)
                 if removed:
-                    warnings.append(f"{name}: removed {removed} line(s) of page furniture")
+                    notes.append(f"{name}: removed {removed} line(s) of page furniture")
             segs = split_sentences(text, lang)
             out = [
                 Sentence(k, " ".join(s.text.split()), s.paragraph, s.start, s.end, s.line)

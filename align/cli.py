@@ -118,6 +118,8 @@ def pair_cmd(
     if not quiet:
         for w in result.warnings:
             click.echo(f"align: warning: {w}", err=True)
+        for note in result.notes:
+            click.echo(f"align: {note}", err=True)
         enc = result.encodings
         if enc != ("utf-8", "utf-8"):
             click.echo(f"align: read {en_file} as {enc[0]}, {ko_file} as {enc[1]}", err=True)

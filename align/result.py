@@ -93,6 +93,8 @@ class DocumentAlignment:
     signature: Signature
     doc_id: str = ""
     warnings: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    """Information that is not a problem, e.g. how many furniture lines were removed."""
     encodings: tuple[str, str] = ("utf-8", "utf-8")
 
     @property

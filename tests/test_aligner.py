@@ -113,3 +113,31 @@ def test_bad_options():
         Aligner("use", max_merge=1)
     with pytest.raises(AlignError, match="unknown model"):
         Aligner("no-such-model")
+
+
+@pytest.mark.parametrize(
+    ("content", "pattern"),
+    [
+        (None, r"no such file"),
+        (b"", r"is empty"),
+        (b"\n \n", r"only whitespace"),
+        (b"\x00\x01\x02binary" * 50, r"binary"),
+        (b"Plain English only. Nothing else here.", r"almost no Hangul"),
+        ("Go to contents\n한국어\n".encode(), r"has no sentences"),
+    ],
+)
+def test_library_bad_korean_file_raises_input_error(aligner, corpora, tmp_path, content, pattern):
+    ko = tmp_path / "ko.txt"
+    if content is not None:
+        ko.write_bytes(content)
+    with pytest.raises(InputError, match=pattern) as info:
+        aligner.align_files(corpora / "seed_bank.en.txt", ko)
+    assert str(ko) in str(info.value)
+
+
+def test_library_decodes_cp949(aligner, corpora, tmp_path):
+    ko = tmp_path / "ko.txt"
+    ko.write_bytes((corpora / "seed_bank.ko.txt").read_text(encoding="utf-8").encode("cp949"))
+    r = aligner.align_files(corpora / "seed_bank.en.txt", ko)
+    assert r.encodings == ("utf-8", "cp949")
+    assert r.notes == [] and any("토종" in p.tgt_text for p in r.pairs)
