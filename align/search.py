@@ -48,6 +48,8 @@ class SearchParams:
     """Neighbours averaged for the margin's hubness term."""
     margin_weight: float = 0.5
     """How much of the neighbourhood mean is subtracted from the cosine (0 = raw cosine)."""
+    length_weight: float = 0.0
+    """Penalty per unit of |log length ratio| of a match, relative to the document's ratio."""
     size_weight: float = 0.5
     """Exponent on half the bead size in the gain: 1 counts every sentence the same, 0 every bead."""
     max_cells: int = 2_000_000
@@ -64,6 +66,7 @@ class SearchParams:
             "knn": self.knn,
             "margin_weight": self.margin_weight,
             "size_weight": self.size_weight,
+            "length_weight": self.length_weight,
             "band": self.band,
         }
 
@@ -195,8 +198,15 @@ def search(
     m: int,
     params: SearchParams | None = None,
     band: tuple[np.ndarray, np.ndarray] | None = None,
+    src_lengths: np.ndarray | None = None,
+    tgt_lengths: np.ndarray | None = None,
 ) -> list[Bead]:
-    """Best monotone path covering all ``n`` source and ``m`` target sentences."""
+    """Best monotone path covering all ``n`` source and ``m`` target sentences.
+
+    ``src_lengths``/``tgt_lengths`` (e.g. UTF-8 bytes per sentence) enable the length
+    term: a match whose length ratio strays from the document's ratio loses
+    ``length_weight * |log(ratio / document ratio)|``.
+    """
     p = params or SearchParams()
     if n == 0 or m == 0:
         return [Bead((i,), ()) for i in range(n)] + [Bead((), (j,)) for j in range(m)]
@@ -227,6 +237,12 @@ def search(
         for b, e in tgt_emb.items():
             ends = np.arange(b, m + 1)
             tgt_hub[b] = _hubness(e, su, np.maximum(col_lo[ends] - 1, 0), np.minimum(col_hi[ends], n), p.knn)
+
+    use_len = p.length_weight > 0 and src_lengths is not None and tgt_lengths is not None
+    if use_len:
+        sl = np.concatenate([[0.0], np.cumsum(np.asarray(src_lengths, np.float64) + 1.0)])
+        tl = np.concatenate([[0.0], np.cumsum(np.asarray(tgt_lengths, np.float64) + 1.0)])
+        doc_ratio = np.log(tl[-1] / sl[-1])
 
     D: list[np.ndarray] = []
     BP: list[np.ndarray] = []
@@ -262,6 +278,9 @@ def search(
                 gain = (0.5 * (a + b)) ** p.size_weight * (margin - p.threshold) - p.merge_penalty * (
                     a + b - 2
                 )
+                if use_len:
+                    ratio = np.log((tl[pj + b] - tl[pj]) / (sl[i] - sl[i - a])) - doc_ratio
+                    gain = gain - p.length_weight * np.abs(ratio)
             cand[ok] = base + gain
             better = cand > best
             best[better] = cand[better]
