@@ -128,6 +128,101 @@ def pair_cmd(
             click.echo(f"align: wrote {len(kept[0])} of {len(result.pairs)} pairs", err=True)
 
 
+@main.command("evaluate")
+@click.option(
+    "-g", "--gold", "gold_files", multiple=True, type=click.Path(), help="Gold alignment file (repeat)."
+)
+@click.option(
+    "-t", "--test", "test_files", multiple=True, type=click.Path(), help="System file, same order as -g."
+)
+@click.option("--gold-dir", type=click.Path(file_okay=False), help="Folder of NAME.gold files.")
+@click.option("--test-dir", type=click.Path(file_okay=False), help="Folder of NAME<suffix> system files.")
+@click.option(
+    "--test-suffix", default=".align", show_default=True, help="Suffix of system files in --test-dir."
+)
+@click.option(
+    "--project",
+    "project_lines",
+    nargs=2,
+    metavar="SRC_SUFFIX TGT_SUFFIX",
+    default=None,
+    help="System files are align JSONL over its own sentences: project them onto the gold "
+    "lines NAME+SRC_SUFFIX / NAME+TGT_SUFFIX in --gold-dir (e.g. --project .en .ko).",
+)
+@click.option("--per-doc", is_flag=True, help="Also print one line per document.")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
+def evaluate_cmd(
+    gold_files: tuple[str, ...],
+    test_files: tuple[str, ...],
+    gold_dir: str | None,
+    test_dir: str | None,
+    test_suffix: str,
+    project_lines: tuple[str, str] | None,
+    per_doc: bool,
+    as_json: bool,
+) -> None:
+    """Strict and lax precision/recall/F1 of alignments against gold (Vecalign's definition).
+
+    Files are in Vecalign's format ([0, 1]:[2] per line, optional :score). Counts are
+    summed over documents; omissions (1-0, 0-1) count in precision, not in recall.
+    A gold file with no system file counts as an empty system output.
+    """
+    import json
+    from pathlib import Path
+
+    from .evaluate import alignments_from_jsonl, evaluate, read_alignments
+
+    if gold_dir:
+        if not test_dir:
+            raise AlignError("--gold-dir needs --test-dir")
+        golds = sorted(Path(gold_dir).glob("*.gold"))
+        if not golds:
+            raise AlignError(f"{gold_dir}: no .gold files")
+        pairs = [
+            (g.name[: -len(".gold")], g, Path(test_dir) / (g.name[: -len(".gold")] + test_suffix))
+            for g in golds
+        ]
+    else:
+        if not gold_files or len(gold_files) != len(test_files):
+            raise AlignError("give -g and -t the same number of times, or --gold-dir and --test-dir")
+        pairs = [(Path(t).name, Path(g), Path(t)) for g, t in zip(gold_files, test_files, strict=True)]
+    gold_list, test_list, names, missing = [], [], [], 0
+    for name, g, t in pairs:
+        gold_list.append(read_alignments(g))
+        names.append(name)
+        if not t.exists():
+            missing += 1
+            test_list.append([])
+        elif project_lines:
+            folder = g.parent
+            src_gold = (folder / (name + project_lines[0])).read_text(encoding="utf-8").splitlines()
+            tgt_gold = (folder / (name + project_lines[1])).read_text(encoding="utf-8").splitlines()
+            test_list.append(alignments_from_jsonl(t, src_gold, tgt_gold))
+        else:
+            test_list.append(read_alignments(t))
+    total = evaluate(gold_list, test_list)
+    docs = [evaluate([g], [t]) for g, t in zip(gold_list, test_list, strict=True)] if per_doc else []
+    if as_json:
+        out: dict = {"total": total.as_dict()}
+        if per_doc:
+            out["per_doc"] = {n: d.as_dict() for n, d in zip(names, docs, strict=True)}
+        click.echo(json.dumps(out, indent=2))
+    else:
+        for n, d in zip(names, docs, strict=True):
+            click.echo(
+                f"{n}\tP={d.precision_strict:.3f} R={d.recall_strict:.3f} F1={d.f1_strict:.3f} (strict)"
+                f"\tP={d.precision_lax:.3f} R={d.recall_lax:.3f} F1={d.f1_lax:.3f} (lax)"
+            )
+        click.echo("|           | strict | lax   |")
+        click.echo("| --------- | -----: | ----: |")
+        click.echo(f"| precision | {total.precision_strict:.3f}  | {total.precision_lax:.3f} |")
+        click.echo(f"| recall    | {total.recall_strict:.3f}  | {total.recall_lax:.3f} |")
+        click.echo(f"| F1        | {total.f1_strict:.3f}  | {total.f1_lax:.3f} |")
+        click.echo(f"documents: {total.n_docs}")
+    if missing:
+        click.echo(f"align: warning: {missing} gold file(s) had no system file; scored as empty", err=True)
+
+
 class _NoBar:
     def set_description(self, _: str) -> None: ...
     def update(self, _: int) -> None: ...

@@ -30,6 +30,7 @@ from .errors import InputError
 __all__ = [
     "Counts",
     "Scores",
+    "alignments_from_jsonl",
     "evaluate",
     "format_alignment",
     "map_to_gold",
@@ -225,3 +226,38 @@ def project(
     inf = float("inf")
     out.sort(key=lambda x: (x[0][0] if x[0] else inf, x[1][0] if x[1] else inf))
     return out
+
+
+def alignments_from_jsonl(
+    path: str | Path, src_gold: Sequence[str], tgt_gold: Sequence[str]
+) -> list[Alignment]:
+    """Project align's own JSONL output (one document) onto gold lines.
+
+    The pairs' texts, in order, spell out each side's text; each pair is mapped to the
+    gold lines its characters cover, then alignments sharing a gold line merge.
+    """
+    import json
+
+    src_units: list[str] = []
+    tgt_units: list[str] = []
+    units: list[Alignment] = []
+    try:
+        lines = Path(path).read_text(encoding="utf-8").splitlines()
+    except OSError as exc:
+        raise InputError(str(path), f"cannot be read ({exc.strerror or exc})") from exc
+    for n, line in enumerate(lines, 1):
+        if not line.strip():
+            continue
+        try:
+            rec = json.loads(line)
+            src_text, tgt_text = rec["src"], rec["tgt"]
+        except (ValueError, KeyError, TypeError):
+            raise InputError(str(path), "not a record of align's JSONL output", line=n) from None
+        s = (len(src_units),) if src_text else ()
+        t = (len(tgt_units),) if tgt_text else ()
+        if src_text:
+            src_units.append(src_text)
+        if tgt_text:
+            tgt_units.append(tgt_text)
+        units.append((s, t))
+    return project(units, map_to_gold(src_gold, src_units), map_to_gold(tgt_gold, tgt_units))

@@ -1,9 +1,13 @@
 #!/usr/bin/env python3
 """Alignment accuracy on the shared dev sets, scored by the reference scorer.
 
-Runs align on every document of a set (sentence-split inputs, ``--presplit``),
-writes Vecalign-format files, scores them with ``../shared/tools/score.py`` and
-prints strict/lax precision, recall and F1 with timings.
+Runs align on every document of a set, writes Vecalign-format files, scores them
+with ``../shared/tools/score.py`` and prints strict/lax precision, recall and F1 with
+timings.  Sets: ``hard`` and ``textberg`` (sentence-split inputs, ``--presplit``;
+Text+Berg de-fr with merges up to 8), ``hard-raw``, ``clean-raw`` (raw ``.txt``
+through the whole pipeline, projected onto the gold lines with ``score.py project``)
+and ``para`` (raw WMT24++ paragraphs, scored at paragraph level through the same
+projection).
 
     python scripts/bench_accuracy.py                 # enko_dev/hard and Text+Berg test
     python scripts/bench_accuracy.py --sets hard --cli   # through the real CLI, one process per document
@@ -27,10 +31,21 @@ SHARED = Path(os.environ.get("ALIGN_SHARED", ROOT.parent / "shared"))
 SCORER = SHARED / "tools" / "score.py"
 
 
+def _raw(folder: Path) -> list[tuple[str, Path, Path, Path]]:
+    return [
+        (g.name[:-5], folder / (g.name[:-5] + ".en.txt"), folder / (g.name[:-5] + ".ko.txt"), g)
+        for g in sorted(folder.glob("*.gold"))
+    ]
+
+
 def _sets() -> dict[str, dict]:
-    hard = SHARED / "data" / "enko_dev" / "hard"
+    enko = SHARED / "data" / "enko_dev"
+    hard = enko / "hard"
     tb = SHARED / "data" / "textberg"
     return {
+        "hard-raw": {"docs": _raw(hard), "langs": ("en", "ko"), "max_merge": 4, "raw": True},
+        "clean-raw": {"docs": _raw(enko / "clean"), "langs": ("en", "ko"), "max_merge": 4, "raw": True},
+        "para": {"docs": _raw(enko / "para"), "langs": ("en", "ko"), "max_merge": 4, "raw": True},
         "hard": {
             "docs": [
                 (p.name[: -len(".gold")], hard / (p.name[:-5] + ".en"), hard / (p.name[:-5] + ".ko"), p)
@@ -58,7 +73,45 @@ def run_set(name: str, spec: dict, out_dir: Path, use_cli: bool, model: str) -> 
     src_lang, tgt_lang = spec["langs"]
     t0 = time.perf_counter()
     n_sent = 0
-    if use_cli:
+    raw = spec.get("raw", False)
+    if raw:
+        aligner = Aligner(model, src_lang=src_lang, tgt_lang=tgt_lang, max_merge=spec["max_merge"])
+        for doc_id, src, tgt, _ in docs:
+            result = aligner.align_files(src, tgt, doc_id=doc_id)
+            n_sent += len(result.src) + len(result.tgt)
+            (out_dir / f"{doc_id}.sys.en").write_text(
+                "".join(s.text + "\n" for s in result.src), encoding="utf-8"
+            )
+            (out_dir / f"{doc_id}.sys.ko").write_text(
+                "".join(s.text + "\n" for s in result.tgt), encoding="utf-8"
+            )
+            write([result], "vecalign", out_dir / f"{doc_id}.sys.align")
+        seconds = time.perf_counter() - t0
+        for doc_id, src, tgt, _ in docs:  # the reference scorer maps our sentences onto gold lines
+            gold_src = str(src)[: -len(".en.txt")] + ".en"
+            gold_tgt = str(tgt)[: -len(".ko.txt")] + ".ko"
+            proj = subprocess.run(
+                [
+                    sys.executable,
+                    str(SCORER),
+                    "project",
+                    "--src-gold",
+                    gold_src,
+                    "--tgt-gold",
+                    gold_tgt,
+                    "--src-sys",
+                    str(out_dir / f"{doc_id}.sys.en"),
+                    "--tgt-sys",
+                    str(out_dir / f"{doc_id}.sys.ko"),
+                    "--align",
+                    str(out_dir / f"{doc_id}.sys.align"),
+                ],
+                check=True,
+                capture_output=True,
+                text=True,
+            )
+            (out_dir / f"{doc_id}.align").write_text(proj.stdout, encoding="utf-8")
+    elif use_cli:
         for doc_id, src, tgt, _ in docs:
             cmd = [
                 sys.executable,
@@ -91,7 +144,8 @@ def run_set(name: str, spec: dict, out_dir: Path, use_cli: bool, model: str) -> 
             result = aligner.align_files(src, tgt, doc_id=doc_id, presplit=True)
             n_sent += len(result.src) + len(result.tgt)
             write([result], "vecalign", out_dir / f"{doc_id}.align")
-    seconds = time.perf_counter() - t0
+    if not raw:
+        seconds = time.perf_counter() - t0
     gold = [str(g) for *_, g in docs]
     test = [str(out_dir / f"{d}.align") for d, *_ in docs]
     res = subprocess.run(
@@ -107,7 +161,8 @@ def run_set(name: str, spec: dict, out_dir: Path, use_cli: bool, model: str) -> 
 
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--sets", nargs="+", default=["hard", "textberg"], choices=["hard", "textberg"])
+    choices = ["hard", "textberg", "hard-raw", "clean-raw", "para"]
+    ap.add_argument("--sets", nargs="+", default=choices, choices=choices)
     ap.add_argument("--cli", action="store_true", help="run the align CLI once per document (slower)")
     ap.add_argument("--model", default="use")
     ap.add_argument("--keep", type=Path, help="keep the alignment files in this folder")
