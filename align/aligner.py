@@ -12,10 +12,8 @@ Load a model once with :class:`Aligner` and reuse it for every document::
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
-
-import numpy as np
 
 from . import __version__
 from .clean import clean_text
@@ -26,6 +24,7 @@ from .result import DocumentAlignment, Pair, Sentence, Signature
 from .scoring import null_scores, pair_score
 from .search import SearchParams, search
 from .segment import Segment, split_lines, split_sentences, supported_languages
+from .spans import SpanTable, suspect_spans
 
 __all__ = ["Aligner", "align_texts"]
 
@@ -54,6 +53,7 @@ class Aligner:
         max_merge: int = 4,
         params: SearchParams | None = None,
         clean: bool = True,
+        embed_all: bool = False,
     ) -> None:
         if max_merge < 2:
             raise AlignError("--max-merge must be at least 2 (2 allows only 1-1 pairs)")
@@ -65,6 +65,10 @@ class Aligner:
         self.src_lang = src_lang.lower()
         self.tgt_lang = tgt_lang.lower()
         self.clean = clean
+        self.embed_all = embed_all
+        """Embed every concatenation of up to max_merge-1 sentences (Vecalign's way; the baseline)."""
+        self.last_embedded = 0
+        """Strings the last document needed embedded (before the cache)."""
         self.warnings: list[str] = []
         for lang in (self.src_lang, self.tgt_lang):
             if lang not in supported_languages():
@@ -166,11 +170,26 @@ class Aligner:
         self, src: list[Sentence], tgt: list[Sentence], doc_id: str, warnings: list[str]
     ) -> DocumentAlignment:
         p = self.params
-        src_span = self._span_fn([s.text for s in src], self.src_lang)
-        tgt_span = self._span_fn([s.text for s in tgt], self.tgt_lang)
-        beads = search(src_span, tgt_span, len(src), len(tgt), p)
+        n, m = len(src), len(tgt)
+        max_span = p.max_merge - 1
+        src_span = SpanTable(
+            [s.text for s in src], self._joiner(self.src_lang), self.embedder, max_span, exact=self.embed_all
+        )
+        tgt_span = SpanTable(
+            [s.text for s in tgt], self._joiner(self.tgt_lang), self.embedder, max_span, exact=self.embed_all
+        )
+        for _ in range(4):
+            beads = search(
+                src_span, tgt_span, n, m, p, src_lengths=src_span.lengths, tgt_lengths=tgt_span.lengths
+            )
+            if self.embed_all:
+                break
+            need_src, need_tgt = suspect_spans(beads, n, m, p.max_merge)
+            if not src_span.ensure(need_src) + tgt_span.ensure(need_tgt):
+                break
+        self.last_embedded = src_span.embedded + tgt_span.embedded
 
-        su, tu = src_span(1), tgt_span(1)
+        su, tu = src_span.units, tgt_span.units
         pairs: list[Pair] = []
         src_nulls: list[tuple[int, int]] = []  # (bead index, src position) with target position
         tgt_nulls: list[tuple[int, int]] = []
@@ -217,19 +236,11 @@ class Aligner:
             pairs=pairs, src=src, tgt=tgt, signature=self.signature, doc_id=doc_id, warnings=warnings
         )
 
+    def _joiner(self, lang: str) -> str:
+        return "" if lang in _NO_SPACE_LANGS else " "
+
     def _join(self, texts: list[str], lang: str) -> str:
-        return ("" if lang in _NO_SPACE_LANGS else " ").join(texts)
-
-    def _span_fn(self, texts: list[str], lang: str) -> Callable[[int], np.ndarray]:
-        cache: dict[int, np.ndarray] = {}
-
-        def spans(a: int) -> np.ndarray:
-            if a not in cache:
-                strings = [self._join(texts[k : k + a], lang) for k in range(len(texts) - a + 1)]
-                cache[a] = self.embedder.encode(strings) if strings else np.zeros((0, 1), np.float32)
-            return cache[a]
-
-        return spans
+        return self._joiner(lang).join(texts)
 
 
 def _doc_id(path: str | Path) -> str:

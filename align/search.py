@@ -38,17 +38,17 @@ class SearchParams:
 
     max_merge: int = 4
     """Largest total number of sentences in one bead (a + b); 2 allows only 1-1."""
-    threshold: float = 0.05
+    threshold: float = 0.04
     """Margin below which a match bead scores worse than leaving both sides unaligned."""
     skip: float = 0.0
     """Gain of a 1-0 or 0-1 bead."""
-    merge_penalty: float = 0.05
+    merge_penalty: float = 0.06
     """Cost per sentence beyond the first on each side of a merge bead."""
     knn: int = 4
     """Neighbours averaged for the margin's hubness term."""
     margin_weight: float = 0.5
     """How much of the neighbourhood mean is subtracted from the cosine (0 = raw cosine)."""
-    length_weight: float = 0.0
+    length_weight: float = 0.03
     """Penalty per unit of |log length ratio| of a match, relative to the document's ratio."""
     size_weight: float = 0.5
     """Exponent on half the bead size in the gain: 1 counts every sentence the same, 0 every bead."""

@@ -1,0 +1,97 @@
+"""Embeddings of sentence spans (runs of consecutive sentences) for the search.
+
+Vecalign embeds every concatenation of 1..K sentences, K times the text.  align
+embeds each sentence once and stands in for a concatenation with the length-weighted
+mean of its sentences' embeddings (close to the real thing for averaging encoders).
+Only the spans the search actually leans on are then embedded for real: the merges on
+the path and the merges next to an omission.  The search reruns until no new span is
+needed (usually once or twice).  ``exact=True`` embeds every span up front (the
+baseline).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .embed import Embedder
+
+__all__ = ["SpanTable", "suspect_spans"]
+
+
+class SpanTable:
+    """Span embeddings of one side; callable as ``table(a)`` -> (n - a + 1, dim) array."""
+
+    def __init__(self, texts: list[str], joiner: str, embedder: Embedder, max_span: int, exact: bool = False):
+        self.texts = texts
+        self.joiner = joiner
+        self.embedder = embedder
+        self.max_span = max_span
+        self.lengths = np.array([len(t.encode("utf-8")) for t in texts], dtype=np.float64)
+        self.units = embedder.encode(texts) if texts else np.zeros((0, 1), np.float32)
+        self._arrays: dict[int, np.ndarray] = {1: self.units}
+        self.exact: set[tuple[int, int]] = set()
+        self.embedded = len(texts)
+        if exact:
+            for a in range(2, max_span + 1):
+                starts = list(range(len(texts) - a + 1))
+                if starts:
+                    self._arrays[a] = self._encode([(k, a) for k in starts])
+                    self.exact.update((k, a) for k in starts)
+
+    def text(self, start: int, a: int) -> str:
+        return self.joiner.join(self.texts[start : start + a])
+
+    def _encode(self, spans: list[tuple[int, int]]) -> np.ndarray:
+        self.embedded += len(spans)
+        return self.embedder.encode([self.text(k, a) for k, a in spans])
+
+    def _approx(self, a: int) -> np.ndarray:
+        n, d = len(self.texts), self.units.shape[1]
+        if n < a:
+            return np.zeros((0, d), np.float32)
+        weighted = self.units.astype(np.float64) * self.lengths[:, None]
+        c = np.cumsum(np.vstack([np.zeros((1, d)), weighted]), axis=0)
+        v = c[a:] - c[:-a]
+        v /= np.linalg.norm(v, axis=1, keepdims=True) + 1e-12
+        return v.astype(np.float32)
+
+    def __call__(self, a: int) -> np.ndarray:
+        if a not in self._arrays:
+            self._arrays[a] = self._approx(a)
+        return self._arrays[a]
+
+    def ensure(self, spans: set[tuple[int, int]]) -> int:
+        """Embed the given (start, length) spans for real; return how many were new."""
+        todo = sorted(
+            s
+            for s in spans
+            if s not in self.exact and s[1] > 1 and s[0] >= 0 and s[0] + s[1] <= len(self.texts)
+        )
+        if not todo:
+            return 0
+        vecs = self._encode(todo)
+        for (k, a), v in zip(todo, vecs, strict=True):
+            self(a)[k] = v
+            self.exact.add((k, a))
+        return len(todo)
+
+
+def suspect_spans(
+    beads: list, n: int, m: int, max_merge: int
+) -> tuple[set[tuple[int, int]], set[tuple[int, int]]]:
+    """Spans whose real embedding could change the path: merges on it, merges around omissions."""
+    src: set[tuple[int, int]] = set()
+    tgt: set[tuple[int, int]] = set()
+    for b in beads:
+        if b.src and b.tgt:
+            if len(b.src) > 1:
+                src.add((b.src[0], len(b.src)))
+            if len(b.tgt) > 1:
+                tgt.add((b.tgt[0], len(b.tgt)))
+        elif b.src and max_merge >= 3:
+            i = b.src[0]
+            src.update({(i - 1, 2), (i, 2)})
+        elif b.tgt and max_merge >= 3:
+            j = b.tgt[0]
+            tgt.update({(j - 1, 2), (j, 2)})
+    return src, tgt
