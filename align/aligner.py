@@ -178,7 +178,7 @@ class Aligner:
         tgt_span = SpanTable(
             [s.text for s in tgt], self._joiner(self.tgt_lang), self.embedder, max_span, exact=self.embed_all
         )
-        for _ in range(4):
+        for _ in range(8):
             beads = search(
                 src_span, tgt_span, n, m, p, src_lengths=src_span.lengths, tgt_lengths=tgt_span.lengths
             )

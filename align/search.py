@@ -52,8 +52,8 @@ class SearchParams:
     """Penalty per unit of |log length ratio| of a match, relative to the document's ratio."""
     size_weight: float = 0.5
     """Exponent on half the bead size in the gain: 1 counts every sentence the same, 0 every bead."""
-    max_cells: int = 2_000_000
-    """Documents with more grid cells than this get a coarse-to-fine band."""
+    max_cells: int = 400_000
+    """Documents with more grid cells than this get a coarse-to-fine band (keeps the search linear)."""
     band: int = 24
     """Half-width, in sentences, of the band around the projected coarse path."""
 
@@ -101,24 +101,37 @@ def _full_band(n: int, m: int) -> tuple[np.ndarray, np.ndarray]:
     return np.zeros(n + 1, dtype=np.int64), np.full(n + 1, m + 1, dtype=np.int64)
 
 
-def _hubness(emb: np.ndarray, other: np.ndarray, lo: np.ndarray, hi: np.ndarray, k: int) -> np.ndarray:
-    """Mean of the ``k`` best cosines of each row of ``emb`` against ``other[lo:hi]``."""
+_BLOCK = 384
+"""Rows per block when gains and neighbourhoods are computed with dense products."""
+
+
+def _band_topk_mean(
+    emb: np.ndarray, other: np.ndarray, win_lo: np.ndarray, win_hi: np.ndarray, k: int
+) -> np.ndarray:
+    """Mean of the ``k`` best cosines of each row of ``emb`` against ``other[win_lo:win_hi]``.
+
+    The windows must be non-decreasing (they come from a monotone band), so a block of
+    rows needs one dense product with the union of its windows.
+    """
     out = np.zeros(len(emb), dtype=np.float32)
-    if len(other) == 0 or len(emb) == 0:
+    if len(other) == 0 or len(emb) == 0 or k <= 0:
         return out
-    full = bool(np.all(lo == lo[0]) and np.all(hi == hi[0]))
-    if full:
-        sims = emb @ other[lo[0] : hi[0]].T
+    for r0 in range(0, len(emb), _BLOCK):
+        r1 = min(len(emb), r0 + _BLOCK)
+        c0, c1 = int(win_lo[r0]), int(win_hi[r1 - 1])
+        c0, c1 = max(0, min(c0, len(other) - 1)), max(min(c1, len(other)), 1)
+        if c1 <= c0:
+            c0 = max(0, c1 - 1)
+        sims = emb[r0:r1] @ other[c0:c1].T
+        cols = np.arange(c0, c1)
+        outside = (cols[None, :] < win_lo[r0:r1, None]) | (cols[None, :] >= win_hi[r0:r1, None])
+        sims = np.where(outside, -np.inf, sims)
         kk = min(k, sims.shape[1])
-        if kk == 0:
-            return out
         top = np.partition(sims, sims.shape[1] - kk, axis=1)[:, -kk:]
-        return top.mean(axis=1).astype(np.float32)
-    for r in range(len(emb)):
-        sims = other[lo[r] : hi[r]] @ emb[r]
-        kk = min(k, len(sims))
-        if kk:
-            out[r] = np.partition(sims, len(sims) - kk)[-kk:].mean()
+        finite = np.isfinite(top)
+        count = finite.sum(axis=1)
+        total = np.where(finite, top, 0.0).sum(axis=1)
+        out[r0:r1] = np.where(count > 0, total / np.maximum(count, 1), 0.0)
     return out
 
 
@@ -205,7 +218,9 @@ def search(
 
     ``src_lengths``/``tgt_lengths`` (e.g. UTF-8 bytes per sentence) enable the length
     term: a match whose length ratio strays from the document's ratio loses
-    ``length_weight * |log(ratio / document ratio)|``.
+    ``length_weight * |log(ratio / document ratio)|``.  A span function with a
+    ``bonus(a)`` method (see :class:`align.spans.SpanTable`) adds it to the cosine of
+    spans of ``a`` sentences.
     """
     p = params or SearchParams()
     if n == 0 or m == 0:
@@ -216,27 +231,35 @@ def search(
             band = _coarse_band(src_spans(1), tgt_spans(1), p)
         else:
             band = _full_band(n, m)
-    lo, hi = band  # row i may end at target prefix lengths lo[i] .. hi[i]-1
-    # Column bands (rows that may end at target prefix j), for the target hubness.
-    col_lo = np.searchsorted(hi, np.arange(m + 1), side="right")  # first row with hi > j
-    col_hi = np.searchsorted(lo, np.arange(m + 1), side="right")  # rows with lo <= j
+    lo, hi = (np.asarray(x, dtype=np.int64) for x in band)  # row i ends at target prefixes lo[i]..hi[i]-1
+    widths = hi - lo
+    offs = np.concatenate([[0], np.cumsum(widths)]).astype(np.int64)
+    n_cells = int(offs[-1])
+    cell_row = np.repeat(np.arange(n + 1), widths)
+    cell_j = np.arange(n_cells) - offs[cell_row] + lo[cell_row]
 
+    src_bonus = getattr(src_spans, "bonus", None)
+    tgt_bonus = getattr(tgt_spans, "bonus", None)
     su, tu = src_spans(1), tgt_spans(1)
     max_a = max(a for a, _ in types)
     max_b = max(b for _, b in types)
     src_emb = {a: src_spans(a) for a in range(1, max_a + 1)}
     tgt_emb = {b: tgt_spans(b) for b in range(1, max_b + 1)}
 
-    # Hubness of every span against the other side's sentences in its band.
+    # Neighbourhood (hubness) of every span against the other side's sentences in its band.
     src_hub: dict[int, np.ndarray] = {}
     tgt_hub: dict[int, np.ndarray] = {}
     if p.margin_weight:
+        col_lo = np.searchsorted(hi, np.arange(m + 1), side="right")  # first row whose band passes j
+        col_hi = np.searchsorted(lo, np.arange(m + 1), side="right")  # rows whose band starts <= j
         for a, e in src_emb.items():
             ends = np.arange(a, n + 1)  # span k..k+a-1 ends at prefix k+a
-            src_hub[a] = _hubness(e, tu, np.maximum(lo[ends] - 1, 0), np.minimum(hi[ends], m), p.knn)
+            src_hub[a] = _band_topk_mean(e, tu, np.maximum(lo[ends] - 1, 0), np.minimum(hi[ends], m), p.knn)
         for b, e in tgt_emb.items():
             ends = np.arange(b, m + 1)
-            tgt_hub[b] = _hubness(e, su, np.maximum(col_lo[ends] - 1, 0), np.minimum(col_hi[ends], n), p.knn)
+            tgt_hub[b] = _band_topk_mean(
+                e, su, np.maximum(col_lo[ends] - 1, 0), np.minimum(col_hi[ends], n), p.knn
+            )
 
     use_len = p.length_weight > 0 and src_lengths is not None and tgt_lengths is not None
     if use_len:
@@ -244,63 +267,90 @@ def search(
         tl = np.concatenate([[0.0], np.cumsum(np.asarray(tgt_lengths, np.float64) + 1.0)])
         doc_ratio = np.log(tl[-1] / sl[-1])
 
-    D: list[np.ndarray] = []
-    BP: list[np.ndarray] = []
-    for i in range(n + 1):
-        row_lo, row_hi = int(lo[i]), int(hi[i])
-        width = row_hi - row_lo
-        js = np.arange(row_lo, row_hi)
-        best = np.full(width, NEG, dtype=np.float64)
-        bp = np.full(width, -1, dtype=np.int8)
-        if i == 0:
-            best[js == 0] = 0.0
-        for t, (a, b) in enumerate(types):
-            if a == 0 or i < a:
-                continue
-            prev = D[i - a]
-            pl = int(lo[i - a])
-            src_j = js - b  # previous target prefix
-            ok = (src_j >= pl) & (src_j < pl + len(prev))
+    # For every bead type: where each cell's predecessor sits in the flat table (-1: none),
+    # and the bead's gain.  Match gains come from dense products over blocks of rows.
+    prev_idx: list[np.ndarray] = []
+    gains: list[np.ndarray | float] = []
+    for a, b in types:
+        if a == 0:
+            prev_idx.append(np.empty(0, np.int64))
+            gains.append(p.skip)
+            continue
+        rows = cell_row
+        pj = cell_j - b
+        pr = np.maximum(rows - a, 0)
+        valid = (rows >= a) & (pj >= lo[pr]) & (pj < hi[pr])
+        if b:
+            valid &= (pj >= 0) & (pj <= m - b)
+        idx = np.where(valid, offs[pr] + pj - lo[pr], -1)
+        prev_idx.append(idx)
+        if b == 0:
+            gains.append(p.skip)
+            continue
+        g = np.full(n_cells, NEG, dtype=np.float64)
+        weight = (0.5 * (a + b)) ** p.size_weight
+        xs, ys = src_emb[a], tgt_emb[b]
+        for r0 in range(a, n + 1, _BLOCK):
+            r1 = min(n + 1, r0 + _BLOCK)
+            k0, k1 = int(offs[r0]), int(offs[r1])
+            ok = valid[k0:k1]
             if not ok.any():
                 continue
-            cand = np.full(width, NEG, dtype=np.float64)
-            pj = src_j[ok]
-            base = prev[pj - pl]
-            if b == 0:
-                gain = np.full(len(pj), p.skip)
-            else:
-                ye = tgt_emb[b][pj]  # spans starting at target index pj of length b
-                xe = src_emb[a][i - a]
-                cos = ye @ xe
-                margin = cos
-                if p.margin_weight:
-                    margin = cos - p.margin_weight * 0.5 * (src_hub[a][i - a] + tgt_hub[b][pj])
-                gain = (0.5 * (a + b)) ** p.size_weight * (margin - p.threshold) - p.merge_penalty * (
-                    a + b - 2
-                )
-                if use_len:
-                    ratio = np.log((tl[pj + b] - tl[pj]) / (sl[i] - sl[i - a])) - doc_ratio
-                    gain = gain - p.length_weight * np.abs(ratio)
-            cand[ok] = base + gain
+            kr = cell_row[k0:k1][ok]
+            kj = pj[k0:k1][ok]
+            c0, c1 = int(kj.min()), int(kj.max()) + 1
+            sims = xs[r0 - a : r1 - a] @ ys[c0:c1].T
+            cos = sims[kr - r0, kj - c0].astype(np.float64)
+            if src_bonus is not None and a > 1:
+                cos = cos + src_bonus(a)[kr - a]
+            if tgt_bonus is not None and b > 1:
+                cos = cos + tgt_bonus(b)[kj]
+            margin = cos
+            if p.margin_weight:
+                margin = cos - p.margin_weight * 0.5 * (src_hub[a][kr - a] + tgt_hub[b][kj])
+            gain = weight * (margin - p.threshold) - p.merge_penalty * (a + b - 2)
+            if use_len:
+                ratio = np.log((tl[kj + b] - tl[kj]) / (sl[kr] - sl[kr - a])) - doc_ratio
+                gain = gain - p.length_weight * np.abs(ratio)
+            seg = g[k0:k1]
+            seg[ok] = gain
+        gains.append(g)
+
+    # The dynamic programme, one row at a time over the flat table.
+    D = np.full(n_cells, NEG, dtype=np.float64)
+    BP = np.full(n_cells, -1, dtype=np.int8)
+    match_types = [t for t, (a, _) in enumerate(types) if a > 0]
+    for i in range(n + 1):
+        k0, k1 = int(offs[i]), int(offs[i + 1])
+        width = k1 - k0
+        best = np.full(width, NEG, dtype=np.float64)
+        bp = np.full(width, -1, dtype=np.int8)
+        if i == 0 and lo[0] == 0:
+            best[0] = 0.0
+        for t in match_types:
+            idx = prev_idx[t][k0:k1]
+            g = gains[t]
+            cand = D[idx] + (g[k0:k1] if isinstance(g, np.ndarray) else g)
+            cand[idx < 0] = NEG
             better = cand > best
-            best[better] = cand[better]
+            best = np.where(better, cand, best)
             bp[better] = t
         # 0-1 beads inside the row: best[j] = max_k<=j best[k] + (j-k)*skip
-        if p.skip > NEG:
-            shifted = best - np.arange(width) * p.skip
-            run = np.maximum.accumulate(shifted)
-            from_left = run > shifted + 1e-12
-            if from_left.any():
-                best = np.where(from_left, run + np.arange(width) * p.skip, best)
-                bp = np.where(from_left, np.int8(0), bp)
-        D.append(best)
-        BP.append(bp)
+        steps = np.arange(width) * p.skip
+        shifted = best - steps
+        run = np.maximum.accumulate(shifted)
+        from_left = run > shifted + 1e-12
+        if from_left.any():
+            best = np.where(from_left, run + steps, best)
+            bp[from_left] = 0
+        D[k0:k1] = best
+        BP[k0:k1] = bp
 
     # Backtrack from (n, m).
     beads: list[Bead] = []
     i, j = n, m
     while i > 0 or j > 0:
-        t = int(BP[i][j - int(lo[i])])
+        t = int(BP[offs[i] + j - lo[i]]) if lo[i] <= j < hi[i] else -1
         if t < 0:
             raise RuntimeError(f"alignment search lost its path at ({i}, {j})")
         a, b = types[t]
