@@ -12,6 +12,7 @@ Load a model once with :class:`Aligner` and reuse it for every document::
 from __future__ import annotations
 
 import re
+import time
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -24,7 +25,7 @@ from .result import DocumentAlignment, Pair, Sentence, Signature
 from .scoring import null_scores, pair_score
 from .search import SearchParams, search
 from .segment import Segment, split_lines, split_sentences, supported_languages
-from .spans import SpanTable, suspect_spans
+from .spans import SpanTable, embed_spans, suspect_spans
 
 __all__ = ["Aligner", "align_texts"]
 
@@ -69,6 +70,8 @@ class Aligner:
         """Embed every concatenation of up to max_merge-1 sentences (Vecalign's way; the baseline)."""
         self.last_embedded = 0
         """Strings the last document needed embedded (before the cache)."""
+        self.search_seconds = 0.0
+        """Time spent in the alignment search, all documents together."""
         self.warnings: list[str] = []
         for lang in (self.src_lang, self.tgt_lang):
             if lang not in supported_languages():
@@ -172,22 +175,29 @@ class Aligner:
         p = self.params
         n, m = len(src), len(tgt)
         max_span = p.max_merge - 1
-        src_span = SpanTable(
-            [s.text for s in src], self._joiner(self.src_lang), self.embedder, max_span, exact=self.embed_all
-        )
-        tgt_span = SpanTable(
-            [s.text for s in tgt], self._joiner(self.tgt_lang), self.embedder, max_span, exact=self.embed_all
-        )
+        src_texts, tgt_texts = [s.text for s in src], [t.text for t in tgt]
+        units = self.embedder.encode(src_texts + tgt_texts)  # one model call for both sides
+        src_span = SpanTable(src_texts, self._joiner(self.src_lang), units[:n], max_span)
+        tgt_span = SpanTable(tgt_texts, self._joiner(self.tgt_lang), units[n:], max_span)
+        embedded = n + m
+        if self.embed_all:
+            embedded += embed_spans(
+                self.embedder, [(src_span, src_span.all_spans()), (tgt_span, tgt_span.all_spans())]
+            )
         for _ in range(8):
+            t0 = time.perf_counter()
             beads = search(
                 src_span, tgt_span, n, m, p, src_lengths=src_span.lengths, tgt_lengths=tgt_span.lengths
             )
+            self.search_seconds += time.perf_counter() - t0
             if self.embed_all:
                 break
             need_src, need_tgt = suspect_spans(beads, n, m, p.max_merge)
-            if not src_span.ensure(need_src) + tgt_span.ensure(need_tgt):
+            added = embed_spans(self.embedder, [(src_span, need_src), (tgt_span, need_tgt)])
+            if not added:
                 break
-        self.last_embedded = src_span.embedded + tgt_span.embedded
+            embedded += added
+        self.last_embedded = embedded
 
         su, tu = src_span.units, tgt_span.units
         pairs: list[Pair] = []

@@ -16,6 +16,7 @@ sentence (or a concatenation of sentences) is embedded once per process.
 from __future__ import annotations
 
 import os
+import time
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Protocol, runtime_checkable
@@ -147,11 +148,15 @@ class CachedEmbedder:
         self._max_items = max_items
         self.encoded = 0
         """Number of strings actually sent to the model (cache misses)."""
+        self.seconds = 0.0
+        """Time spent in the model."""
 
     def encode(self, texts: Sequence[str]) -> np.ndarray:
         missing = sorted({t for t in texts if t not in self._cache}, key=len)
         if missing:
+            t0 = time.perf_counter()
             vecs = self.inner.encode(missing)
+            self.seconds += time.perf_counter() - t0
             self.encoded += len(missing)
             if len(self._cache) + len(missing) > self._max_items:
                 self._cache.clear()

@@ -15,7 +15,7 @@ import numpy as np
 
 from .embed import Embedder
 
-__all__ = ["OPTIMISM", "SpanTable", "suspect_spans"]
+__all__ = ["OPTIMISM", "SpanTable", "embed_spans", "suspect_spans"]
 
 OPTIMISM = 0.06
 """Cosine bonus per extra sentence for a span that is only approximated."""
@@ -24,30 +24,23 @@ OPTIMISM = 0.06
 class SpanTable:
     """Span embeddings of one side; callable as ``table(a)`` -> (n - a + 1, dim) array."""
 
-    def __init__(self, texts: list[str], joiner: str, embedder: Embedder, max_span: int, exact: bool = False):
+    def __init__(self, texts: list[str], joiner: str, units: np.ndarray, max_span: int):
         self.texts = texts
         self.joiner = joiner
-        self.embedder = embedder
         self.max_span = max_span
         self.lengths = np.array([len(t.encode("utf-8")) for t in texts], dtype=np.float64)
-        self.units = embedder.encode(texts) if texts else np.zeros((0, 1), np.float32)
+        self.units = units
         self._arrays: dict[int, np.ndarray] = {1: self.units}
         self._bonus: dict[int, np.ndarray] = {}
         self.exact: set[tuple[int, int]] = set()
-        self.embedded = len(texts)
-        if exact:
-            for a in range(2, max_span + 1):
-                starts = list(range(len(texts) - a + 1))
-                if starts:
-                    self._arrays[a] = self._encode([(k, a) for k in starts])
-                    self.exact.update((k, a) for k in starts)
+
+    def all_spans(self) -> set[tuple[int, int]]:
+        """Every span of 2..max_span sentences (for the embed-everything baseline)."""
+        n = len(self.texts)
+        return {(k, a) for a in range(2, self.max_span + 1) for k in range(n - a + 1)}
 
     def text(self, start: int, a: int) -> str:
         return self.joiner.join(self.texts[start : start + a])
-
-    def _encode(self, spans: list[tuple[int, int]]) -> np.ndarray:
-        self.embedded += len(spans)
-        return self.embedder.encode([self.text(k, a) for k, a in spans])
 
     def _approx(self, a: int) -> np.ndarray:
         n, d = len(self.texts), self.units.shape[1]
@@ -80,30 +73,42 @@ class SpanTable:
                     self._bonus[a][k] = 0.0
         return self._bonus[a]
 
-    def ensure(self, spans: set[tuple[int, int]]) -> int:
-        """Embed the given (start, length) spans for real; return how many were new."""
-        todo = sorted(
-            s
-            for s in spans
-            if s not in self.exact and s[1] > 1 and s[0] >= 0 and s[0] + s[1] <= len(self.texts)
+    def todo(self, spans: set[tuple[int, int]]) -> list[tuple[int, int]]:
+        """The given (start, length) spans that are valid and not yet embedded for real."""
+        n = len(self.texts)
+        return sorted(
+            sp for sp in spans if sp not in self.exact and sp[1] > 1 and sp[0] >= 0 and sp[0] + sp[1] <= n
         )
-        if not todo:
-            return 0
-        vecs = self._encode(todo)
-        for (k, a), v in zip(todo, vecs, strict=True):
+
+    def fill(self, spans: list[tuple[int, int]], vecs: np.ndarray) -> None:
+        """Store real embeddings of ``spans``."""
+        for (k, a), v in zip(spans, vecs, strict=True):
             self(a)[k] = v
             self.bonus(a)[k] = 0.0
             self.exact.add((k, a))
-        return len(todo)
+
+
+def embed_spans(embedder: Embedder, requests: list[tuple[SpanTable, set[tuple[int, int]]]]) -> int:
+    """Embed the requested spans of several tables in one model call; return how many."""
+    todo = [(table, table.todo(spans)) for table, spans in requests]
+    strings = [table.text(k, a) for table, spans in todo for k, a in spans]
+    if not strings:
+        return 0
+    vecs = embedder.encode(strings)
+    at = 0
+    for table, spans in todo:
+        table.fill(spans, vecs[at : at + len(spans)])
+        at += len(spans)
+    return len(strings)
 
 
 def suspect_spans(
-    beads: list, n: int, m: int, max_merge: int, weak_margin: float = 0.35
+    beads: list, n: int, m: int, max_merge: int, around_omissions: bool = True
 ) -> tuple[set[tuple[int, int]], set[tuple[int, int]]]:
     """Spans whose real embedding could change the path.
 
-    The merges on the path, and the two-sentence merges around an omission or around a
-    weak match (margin below ``weak_margin``), where a merge is the likely alternative.
+    The merges on the path and, with ``around_omissions``, the two-sentence merges
+    around an omission (where a merge is the usual alternative).
     """
     src: set[tuple[int, int]] = set()
     tgt: set[tuple[int, int]] = set()
@@ -113,14 +118,11 @@ def suspect_spans(
                 src.add((b.src[0], len(b.src)))
             if len(b.tgt) > 1:
                 tgt.add((b.tgt[0], len(b.tgt)))
-            if max_merge >= 3 and b.margin is not None and b.margin < weak_margin:
-                i, j = b.src[0], b.tgt[0]
-                src.update({(i - 1, 2), (b.src[-1], 2)})
-                tgt.update({(j - 1, 2), (b.tgt[-1], 2)})
-        elif b.src and max_merge >= 3:
-            i = b.src[0]
-            src.update({(i - 1, 2), (i, 2)})
-        elif b.tgt and max_merge >= 3:
-            j = b.tgt[0]
-            tgt.update({(j - 1, 2), (j, 2)})
+        elif around_omissions and max_merge >= 3:
+            if b.src:
+                i = b.src[0]
+                src.update({(i - 1, 2), (i, 2)})
+            else:
+                j = b.tgt[0]
+                tgt.update({(j - 1, 2), (j, 2)})
     return src, tgt
