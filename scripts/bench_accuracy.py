@@ -193,7 +193,8 @@ def main() -> int:
     choices = ["hard", "textberg", "hard-raw", "clean-raw", "para"]
     ap.add_argument("--sets", nargs="+", default=choices, choices=choices)
     ap.add_argument("--cli", action="store_true", help="run the align CLI once per document (slower)")
-    ap.add_argument("--model", default="use")
+    ap.add_argument("--model", default="use", help="model of the default mode")
+    ap.add_argument("--accurate", action="store_true", help="also run the accurate mode (--model accurate)")
     ap.add_argument(
         "--baseline",
         action="store_true",
@@ -206,13 +207,17 @@ def main() -> int:
         return 0
     sets = _sets()
     rows = []
-    modes = [("default", False)] + ([("embed-all baseline", True)] if args.baseline else [])
+    modes = [("default", args.model, False)]
+    if args.accurate:
+        modes.append(("accurate", "accurate", False))
+    if args.baseline:
+        modes.append(("embed-all baseline", args.model, True))
     for name in args.sets:
-        for mode, embed_all in modes:
+        for mode, model, embed_all in modes:
             with tempfile.TemporaryDirectory() as tmp:
                 out = args.keep / name / mode.split()[0] if args.keep else Path(tmp)
                 out.mkdir(parents=True, exist_ok=True)
-                r = run_set(name, sets[name], out, args.cli, args.model, embed_all)
+                r = run_set(name, sets[name], out, args.cli, model, embed_all)
             rows.append((name, mode, r))
             print(f"{name} ({mode}): strict F1 {r['f1_strict']:.3f}, lax F1 {r['f1_lax']:.3f}", flush=True)
     mode = "CLI per document" if args.cli else "library"
