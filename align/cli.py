@@ -51,7 +51,8 @@ def main() -> None:
     "--model",
     default="use",
     show_default=True,
-    help="'use' (bundled USE multilingual, offline) or 'st:NAME_OR_PATH' (sentence-transformers, extra align[st]).",
+    help="'use' (bundled USE multilingual, offline), 'accurate' (USE + multilingual-e5-small, extra "
+    "align[accurate]) or 'st:NAME_OR_PATH' (sentence-transformers, extra align[st]).",
 )
 @click.option(
     "--max-merge",

@@ -17,8 +17,8 @@ from .embed import Embedder
 
 __all__ = ["OPTIMISM", "SpanTable", "embed_spans", "suspect_spans"]
 
-CENTER_MIN = 30
-"""Centre a side only when it has this many sentences (a short side's mean is mostly its content)."""
+CENTER_MIN = 2
+"""Centre a side only when it has at least this many sentences."""
 
 OPTIMISM = 0.06
 """Cosine bonus per extra sentence for a span that is only approximated."""

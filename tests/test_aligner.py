@@ -141,3 +141,12 @@ def test_library_decodes_cp949(aligner, corpora, tmp_path):
     r = aligner.align_files(corpora / "seed_bank.en.txt", ko)
     assert r.encodings == ("utf-8", "cp949")
     assert r.notes == [] and any("토종" in p.tgt_text for p in r.pairs)
+
+
+@pytest.mark.parametrize("name", ["harbor_bridge", "seed_bank"])
+def test_lazy_span_embedding_matches_embedding_everything(aligner, corpora, name):
+    baseline = Aligner(aligner.embedder.inner, embed_all=True)
+    a = aligner.align_files(corpora / f"{name}.en.txt", corpora / f"{name}.ko.txt")
+    b = baseline.align_files(corpora / f"{name}.en.txt", corpora / f"{name}.ko.txt")
+    assert [(p.src, p.tgt) for p in a.pairs] == [(p.src, p.tgt) for p in b.pairs]
+    assert aligner.last_embedded < baseline.last_embedded
