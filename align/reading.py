@@ -2,7 +2,9 @@
 
 UTF-8 (with or without BOM) and UTF-16 with a BOM are recognised directly; anything
 else goes through ``charset-normalizer`` (MIT), which recognises CP949/EUC-KR,
-Shift-JIS, Latin-1 and the rest.  Binary data, empty files and unreadable paths raise
+Shift-JIS, Latin-1 and the rest.  HTML pages (``.html``/``.htm``, or content that
+starts like HTML) are decoded by their declared charset and reduced to their main text
+(:mod:`align.html`).  Binary data, empty files and unreadable paths raise
 :class:`~align.errors.InputError` with the file name in the message.
 """
 
@@ -15,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import InputError
+from .html import declared_charset, html_to_text, looks_like_html
 
 __all__ = ["Document", "decode_bytes", "read_document"]
 
@@ -37,6 +40,8 @@ class Document:
     text: str
     path: str
     encoding: str
+    format: str = "text"
+    """``text`` or ``html`` (then ``text`` is the page's extracted main text)."""
 
 
 def _looks_binary(data: bytes) -> bool:
@@ -106,8 +111,28 @@ def read_document(path: str | Path) -> Document:
             raise InputError(name, f"cannot be read ({exc.strerror or exc})") from exc
     if not data:
         raise InputError(name, "is empty")
+    if looks_like_html(data, name):
+        return _read_html(data, name)
     text, encoding = decode_bytes(data, name)
     text = normalise_text(text)
     if not text.strip():
         raise InputError(name, "contains only whitespace")
     return Document(text=text, path=name, encoding=encoding)
+
+
+def _read_html(data: bytes, name: str) -> Document:
+    declared = declared_charset(data)
+    text = None
+    encoding = ""
+    if declared and not data.startswith((codecs.BOM_UTF8, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        enc = "cp949" if declared.replace("-", "_") in {"euc_kr", "ks_c_5601_1987", "cp949"} else declared
+        try:
+            text, encoding = data.decode(enc), enc
+        except (LookupError, UnicodeDecodeError):
+            text = None
+    if text is None:
+        text, encoding = decode_bytes(data, name)
+    body = normalise_text(html_to_text(text, name))
+    if not body.strip():
+        raise InputError(name, "is HTML but has no main text")
+    return Document(text=body, path=name, encoding=encoding, format="html")

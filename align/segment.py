@@ -121,37 +121,26 @@ _ABBREV = {
     "n",
 }
 _BEFORE_NUMBER = {
-    "no",
-    "nos",
-    "jan",
-    "feb",
-    "mar",
-    "apr",
-    "jun",
-    "jul",
-    "aug",
-    "sep",
-    "sept",
-    "oct",
-    "nov",
-    "dec",
-    "vol",
-    "p",
-    "pp",
-    "art",
-    "sec",
-    "ch",
-    "fig",
-    "op",
-    "tel",
-    "ext",
-}
+    "no", "nos", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov",
+    "dec", "vol", "p", "pp", "art", "sec", "ch", "fig", "op", "tel", "ext",
+    # full month names written with a period, as scraped datelines do ("February. 28")
+    "january", "february", "march", "april", "may", "june", "july", "august", "september",
+    "october", "november", "december",
+}  # fmt: skip
+# Words that open a sentence: after "U.S." they mean the acronym ended the sentence.
+_OPENERS = {
+    "he", "she", "it", "they", "we", "i", "you", "the", "this", "that", "these", "those", "there",
+    "but", "and", "however", "his", "her", "its", "their", "our", "in", "on", "at", "a", "an",
+    "meanwhile", "also", "then", "yet", "so", "if", "when", "while", "after", "before",
+}  # fmt: skip
 _CLOSERS = "\"'”’»)]}》」』〉"
 _TERMINALS = ".!?…。！？"
 # A candidate end: terminal punctuation run, then closers.
 _END = re.compile(r"[.!?…。！？]+[\"'”’»)\]}》」』〉]*")
 _EMAIL_URL = re.compile(
-    r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+|(?:https?://|www\.)\S+|\b[\w-]+(?:\.[a-z]{2,6})+/\S*",
+    # e-mails and URLs, without the punctuation that ends the sentence after them
+    r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+|(?:https?://|www\.|\b[\w-]+(?:\.[a-z]{2,6})+/)\S*?"
+    r"(?=[.,;:!?)\]\"'”’]*(?:\s|$))",
     re.IGNORECASE,
 )
 _HANGUL = re.compile(r"[\uac00-\ud7a3\u1100-\u11ff\u3130-\u318f]")
@@ -206,7 +195,7 @@ def _is_boundary(text: str, start: int, end: int, lang: str, protected: list[tup
             # unless a quote closed and a particle follows (다."라고).
             if punct[-1] in _CLOSERS:
                 return False
-            if _HANGUL.match(prev or " ") and only_period:
+            if _HANGUL.match(prev or " ") and (only_period or set(terminal_run) <= set("?!")):
                 return bool(
                     _HANGUL.match(first) or first.isdigit() or first.isupper() or first in _KO_OPENERS
                 )
@@ -227,6 +216,10 @@ def _is_boundary(text: str, start: int, end: int, lang: str, protected: list[tup
     if only_period and len(terminal_run) == 1:
         word = _word_before(text, start)
         low = word.lower().rstrip(".")
+        if re.fullmatch(r"(?:[A-Za-z]\.)+[A-Za-z]", word):
+            # U.S. Army (one sentence) vs. "moved to the U.S. He then ..." (two)
+            next_word = re.match(r"[\w']+", nxt)
+            return bool(next_word and next_word.group(0).lower() in _OPENERS)
         if low in _ABBREV:
             return False
         if low in _BEFORE_NUMBER and first.isdigit():
@@ -236,8 +229,7 @@ def _is_boundary(text: str, start: int, end: int, lang: str, protected: list[tup
             return False
         # dotted acronyms before a capitalised word stay (U.S. Army), unless the
         # next word opens a new clause: keep them joined (rare false merge).
-        if re.fullmatch(r"(?:[A-Za-z]\.)+[A-Za-z]", word):
-            return False
+
     return True
 
 
@@ -246,6 +238,14 @@ def _split_line(line: str, offset: int, lang: str) -> list[tuple[int, int]]:
     cuts: list[int] = []
     for m in _END.finditer(line):
         s, e = m.span()
+        if lang == "ko" and e < len(line) and not line[e].isspace():
+            # 했다."그러나 : with no space, a straight quote after the period opens the
+            # next sentence when the quotes before it are balanced
+            run_end = s + len(m.group(0).rstrip(_CLOSERS))
+            if run_end < e and line[run_end] in "\"'" and line.count(line[run_end], 0, run_end) % 2 == 0:
+                if _is_boundary(line, s, run_end, lang, protected):
+                    cuts.append(run_end)
+                continue
         if _is_boundary(line, s, e, lang, protected):
             cuts.append(e)
     spans = []
