@@ -258,9 +258,13 @@ def _doc_id(path: str | Path) -> str:
     name = Path(str(path)).name
     if name in ("-", ""):
         return "stdin"
-    for suffix in (".txt", ".en", ".ko"):
-        if name.endswith(suffix):
-            name = name[: -len(suffix)]
+    stripped = True
+    while stripped:
+        stripped = False
+        for suffix in (".txt", ".html", ".htm", ".en", ".ko"):
+            if name.endswith(suffix) and len(name) > len(suffix):
+                name = name[: -len(suffix)]
+                stripped = True
     return name
 
 

@@ -36,7 +36,7 @@ _DATE_ONLY = re.compile(
 _COPYRIGHT = re.compile(r"^(?:©|\(c\)|copyright\b|ⓒ|저작권자|무단\s*전재).{0,120}$", re.IGNORECASE)
 _KO_BYLINE = re.compile(r"^[가-힣]{2,4}\s?(?:기자|특파원|논설위원|선임기자)(?:\s+" + _EMAIL + r")?\s*$")
 _EN_BYLINE = re.compile(
-    r"^by\s+[A-Z][\w.'-]+(?:\s+[A-Z][\w.'-]+){0,3}(?:,?\s+staff (?:writer|reporter))?\s*$"
+    r"^[Bb]y\s+[A-Z][\w.'-]+(?:\s+[A-Z][\w.'-]+){0,3}(?:,?\s+[Ss]taff [Ww]riter|,?\s+[Ss]taff [Rr]eporter|,?\s+[Cc]orrespondent)?\s*$"
 )
 
 

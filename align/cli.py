@@ -78,6 +78,7 @@ def main() -> None:
 @click.option("--no-clean", is_flag=True, help="Keep page furniture (bylines, timestamps, navigation).")
 @click.option("--doc-id", default=None, help="Document id in the output (default: EN_FILE's name).")
 @click.option("-q", "--quiet", is_flag=True, help="No summary or warnings on standard error.")
+@click.option("-v", "--verbose", is_flag=True, help="Also report the encodings and formats read.")
 def pair_cmd(
     en_file: str,
     ko_file: str,
@@ -93,6 +94,7 @@ def pair_cmd(
     no_clean: bool,
     doc_id: str | None,
     quiet: bool,
+    verbose: bool,
 ) -> None:
     from .aligner import Aligner
     from .formats import filter_pairs, write, write_stream
@@ -122,11 +124,65 @@ def pair_cmd(
         for note in result.notes:
             click.echo(f"align: {note}", err=True)
         enc = result.encodings
-        if enc != ("utf-8", "utf-8"):
+        if verbose or enc != ("utf-8", "utf-8"):
             click.echo(f"align: read {en_file} as {enc[0]}, {ko_file} as {enc[1]}", err=True)
         click.echo(f"align: {result.summary()}", err=True)
         if min_score is not None or drop_nulls:
             click.echo(f"align: wrote {len(kept[0])} of {len(result.pairs)} pairs", err=True)
+
+
+@main.command("split")
+@click.argument("file", type=click.Path(allow_dash=True))
+@click.option(
+    "--lang", default="en", show_default=True, help="Language rules: en, ko, or any code (generic rules)."
+)
+@click.option("--offsets", is_flag=True, help="JSONL: text, start, end (character offsets), paragraph, line.")
+@click.option("--no-clean", is_flag=True, help="Keep page furniture.")
+@click.option("-o", "--output", default="-", metavar="OUT", help="Output file ('-': standard output).")
+@click.option(
+    "-v", "--verbose", is_flag=True, help="Report the encoding and every line dropped as furniture."
+)
+def split_cmd(file: str, lang: str, offsets: bool, no_clean: bool, output: str, verbose: bool) -> None:
+    """Split FILE (text or HTML) into sentences, one per line, as align pair would."""
+    import json
+
+    from .clean import clean_text, furniture_lines
+    from .formats import atomic_writer
+    from .reading import read_document
+    from .segment import split_sentences, supported_languages
+
+    doc = read_document(file)
+    text = doc.text
+    if lang.lower() not in supported_languages():
+        click.echo(
+            f"align: warning: no sentence rules for '{lang}': using generic punctuation rules", err=True
+        )
+    if not no_clean:
+        lines = text.split("\n")
+        dropped = furniture_lines(text)
+        text, _ = clean_text(text)
+        if verbose:
+            for k in dropped:
+                click.echo(f"align: {doc.path}:{k + 1}: dropped as furniture: {lines[k].strip()}", err=True)
+    if verbose:
+        click.echo(f"align: read {doc.path} as {doc.format}, encoding {doc.encoding}", err=True)
+    segments = split_sentences(text, lang)
+    if offsets:
+        rows = [
+            json.dumps(
+                {"text": s.text, "start": s.start, "end": s.end, "paragraph": s.paragraph, "line": s.line},
+                ensure_ascii=False,
+            )
+            for s in segments
+        ]
+    else:
+        rows = [" ".join(s.text.split()) for s in segments]
+    if output == "-":
+        for row in rows:
+            click.echo(row)
+    else:
+        with atomic_writer(output) as f:
+            f.write("".join(row + "\n" for row in rows))
 
 
 @main.command("evaluate")

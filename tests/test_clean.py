@@ -1,0 +1,124 @@
+"""Page furniture: a saved English page, the same page as HTML, the Korean edition in CP949."""
+
+import json
+
+import pytest
+
+from align.clean import clean_text, furniture_lines
+
+PAGES = "tests/fixtures/pages"
+HEADLINE_EN = "Coastal city bans plastic bags at street markets"
+BODY_EN = [
+    "The city council of Haedong voted on Friday to ban single-use plastic bags at its 14 street markets from July.",
+    "Council member Park Mi-ra, who proposed the rule, said vendors handed out about 3.2 million bags last year.",
+    '"Most of them end up in the sea," she said.',
+    "Vendors who break the rule face a fine of 300,000 won.",
+    "The city will give each stall 200 cloth bags for free.",
+    "Some merchants complained that customers would go to supermarkets instead.",
+]
+KO = [
+    "해동시, 전통시장 비닐봉지 금지",
+    "해동시의회는 금요일 7월부터 시내 전통시장 14곳에서 일회용 비닐봉지 사용을 금지하는 안을 의결했다.",
+    "조례를 발의한 박미라 의원은 지난해 상인들이 약 320만 장의 봉지를 나눠줬다고 말했다.",
+    '박 의원은 "대부분 바다로 흘러간다"고 말했다.',
+    "규정을 어긴 상인에게는 과태료 30만 원이 부과된다.",
+    "시는 점포마다 천 가방 200개를 무료로 나눠줄 계획이다.",
+    "일부 상인들은 손님들이 대형마트로 발길을 돌릴 것이라며 불만을 나타냈다.",
+]
+
+
+@pytest.mark.parametrize(
+    ("name", "lang", "expected"),
+    [
+        ("news.en.txt", "en", [HEADLINE_EN, *BODY_EN]),
+        ("news.en.html", "en", [HEADLINE_EN, *BODY_EN]),
+        ("news.ko.cp949.txt", "ko", KO),
+    ],
+)
+def test_page_comes_out_as_headline_and_body(cli, corpora, name, lang, expected):
+    proc = cli("split", f"{PAGES}/{name}", "--lang", lang, "-v", cwd=corpora.parent)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.decode("utf-8").splitlines() == expected
+    err = proc.stderr.decode("utf-8")
+    assert "dropped as furniture" in err
+    if "cp949" in name:
+        assert "encoding cp949" in err
+
+
+def test_without_cleaning_furniture_stays_on_its_own_lines(cli, corpora):
+    proc = cli("split", f"{PAGES}/news.en.txt", "--no-clean", cwd=corpora.parent)
+    lines = proc.stdout.decode("utf-8").splitlines()
+    assert lines[-1] == "mrpark@example.com jlee@example.com"  # not glued to the last sentence
+    assert lines[-2] == BODY_EN[-1]
+    assert "Go to contents" in lines and "Posted March. 02, 2024 07:15," in lines
+
+
+def test_offsets_point_into_the_decoded_text(cli, corpora):
+    proc = cli("split", f"{PAGES}/news.ko.cp949.txt", "--lang", "ko", "--offsets", cwd=corpora.parent)
+    text = (corpora.parent / PAGES / "news.ko.txt").read_text(encoding="utf-8")
+    rows = [json.loads(x) for x in proc.stdout.decode("utf-8").splitlines()]
+    assert [r["paragraph"] for r in rows] == [0, 1, 2, 2, 3, 3, 4]
+    for r in rows:
+        assert text[r["start"] : r["end"]] == r["text"]
+
+
+def test_pair_of_html_and_cp949_editions(aligner, corpora):
+    r = aligner.align_files(
+        corpora.parent / PAGES / "news.en.html", corpora.parent / PAGES / "news.ko.cp949.txt"
+    )
+    assert r.doc_id == "news"
+    assert r.encodings == ("utf-8", "cp949")
+    assert (r.pairs[0].src_text, r.pairs[0].tgt_text) == (HEADLINE_EN, KO[0])
+    assert all(not p.is_null for p in r.pairs)
+    assert [p.kind for p in r.pairs] == ["1-1"] * 7
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Go to contents",
+        "한국어",
+        "English",
+        "Korean",
+        "본문 바로가기",
+        "Posted February. 28, 2012 01:46,",
+        "Updated: March 3, 2024 10:00",
+        "입력 2012-02-28 01:46",
+        "입력 2012-02-28 01:46 | 수정 2012-02-28 09:10",
+        "최종수정 2024.03.02 07:15",
+        "2024-03-02 07:15",
+        "yhchoi65@example.com lightee@example.com",
+        "홍길동 기자",
+        "홍길동 기자 hong@example.com",
+        "By Jane Smith",
+        "By Jane Smith, Staff Writer",
+        "ⓒ 동아일보 & donga.com, 무단 전재 및 재배포 금지",
+        "Copyright 2024 The Example Daily. All rights reserved.",
+        "© 2024 Example Media",
+    ],
+)
+def test_furniture_lines(line):
+    text = f"Headline here\n\n{line}\n\nA real sentence follows here."
+    assert furniture_lines(text) == [2]
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "The council posted the rule on Friday.",
+        "She wrote to mayor@example.com to complain about the plan.",
+        "Korean officials said the talks would resume.",
+        "By the end of the year, prices had doubled.",
+        "기자회견에서 시장은 계획을 발표했다.",
+        "2024년 3월 2일 시의회는 조례를 통과시켰다.",
+    ],
+)
+def test_sentences_are_not_furniture(line):
+    assert furniture_lines(f"Headline\n\n{line}\n") == []
+
+
+def test_repeated_headline_is_dropped_once_and_offsets_kept():
+    text = "Same headline\n\nSame headline\n\nBody sentence."
+    cleaned, n = clean_text(text)
+    assert n == 1 and len(cleaned) == len(text)
+    assert cleaned.split("\n")[0] == "Same headline" and cleaned.split("\n")[2].strip() == ""
