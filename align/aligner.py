@@ -11,18 +11,21 @@ Load a model once with :class:`Aligner` and reuse it for every document::
 
 from __future__ import annotations
 
+import math
 import re
 import time
 from collections.abc import Sequence
 from pathlib import Path
 
 from . import __version__
+from .calibration import load_calibration
 from .clean import clean_text
 from .embed import CachedEmbedder, Embedder, load_embedder
 from .errors import AlignError, InputError
+from .features import FEATURES, PairContext, flags_for
 from .reading import normalise_text, read_document
-from .result import DocumentAlignment, Pair, Sentence, Signature
-from .scoring import null_scores, pair_score
+from .result import DocumentAlignment, Pair, Sentence, Signature, Verdict
+from .scoring import document_features, null_best_margins, pair_score
 from .search import SearchParams, search
 from .segment import Segment, split_lines, split_sentences, supported_languages
 from .spans import SpanTable, embed_spans, suspect_spans
@@ -55,6 +58,7 @@ class Aligner:
         params: SearchParams | None = None,
         clean: bool = True,
         embed_all: bool = False,
+        uncalibrated: bool = False,
     ) -> None:
         if max_merge < 2:
             raise AlignError("--max-merge must be at least 2 (2 allows only 1-1 pairs)")
@@ -70,6 +74,8 @@ class Aligner:
         """Embed every concatenation of up to max_merge-1 sentences (Vecalign's way; the baseline)."""
         self.last_embedded = 0
         """Strings the last document needed embedded (before the cache)."""
+        self.calibration = None if uncalibrated else load_calibration(self.embedder.name)
+        """Calibrated scores for this model, or None (uncalibrated fallback)."""
         self.search_seconds = 0.0
         """Time spent in the alignment search, all documents together."""
         self.warnings: list[str] = []
@@ -200,52 +206,95 @@ class Aligner:
             embedded += added
         self.last_embedded = embedded
 
-        su, tu = src_span.units, tgt_span.units
-        pairs: list[Pair] = []
-        src_nulls: list[tuple[int, int]] = []  # (bead index, src position) with target position
-        tgt_nulls: list[tuple[int, int]] = []
-        j_at = i_at = 0
+        return self._score(beads, src, tgt, src_span, tgt_span, doc_id, warnings)
+
+    def _score(
+        self,
+        beads: list,
+        src: list[Sentence],
+        tgt: list[Sentence],
+        src_span: SpanTable,
+        tgt_span: SpanTable,
+        doc_id: str,
+        warnings: list[str],
+    ) -> DocumentAlignment:
+        """Features, flags and scores of every pair, and the document verdict."""
+        p = self.params
+        calib = self.calibration
+        doc_log_ratio = math.log((tgt_span.lengths.sum() + 1) / (src_span.lengths.sum() + 1))
+        # where each omitted sentence sits on the other side
+        nulls: dict[int, tuple[str, int, int]] = {}
+        i_at = j_at = 0
         for k, b in enumerate(beads):
+            if b.src and not b.tgt:
+                nulls[k] = ("src", b.src[0], j_at)
+            elif b.tgt and not b.src:
+                nulls[k] = ("tgt", b.tgt[0], i_at)
+            i_at += len(b.src)
+            j_at += len(b.tgt)
+        best = {}
+        for side, own, other in (
+            ("src", src_span.units, tgt_span.units),
+            ("tgt", tgt_span.units, src_span.units),
+        ):
+            items = [(k, idx, pos) for k, (sd, idx, pos) in nulls.items() if sd == side]
+            if items:
+                margins = null_best_margins(
+                    [x[1] for x in items], [x[2] for x in items], own, other, p.margin_weight, p.knn
+                )
+                best.update({k: m for (k, _, _), m in zip(items, margins, strict=True)})
+        pairs: list[Pair] = []
+        for k, b in enumerate(beads):
+            src_ids = tuple(src[i].index for i in b.src)
+            tgt_ids = tuple(tgt[j].index for j in b.tgt)
+            src_text = self._join([src[i].text for i in b.src], self.src_lang)
+            tgt_text = self._join([tgt[j].text for j in b.tgt], self.tgt_lang)
             if b.src and b.tgt:
+                ctx = PairContext(
+                    src_text,
+                    tgt_text,
+                    len(b.src),
+                    len(b.tgt),
+                    float(b.cosine or 0.0),
+                    float(b.margin or 0.0),
+                    doc_log_ratio,
+                    self.tgt_lang,
+                )
+                values = {f.name: f(ctx) for f in FEATURES}
+                score = calib.pair(values) if calib else pair_score(ctx.margin)
                 pairs.append(
                     Pair(
-                        tuple(src[i].index for i in b.src),
-                        tuple(tgt[j].index for j in b.tgt),
-                        self._join([src[i].text for i in b.src], self.src_lang),
-                        self._join([tgt[j].text for j in b.tgt], self.tgt_lang),
-                        pair_score(b.margin if b.margin is not None else 0.0),
+                        src_ids,
+                        tgt_ids,
+                        src_text,
+                        tgt_text,
+                        score,
                         b.cosine,
                         b.margin,
+                        values,
+                        tuple(flags_for(ctx, values)),
                     )
                 )
             else:
-                if b.src:
-                    src_nulls.append((k, j_at))
-                else:
-                    tgt_nulls.append((k, i_at))
-                pairs.append(
-                    Pair(
-                        tuple(src[i].index for i in b.src),
-                        tuple(tgt[j].index for j in b.tgt),
-                        " ".join(src[i].text for i in b.src),
-                        " ".join(tgt[j].text for j in b.tgt),
-                        0.0,
-                    )
-                )
-            i_at += len(b.src)
-            j_at += len(b.tgt)
-        # omission scores: how unlike the nearby candidates the sentence is
-        for nulls, own, other, side in ((src_nulls, su, tu, "src"), (tgt_nulls, tu, su, "tgt")):
-            if not nulls:
-                continue
-            ids = [beads[k].src[0] if side == "src" else beads[k].tgt[0] for k, _ in nulls]
-            scores = null_scores(ids, [pos for _, pos in nulls], own, other, p.margin_weight, p.knn)
-            for (k, _), sc in zip(nulls, scores, strict=True):
-                old = pairs[k]
-                pairs[k] = Pair(old.src, old.tgt, old.src_text, old.tgt_text, sc)
-        return DocumentAlignment(
+                values = {"best_margin": best[k]}
+                score = calib.null(values) if calib else 1.0 - pair_score(best[k])
+                pairs.append(Pair(src_ids, tgt_ids, src_text, tgt_text, score, None, None, values, ()))
+        result = DocumentAlignment(
             pairs=pairs, src=src, tgt=tgt, signature=self.signature, doc_id=doc_id, warnings=warnings
         )
+        result.verdict = self._verdict(result)
+        if result.verdict.p_translation is not None and result.verdict.p_translation < 0.5:
+            warnings.append(
+                f"{doc_id or 'the documents'}: the two sides do not look like translations of each other "
+                f"(probability {result.verdict.p_translation:.2f})"
+            )
+        return result
+
+    def _verdict(self, result: DocumentAlignment) -> Verdict:
+        calib = self.calibration
+        values = document_features(result)
+        p = calib.document(values) if calib else None
+        return Verdict(values["coverage"], values["mean_score"], p, calib.tag if calib else None)
 
     def _joiner(self, lang: str) -> str:
         return "" if lang in _NO_SPACE_LANGS else " "

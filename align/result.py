@@ -6,7 +6,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
-__all__ = ["DocumentAlignment", "Pair", "Sentence", "Signature"]
+__all__ = ["DocumentAlignment", "Pair", "Sentence", "Signature", "Verdict"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,6 +43,10 @@ class Pair:
     """Cosine similarity of the two sides' embeddings (None for omissions)."""
     margin: float | None = None
     """Cosine minus the mean of each side's nearest neighbours (None for omissions)."""
+    features: dict[str, float] = field(default_factory=dict)
+    """Feature values behind the score (see align.features); ``best_margin`` for an omission."""
+    flags: tuple[str, ...] = ()
+    """Warnings about the pair: number_mismatch, length_outlier, untranslated, low_similarity."""
 
     @property
     def kind(self) -> str:
@@ -52,6 +56,28 @@ class Pair:
     @property
     def is_null(self) -> bool:
         return not self.src or not self.tgt
+
+
+@dataclass(frozen=True, slots=True)
+class Verdict:
+    """Whether a document pair looks like a translation, and how much of it aligned."""
+
+    coverage: float
+    """Share of all sentences that are in a match, not an omission."""
+    mean_score: float
+    """Mean score of the matched pairs."""
+    p_translation: float | None
+    """Probability that the documents are translations of each other (None: uncalibrated model)."""
+    calibration: str | None
+    """Which calibration produced the scores (None: uncalibrated fallback)."""
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "coverage": round(self.coverage, 6),
+            "mean_score": round(self.mean_score, 6),
+            "p_translation": None if self.p_translation is None else round(self.p_translation, 6),
+            "calibration": self.calibration,
+        }
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,6 +122,7 @@ class DocumentAlignment:
     notes: list[str] = field(default_factory=list)
     """Information that is not a problem, e.g. how many furniture lines were removed."""
     encodings: tuple[str, str] = ("utf-8", "utf-8")
+    verdict: Verdict | None = None
 
     @property
     def src_lang(self) -> str:
@@ -127,8 +154,13 @@ class DocumentAlignment:
     def summary(self) -> str:
         counts = ", ".join(f"{k}: {v}" for k, v in self.counts().items())
         name = f"{self.doc_id}: " if self.doc_id else ""
+        verdict = ""
+        if self.verdict is not None and self.verdict.p_translation is not None:
+            verdict = f", translation probability {self.verdict.p_translation:.2f}"
+        elif self.verdict is not None:
+            verdict = " (uncalibrated scores)"
         return (
             f"{name}{len(self.src)} {self.src_lang} / {len(self.tgt)} {self.tgt_lang} sentences -> "
             f"{len(self.pairs)} pairs ({counts}); coverage {self.coverage:.1%}, "
-            f"mean score {self.mean_score:.3f}"
+            f"mean score {self.mean_score:.3f}{verdict}"
         )

@@ -1,4 +1,4 @@
-"""Per-pair scores in [0, 1] (first version: a fixed logistic of the margin).
+"""Uncalibrated scores (a fixed logistic of the margin) and the raw inputs of scores.
 
 A match's score is ``sigmoid((margin - CENTER) / SCALE)``: the margin (cosine minus
 half the neighbourhood mean of both sides) is what the search optimises, so the score
@@ -16,7 +16,7 @@ import math
 
 import numpy as np
 
-__all__ = ["null_scores", "pair_score"]
+__all__ = ["document_features", "null_best_margins", "pair_score"]
 
 CENTER = 0.20
 SCALE = 0.06
@@ -28,7 +28,7 @@ def pair_score(margin: float) -> float:
     return 1.0 / (1.0 + math.exp(-max(-50.0, min(50.0, z))))
 
 
-def null_scores(
+def null_best_margins(
     ids: list[int],
     positions: list[int],
     own: np.ndarray,
@@ -37,24 +37,33 @@ def null_scores(
     knn: int = 4,
     window: int = 6,
 ) -> list[float]:
-    """Scores of omitted sentences ``ids`` of one side.
+    """For omitted sentences ``ids`` of one side: the best margin each reaches nearby.
 
-    ``positions[k]`` is where sentence ``ids[k]`` sits on the other side (the other
-    side's index reached by the path there); its neighbours ``position - window ..
-    position + window`` are the candidates it could have matched.
+    ``positions[k]`` is where sentence ``ids[k]`` sits on the other side; its candidates
+    are the other side's sentences ``position - window .. position + window``.
     """
     out = []
     m = len(other)
     for i, pos in zip(ids, positions, strict=True):
         if m == 0:
-            out.append(1.0)
+            out.append(-1.0)
             continue
         lo, hi = max(0, pos - window), min(m, pos + window + 1)
         if lo >= hi:
             lo, hi = max(0, m - 2 * window - 1), m
         cand = other[lo:hi] @ own[i]
         kk = min(knn, len(cand))
-        hub_i = float(np.sort(cand)[-kk:].mean()) if kk else 0.0
-        best = float(cand.max()) - margin_weight * hub_i
-        out.append(1.0 - pair_score(best))
+        hub = float(np.sort(cand)[-kk:].mean()) if kk else 0.0
+        out.append(float(cand.max()) - margin_weight * hub)
     return out
+
+
+def document_features(result) -> dict[str, float]:  # type: ignore[no-untyped-def]
+    """Coverage, mean score and median margin of a document's matches."""
+    matched = [p for p in result.pairs if not p.is_null]
+    margins = sorted(p.margin for p in matched if p.margin is not None)
+    return {
+        "coverage": result.coverage,
+        "mean_score": result.mean_score,
+        "median_margin": margins[len(margins) // 2] if margins else -0.5,
+    }

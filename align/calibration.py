@@ -1,0 +1,157 @@
+"""Calibrated scores: logistic models over pair features, fitted per embedding model.
+
+A calibration file (``models/calibration/*.json``, written by
+``scripts/fit_calibration.py``) holds three small logistic models for one embedding
+model:
+
+* ``pair``: probability that a matched pair is exactly right (strict), from the
+  features in :mod:`align.features`;
+* ``null``: probability that an omitted sentence really has no counterpart, from the
+  best margin it reaches against the other side's sentences near its place;
+* ``document``: probability that two documents are translations of each other, from
+  the coverage and the mean pair score.
+
+Models without a calibration file fall back to uncalibrated scores (a fixed logistic
+of the margin, :mod:`align.scoring`); results say which one they carry.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+__all__ = ["Calibration", "Logistic", "fit_logistic", "load_calibration"]
+
+FORMAT_VERSION = 1
+_DIRS = [
+    Path(__file__).parent / "_models" / "calibration",
+    Path(__file__).parent.parent / "models" / "calibration",
+]
+
+
+@dataclass(frozen=True, slots=True)
+class Logistic:
+    """``sigmoid(intercept + sum(coef * (x - mean) / scale))`` over named features."""
+
+    features: tuple[str, ...]
+    mean: tuple[float, ...]
+    scale: tuple[float, ...]
+    coef: tuple[float, ...]
+    intercept: float
+
+    def __call__(self, values: dict[str, float]) -> float:
+        z = self.intercept
+        for name, mu, sd, w in zip(self.features, self.mean, self.scale, self.coef, strict=True):
+            z += w * (values[name] - mu) / sd
+        return 1.0 / (1.0 + math.exp(-max(-50.0, min(50.0, z))))
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "features": list(self.features),
+            "mean": list(self.mean),
+            "scale": list(self.scale),
+            "coef": list(self.coef),
+            "intercept": self.intercept,
+        }
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> Logistic:
+        return cls(
+            tuple(d["features"]), tuple(d["mean"]), tuple(d["scale"]), tuple(d["coef"]), float(d["intercept"])
+        )
+
+
+def fit_logistic(
+    x: np.ndarray,
+    y: np.ndarray,
+    names: list[str],
+    l2: float = 1e-2,
+    iters: int = 50,
+    weights: np.ndarray | None = None,
+) -> Logistic:
+    """Weighted maximum-likelihood logistic regression (Newton, small L2), standardised inputs."""
+    x = np.asarray(x, dtype=np.float64)
+    y = np.asarray(y, dtype=np.float64)
+    sw = np.ones(len(y)) if weights is None else np.asarray(weights, dtype=np.float64)
+    mean = x.mean(axis=0)
+    scale = x.std(axis=0)
+    scale[scale == 0] = 1.0
+    z = np.hstack([np.ones((len(x), 1)), (x - mean) / scale])
+    w = np.zeros(z.shape[1])
+    reg = np.eye(z.shape[1]) * l2 * sw.sum()
+    reg[0, 0] = 0.0
+    for _ in range(iters):
+        p = 1.0 / (1.0 + np.exp(-np.clip(z @ w, -50, 50)))
+        grad = z.T @ (sw * (p - y)) + reg @ w
+        hess = (z * (sw * p * (1 - p))[:, None]).T @ z + reg + np.eye(len(w)) * 1e-9
+        step = np.linalg.solve(hess, grad)
+        w -= step
+        if np.abs(step).max() < 1e-8:
+            break
+    return Logistic(tuple(names), tuple(mean), tuple(scale), tuple(w[1:]), float(w[0]))
+
+
+@dataclass(frozen=True, slots=True)
+class Calibration:
+    """The three models for one embedding model, and where they came from."""
+
+    model: str
+    version: int
+    pair: Logistic
+    null: Logistic
+    document: Logistic
+    fitted_on: str = ""
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "format": FORMAT_VERSION,
+            "model": self.model,
+            "version": self.version,
+            "fitted_on": self.fitted_on,
+            "pair": self.pair.as_dict(),
+            "null": self.null.as_dict(),
+            "document": self.document.as_dict(),
+        }
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> Calibration:
+        return cls(
+            d["model"],
+            int(d["version"]),
+            Logistic.from_dict(d["pair"]),
+            Logistic.from_dict(d["null"]),
+            Logistic.from_dict(d["document"]),
+            d.get("fitted_on", ""),
+        )
+
+    def save(self, path: str | Path) -> None:
+        Path(path).write_text(json.dumps(self.as_dict(), indent=1) + "\n", encoding="utf-8")
+
+    @property
+    def tag(self) -> str:
+        return f"{self.model}@v{self.version}"
+
+
+def _model_key(model_name: str) -> str:
+    return model_name.split(" (")[0]
+
+
+def load_calibration(model_name: str) -> Calibration | None:
+    """The calibration for an embedder's ``name``, or None when there is none."""
+    key = _model_key(model_name)
+    for folder in _DIRS:
+        if not folder.is_dir():
+            continue
+        for path in sorted(folder.glob("*.json")):
+            try:
+                data = json.loads(path.read_text(encoding="utf-8"))
+            except (OSError, ValueError):
+                continue
+            if data.get("format") == FORMAT_VERSION and data.get("model") == key:
+                return Calibration.from_dict(data)
+    return None

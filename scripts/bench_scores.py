@@ -1,0 +1,145 @@
+#!/usr/bin/env python3
+"""How far the scores can be trusted, on documents the calibration never saw.
+
+Held-out English-Korean dev documents (folds 7-9 of scripts/fit_calibration.py) and
+the German-French Text+Berg test set.  For pairs: the aligner's own matches plus
+near misses and shuffled pairs (as in the fitting), labelled correct when exactly in
+the gold.  Prints ROC AUC, expected calibration error (10 equal-width bins), and
+precision/recall of correct pairs at thresholds 0.5, 0.8 and 0.9; the same for the
+aligner's output alone; and the document verdict's AUC on true vs. mismatched
+document pairs (each document with another document's translation).
+
+    python scripts/bench_scores.py [--model use]
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import sys
+from pathlib import Path
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from fit_calibration import HELD_OUT, SHARED, collect, documents, fold, load_docs
+
+from align import Aligner
+from align.evaluate import read_alignments
+from align.features import FEATURES
+
+
+def auc(scores: np.ndarray, labels: np.ndarray) -> float:
+    """Probability that a random positive outscores a random negative (ties count half)."""
+    pos, neg = scores[labels == 1], scores[labels == 0]
+    if len(pos) == 0 or len(neg) == 0:
+        return float("nan")
+    order = np.argsort(np.concatenate([pos, neg]), kind="mergesort")
+    ranks = np.empty(len(order))
+    allv = np.concatenate([pos, neg])[order]
+    # average ranks for ties
+    i = 0
+    while i < len(allv):
+        j = i
+        while j + 1 < len(allv) and allv[j + 1] == allv[i]:
+            j += 1
+        ranks[order[i : j + 1]] = (i + j) / 2 + 1
+        i = j + 1
+    return float((ranks[: len(pos)].sum() - len(pos) * (len(pos) + 1) / 2) / (len(pos) * len(neg)))
+
+
+def ece(scores: np.ndarray, labels: np.ndarray, bins: int = 10) -> float:
+    edges = np.linspace(0, 1, bins + 1)
+    total = 0.0
+    for k in range(bins):
+        m = (scores >= edges[k]) & ((scores < edges[k + 1]) if k < bins - 1 else (scores <= 1))
+        if m.any():
+            total += m.sum() / len(scores) * abs(scores[m].mean() - labels[m].mean())
+    return float(total)
+
+
+def at(scores: np.ndarray, labels: np.ndarray, t: float) -> tuple[float, float]:
+    keep = scores >= t
+    p = labels[keep].mean() if keep.any() else float("nan")
+    r = (labels[keep] == 1).sum() / max(1, (labels == 1).sum())
+    return float(p), float(r)
+
+
+def pair_scores(aligner: Aligner, x: np.ndarray) -> np.ndarray:
+    names = [f.name for f in FEATURES]
+    return np.array([aligner.calibration.pair(dict(zip(names, row, strict=True))) for row in x])
+
+
+def row(label: str, s: np.ndarray, y: np.ndarray) -> str:
+    cells = [label, str(len(y)), f"{y.mean():.3f}", f"{auc(s, y):.3f}", f"{ece(s, y):.3f}"]
+    for t in (0.5, 0.8, 0.9):
+        p, r = at(s, y, t)
+        cells.append(f"{p:.3f} / {r:.3f}")
+    return "| " + " | ".join(cells) + " |"
+
+
+def textberg_docs():
+    folder = SHARED / "data" / "textberg"
+    out = []
+    for k in range(7):
+        src = (folder / f"test{k}.de").read_text(encoding="utf-8").splitlines()
+        tgt = (folder / f"test{k}.fr").read_text(encoding="utf-8").splitlines()
+        out.append((f"textberg/test{k}", src, tgt, read_alignments(folder / f"test{k}.defr")))
+    return out
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--model", default="use")
+    args = ap.parse_args()
+    if not (SHARED / "data" / "enko_dev").exists():
+        print(f"skipped: {SHARED}/data/enko_dev is not here")
+        return 0
+    held = [d for d in load_docs() if fold(d[0].split("/")[1]) in HELD_OUT]
+    sets = [("enko_dev held-out", held, "ko", Aligner(args.model))]
+    if (SHARED / "data" / "textberg").exists():
+        sets.append(
+            (
+                "Text+Berg test",
+                textberg_docs(),
+                "fr",
+                Aligner(args.model, src_lang="de", tgt_lang="fr", max_merge=8),
+            )
+        )
+    if sets[0][3].calibration is None:
+        print(f"no calibration for model {args.model}: run scripts/fit_calibration.py first")
+        return 1
+    print(f"calibration: {sets[0][3].calibration.tag} ({sets[0][3].calibration.fitted_on})\n")
+    print("| pairs | n | share correct | AUC | ECE | P / R at 0.5 | P / R at 0.8 | P / R at 0.9 |")
+    print("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
+    doc_rows = []
+    for label, docs, tgt_lang, aligner in sets:
+        rng = random.Random(7)
+        px, py, nx, ny, _, _ = collect(aligner, docs, rng, tgt_lang)
+        s = pair_scores(aligner, px)
+        print(row(f"{label}: outputs + near misses + shuffled", s, py))
+        # the aligner's own matches only
+        own_s, own_y = [], []
+        for name, src, tgt, gold in docs:
+            gold_set = {(tuple(a), tuple(b)) for a, b in gold}
+            for p in aligner.align_sentences(src, tgt, doc_id=name).pairs:
+                if not p.is_null:
+                    own_s.append(p.score)
+                    own_y.append(int((p.src, p.tgt) in gold_set))
+        print(row(f"{label}: aligner's matches only", np.array(own_s), np.array(own_y)))
+        ns = np.array([aligner.calibration.null({"best_margin": v[0]}) for v in nx])
+        print(row(f"{label}: omissions", ns, ny))
+        if len(docs) > 10:
+            dx, dy, dnames = documents(aligner, docs, rng)
+            ds = np.array([aligner.calibration.document(dict(zip(dnames, r, strict=True))) for r in dx])
+            warned = float((ds[dy == 0] < 0.5).mean())
+            doc_rows.append((label, len(dy), auc(ds, dy), warned, float((ds[dy == 1] >= 0.5).mean())))
+    print("\n| documents | pairs (true + mismatched) | verdict AUC | mismatched warned | true not warned |")
+    print("| --- | ---: | ---: | ---: | ---: |")
+    for label, n, a, w, t in doc_rows:
+        print(f"| {label} | {n} | {a:.3f} | {w:.3f} | {t:.3f} |")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
