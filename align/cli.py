@@ -19,8 +19,9 @@ input, for one of them).  The result goes to OUT (default: standard output).
 TSV columns (header row; one pair per line):
   en, ko       the texts (several sentences joined by a space for a merge;
                empty on one side for an omission); \\t \\n \\r \\\\ are escaped
-  score        0-1: for a match, confidence it is right; for an omission,
-               confidence the sentence has no counterpart (uncalibrated)
+  score        0-1, calibrated: for a match, the probability that it is exactly
+               right; for an omission, that the sentence has no counterpart
+  flags        number_mismatch, length_outlier, untranslated, low_similarity
   type         sentences per side, source first: 1-1, 2-1, 1-0, 0-1 ...
   en_ids, ko_ids  0-based sentence ids, comma separated (--presplit: line ids)
   doc_id       document id (--doc-id, default: the file name)
@@ -129,6 +130,62 @@ def pair_cmd(
         click.echo(f"align: {result.summary()}", err=True)
         if min_score is not None or drop_nulls:
             click.echo(f"align: wrote {len(kept[0])} of {len(result.pairs)} pairs", err=True)
+
+
+@main.command("filter")
+@click.argument("input_file", metavar="IN", type=click.Path())
+@click.option("-o", "--output", required=True, metavar="OUT", help="Filtered file, same format as IN.")
+@click.option(
+    "--min-score",
+    type=click.FloatRange(0.0, 1.0),
+    default=None,
+    help="Keep matched pairs scoring at least this.",
+)
+@click.option(
+    "--drop-flags",
+    default="",
+    metavar="FLAG,...",
+    help="Drop pairs with any of these flags (number_mismatch, length_outlier, untranslated, low_similarity); 'any' drops every flagged pair.",
+)
+@click.option("--drop-nulls", is_flag=True, help="Drop omissions (1-0, 0-1).")
+def filter_cmd(
+    input_file: str, output: str, min_score: float | None, drop_flags: str, drop_nulls: bool
+) -> None:
+    """Filter align's own TSV or JSONL output by score and flags.
+
+    With --min-score, omissions are dropped too (a filtered corpus holds pairs). The
+    count of what was kept and removed, and why, goes to standard error.
+    """
+    from collections import Counter
+
+    from .features import FLAGS
+    from .formats import atomic_writer
+    from .formats.readers import read_records
+
+    flags = {f.strip() for f in drop_flags.split(",") if f.strip()}
+    unknown = flags - set(FLAGS) - {"any"}
+    if unknown:
+        raise AlignError(
+            f"unknown flag(s) {', '.join(sorted(unknown))}: choose from {', '.join(FLAGS)} or any"
+        )
+    records = read_records(input_file)
+    kept: list[str] = []
+    removed: Counter[str] = Counter()
+    for line, rec in zip(records.lines, records.rows, strict=True):
+        if rec["null"] and (drop_nulls or min_score is not None):
+            removed["omission"] += 1
+        elif min_score is not None and rec["score"] < min_score:
+            removed["score below minimum"] += 1
+        elif flags and rec["flags"] and ("any" in flags or flags & set(rec["flags"])):
+            removed["flagged"] += 1
+        else:
+            kept.append(line)
+    with atomic_writer(output) as f:
+        if records.header is not None:
+            f.write(records.header + "\n")
+        f.write("".join(line + "\n" for line in kept))
+    why = ", ".join(f"{k}: {v}" for k, v in sorted(removed.items())) or "nothing removed"
+    click.echo(f"align: kept {len(kept)} of {len(records.rows)} pairs ({why})", err=True)
 
 
 @main.command("split")

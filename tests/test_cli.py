@@ -29,15 +29,15 @@ def tsv_run(cli, corpora):
 def test_main_command_writes_tsv(tsv_run):
     assert tsv_run.returncode == 0, tsv_run.stderr
     lines = tsv_run.stdout.decode("utf-8").splitlines()
-    assert lines[0] == "en\tko\tscore\ttype\ten_ids\tko_ids\tdoc_id"
+    assert lines[0] == "en\tko\tscore\tflags\ttype\ten_ids\tko_ids\tdoc_id"
     rows = [ln.split("\t") for ln in lines[1:]]
-    assert all(len(r) == 7 for r in rows)
-    kinds = [r[3] for r in rows]
+    assert all(len(r) == 8 for r in rows)
+    kinds = [r[4] for r in rows]
     assert "2-1" in kinds and "1-0" in kinds
     assert all(0.0 <= float(r[2]) <= 1.0 for r in rows)
-    en_ids = [int(x) for r in rows for x in r[4].split(",") if x]
+    en_ids = [int(x) for r in rows for x in r[5].split(",") if x]
     assert en_ids == list(range(len(en_ids)))
-    assert {r[6] for r in rows} == {"harbor_bridge"}
+    assert {r[7] for r in rows} == {"harbor_bridge"}
     assert "harbor_bridge: 11 en / 9 ko sentences" in tsv_run.stderr.decode("utf-8")
 
 

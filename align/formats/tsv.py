@@ -1,7 +1,7 @@
 """TSV: one pair per line, header row, UTF-8 without BOM, reversible escapes.
 
-Columns: ``<src_lang>``, ``<tgt_lang>`` (texts), ``score``, ``type`` (``2-1``: source
-count first), ``<src_lang>_ids``, ``<tgt_lang>_ids`` (0-based sentence indices, comma
+Columns: ``<src_lang>``, ``<tgt_lang>`` (texts), ``score``, ``flags`` (comma
+separated), ``type`` (``2-1``: source count first), ``<src_lang>_ids``, ``<tgt_lang>_ids`` (0-based sentence indices, comma
 separated, empty for an omission), ``doc_id``.  A backslash, tab, newline or carriage
 return inside a text is written as ``\\\\``, ``\\t``, ``\\n``, ``\\r``, so one pair is
 always one line and :func:`unescape` restores the text exactly.
@@ -37,7 +37,7 @@ def unescape(text: str) -> str:
 
 def header(src_lang: str, tgt_lang: str) -> list[str]:
     s, t = (src_lang, tgt_lang) if src_lang != tgt_lang else ("src", "tgt")
-    return [s, t, "score", "type", f"{s}_ids", f"{t}_ids", "doc_id"]
+    return [s, t, "score", "flags", "type", f"{s}_ids", f"{t}_ids", "doc_id"]
 
 
 def _ids(ids: tuple[int, ...]) -> str:
@@ -55,6 +55,7 @@ def write(results: list[DocumentAlignment], stream: IO[str], pairs: list[list[Pa
                 escape(p.src_text),
                 escape(p.tgt_text),
                 f"{p.score:.4f}",
+                ",".join(p.flags),
                 p.kind,
                 _ids(p.src),
                 _ids(p.tgt),
