@@ -42,7 +42,7 @@ def main() -> None:
     "-f",
     "--format",
     "fmt",
-    type=click.Choice(["tsv", "jsonl", "vecalign"]),
+    type=click.Choice(["tsv", "excel", "xlsx", "tmx", "jsonl", "moses", "vecalign"]),
     default="tsv",
     show_default=True,
     help="Output format.",
@@ -130,6 +130,40 @@ def pair_cmd(
         click.echo(f"align: {result.summary()}", err=True)
         if min_score is not None or drop_nulls:
             click.echo(f"align: wrote {len(kept[0])} of {len(result.pairs)} pairs", err=True)
+
+
+@main.command("export")
+@click.argument("input_file", metavar="IN", type=click.Path())
+@click.option(
+    "-f",
+    "--format",
+    "fmt",
+    required=True,
+    type=click.Choice(["tsv", "excel", "xlsx", "tmx", "jsonl", "moses", "vecalign"]),
+    help="Format to write.",
+)
+@click.option("-o", "--output", required=True, metavar="OUT", help="Output file (moses: OUT.<lang> twice).")
+@click.option(
+    "--min-score",
+    type=click.FloatRange(0.0, 1.0),
+    default=None,
+    help="Keep matched pairs scoring at least this.",
+)
+def export_cmd(input_file: str, fmt: str, output: str, min_score: float | None) -> None:
+    """Convert a saved align TSV or JSONL result to another format."""
+    from .formats import filter_pairs, tmx, write
+    from .formats.readers import read_results
+
+    results = read_results(input_file)
+    kept = [filter_pairs(r.pairs, min_score, False) for r in results]
+    write(results, fmt, output, kept)
+    n = sum(len(k) for k in kept)
+    click.echo(f"align: wrote {n} pairs from {len(results)} document(s) to {output} ({fmt})", err=True)
+    if fmt == "tmx" and tmx.write_report():
+        click.echo(
+            f"align: warning: {tmx.write_report()} pair(s) over {tmx.MAX_SEGMENT} characters left out of the TMX",
+            err=True,
+        )
 
 
 @main.command("filter")

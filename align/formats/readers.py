@@ -9,7 +9,7 @@ from typing import Any
 
 from ..errors import InputError
 
-__all__ = ["Records", "read_records"]
+__all__ = ["Records", "read_records", "read_results"]
 
 
 @dataclass(slots=True)
@@ -63,3 +63,74 @@ def read_records(path: str | Path) -> Records:
         rec["null"] = rec["type"].startswith("0-") or rec["type"].endswith("-0")
         rows.append(rec)
     return Records("tsv", lines[0], lines[1:], rows)
+
+
+def _ids(text: str) -> tuple[int, ...]:
+    return tuple(int(x) for x in text.split(",") if x.strip())
+
+
+def read_results(path: str | Path):  # type: ignore[no-untyped-def]
+    """Read align's TSV or JSONL back into one DocumentAlignment per document id.
+
+    Pairs come back with ids, texts, score, flags (and, from JSONL, cosine, margin,
+    features, paragraphs and offsets); the signature says the result was read back.
+    """
+    from ..result import DocumentAlignment, Pair, Sentence, Signature
+    from .tsv import unescape
+
+    records = read_records(path)
+    docs: dict[str, dict[str, Any]] = {}
+    for rec in records.rows:
+        if records.format == "jsonl":
+            doc_id = rec.get("doc_id", "")
+            src_ids, tgt_ids = tuple(rec["src_ids"]), tuple(rec["tgt_ids"])
+            src_text, tgt_text = rec["src"], rec["tgt"]
+            langs = (rec.get("src_lang", "src"), rec.get("tgt_lang", "tgt"))
+            cos, margin, features = rec.get("cosine"), rec.get("margin"), rec.get("features", {})
+            src_par = rec.get("src_paragraphs", [])
+            tgt_par = rec.get("tgt_paragraphs", [])
+            src_off = rec.get("src_offsets", [])
+            tgt_off = rec.get("tgt_offsets", [])
+        else:
+            head = records.header.split("\t") if records.header else []
+            src_col, tgt_col = head[0], head[1]
+            doc_id = unescape(rec.get("doc_id", ""))
+            src_ids, tgt_ids = _ids(rec[f"{src_col}_ids"]), _ids(rec[f"{tgt_col}_ids"])
+            src_text, tgt_text = unescape(rec[src_col]), unescape(rec[tgt_col])
+            langs = (src_col, tgt_col)
+            cos = margin = None
+            features, src_par, tgt_par, src_off, tgt_off = {}, [], [], [], []
+        d = docs.setdefault(doc_id, {"pairs": [], "src": {}, "tgt": {}, "langs": langs})
+        d["pairs"].append(
+            Pair(
+                src_ids,
+                tgt_ids,
+                src_text,
+                tgt_text,
+                float(rec["score"]),
+                cos,
+                margin,
+                dict(features),
+                tuple(rec["flags"]),
+            )
+        )
+        for ids, store, par, off in (
+            (src_ids, d["src"], src_par, src_off),
+            (tgt_ids, d["tgt"], tgt_par, tgt_off),
+        ):
+            for k, i in enumerate(ids):
+                start, end = off[k] if k < len(off) else (0, 0)
+                store[i] = Sentence(i, "", par[0] if par else 0, start, end)
+    out = []
+    for doc_id, d in docs.items():
+        sig = Signature("read back", f"from {Path(str(path)).name}", d["langs"][0], d["langs"][1])
+        out.append(
+            DocumentAlignment(
+                d["pairs"],
+                [d["src"][i] for i in sorted(d["src"])],
+                [d["tgt"][j] for j in sorted(d["tgt"])],
+                sig,
+                doc_id,
+            )
+        )
+    return out

@@ -3,8 +3,10 @@
 Columns: ``<src_lang>``, ``<tgt_lang>`` (texts), ``score``, ``flags`` (comma
 separated), ``type`` (``2-1``: source count first), ``<src_lang>_ids``, ``<tgt_lang>_ids`` (0-based sentence indices, comma
 separated, empty for an omission), ``doc_id``.  A backslash, tab, newline or carriage
-return inside a text is written as ``\\\\``, ``\\t``, ``\\n``, ``\\r``, so one pair is
-always one line and :func:`unescape` restores the text exactly.
+return inside a text is written as two characters (a backslash, then the same
+character, ``t``, ``n`` or ``r``); other control and line-separator characters as a
+backslash, ``u`` and four hex digits.  One pair is always one line, whatever splits
+lines, and :func:`unescape` restores the text exactly.
 """
 
 from __future__ import annotations
@@ -17,21 +19,41 @@ __all__ = ["escape", "header", "unescape", "write"]
 
 _ESC = {"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"}
 _UNESC = {"\\": "\\", "t": "\t", "n": "\n", "r": "\r"}
+# other characters that some consumers treat as line breaks (str.splitlines does)
+_AS_CODE = {chr(c) for c in range(32) if chr(c) not in _ESC} | {"\x7f", "\x85", "\u2028", "\u2029"}
 
 
 def escape(text: str) -> str:
-    return "".join(_ESC.get(c, c) for c in text)
+    out = []
+    for c in text:
+        if c in _ESC:
+            out.append(_ESC[c])
+        elif c in _AS_CODE:
+            out.append(f"\\u{ord(c):04x}")
+        else:
+            out.append(c)
+    return "".join(out)
 
 
 def unescape(text: str) -> str:
     out = []
-    it = iter(text)
-    for c in it:
-        if c == "\\":
-            nxt = next(it, "")
+    k, n = 0, len(text)
+    while k < n:
+        c = text[k]
+        if c == "\\" and k + 1 < n:
+            nxt = text[k + 1]
+            if nxt == "u" and k + 6 <= n:
+                try:
+                    out.append(chr(int(text[k + 2 : k + 6], 16)))
+                    k += 6
+                    continue
+                except ValueError:
+                    pass
             out.append(_UNESC.get(nxt, "\\" + nxt))
+            k += 2
         else:
             out.append(c)
+            k += 1
     return "".join(out)
 
 
@@ -44,10 +66,11 @@ def _ids(ids: tuple[int, ...]) -> str:
     return ",".join(map(str, ids))
 
 
-def write(results: list[DocumentAlignment], stream: IO[str], pairs: list[list[Pair]]) -> None:
+def lines(results: list[DocumentAlignment], pairs: list[list[Pair]]) -> list[str]:
+    """The header and one line per pair, without line ends."""
     src_lang = results[0].src_lang if results else "src"
     tgt_lang = results[0].tgt_lang if results else "tgt"
-    stream.write("\t".join(header(src_lang, tgt_lang)) + "\n")
+    out = ["\t".join(header(src_lang, tgt_lang))]
     for result, kept in zip(results, pairs, strict=True):
         doc = escape(result.doc_id)
         for p in kept:
@@ -61,4 +84,10 @@ def write(results: list[DocumentAlignment], stream: IO[str], pairs: list[list[Pa
                 _ids(p.tgt),
                 doc,
             ]
-            stream.write("\t".join(row) + "\n")
+            out.append("\t".join(row))
+    return out
+
+
+def write(results: list[DocumentAlignment], stream: IO[str], pairs: list[list[Pair]]) -> None:
+    for line in lines(results, pairs):
+        stream.write(line + "\n")
