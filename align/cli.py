@@ -166,6 +166,27 @@ def export_cmd(input_file: str, fmt: str, output: str, min_score: float | None) 
         )
 
 
+@main.command("review")
+@click.argument("input_file", metavar="RESULT", type=click.Path())
+@click.option("-o", "--output", required=True, metavar="OUT.html", help="The page to write.")
+@click.option(
+    "--threshold",
+    type=click.FloatRange(0.0, 1.0),
+    default=0.5,
+    show_default=True,
+    help="Scores below this count as low in the page's filter.",
+)
+def review_cmd(input_file: str, output: str, threshold: float) -> None:
+    """Write a self-contained HTML page to review a saved result (JSONL or TSV) side by side."""
+    from .formats.readers import read_results
+    from .review import write_review
+
+    results = read_results(input_file)
+    write_review(results, output, threshold)
+    n = sum(len(r.pairs) for r in results)
+    click.echo(f"align: wrote {output}: {len(results)} document(s), {n} pairs", err=True)
+
+
 @main.command("filter")
 @click.argument("input_file", metavar="IN", type=click.Path())
 @click.option("-o", "--output", required=True, metavar="OUT", help="Filtered file, same format as IN.")

@@ -100,7 +100,8 @@ def read_results(path: str | Path):  # type: ignore[no-untyped-def]
             langs = (src_col, tgt_col)
             cos = margin = None
             features, src_par, tgt_par, src_off, tgt_off = {}, [], [], [], []
-        d = docs.setdefault(doc_id, {"pairs": [], "src": {}, "tgt": {}, "langs": langs})
+        model = rec.get("model", "") if records.format == "jsonl" else ""
+        d = docs.setdefault(doc_id, {"pairs": [], "src": {}, "tgt": {}, "langs": langs, "model": model})
         d["pairs"].append(
             Pair(
                 src_ids,
@@ -123,7 +124,7 @@ def read_results(path: str | Path):  # type: ignore[no-untyped-def]
                 store[i] = Sentence(i, "", par[0] if par else 0, start, end)
     out = []
     for doc_id, d in docs.items():
-        sig = Signature("read back", f"from {Path(str(path)).name}", d["langs"][0], d["langs"][1])
+        sig = Signature("read back", d["model"], d["langs"][0], d["langs"][1], {"from": Path(str(path)).name})
         out.append(
             DocumentAlignment(
                 d["pairs"],

@@ -1,0 +1,107 @@
+"""The review page in a real headless browser (Debian's chromium, driven by Playwright)."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from align.formats.readers import read_results
+from align.review import render_review
+
+pytestmark = pytest.mark.browser
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+ARTIFACTS = Path(
+    os.environ.get("ALIGN_TEST_ARTIFACTS", Path(__file__).resolve().parent.parent / "test-artifacts")
+)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed (dev extra)")
+    if not Path(CHROMIUM).exists():
+        pytest.skip("Debian's chromium is not installed (apt-get install chromium)")
+    with sync_api.sync_playwright() as p:
+        b = p.chromium.launch(
+            executable_path=CHROMIUM,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--no-first-run",
+                "--disable-sync",
+            ],
+        )
+        yield b
+        b.close()
+
+
+@pytest.fixture(scope="module")
+def saved(cli, corpora, tmp_path_factory):
+    folder = tmp_path_factory.mktemp("review")
+    out = folder / "r.jsonl"
+    a = cli(
+        "pair", str(corpora / "harbor_bridge.en.txt"), str(corpora / "harbor_bridge.ko.txt"), "-f", "jsonl"
+    )
+    b = cli(
+        "pair",
+        str(corpora / "seed_bank.en.txt"),
+        str(corpora / "harbor_bridge.ko.txt"),
+        "-f",
+        "jsonl",
+        "--doc-id",
+        "mismatched",
+    )
+    out.write_bytes(a.stdout + b.stdout)
+    page = folder / "review.html"
+    proc = cli("review", str(out), "-o", str(page), "--threshold", "0.8")
+    assert proc.returncode == 0, proc.stderr
+    return out, page
+
+
+def test_review_page_in_browser(browser, saved):
+    out, page_path = saved
+    results = read_results(out)
+    pairs = [p for r in results for p in r.pairs]
+    low = [p for p in pairs if p.is_null or p.score < 0.8 or p.flags]
+    html = page_path.read_text(encoding="utf-8")
+    assert "http://" not in html and "https://" not in html and "<link" not in html  # self-contained
+    page = browser.new_page()
+    errors: list[str] = []
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.goto(page_path.as_uri())
+    page.wait_for_selector("body[data-ready='1']")
+    assert errors == []
+    assert page.locator("tr.pair").count() == len(pairs)
+    assert page.locator("section").count() == 2
+    assert page.locator("td.gap").count() == sum(1 for p in pairs if p.is_null)
+    assert "translation probability" in page.locator(".doc-head").first.inner_text()
+    assert page.locator(".verdict.bad").count() == 1  # the mismatched document
+    page.check("#only-low")
+    assert page.locator("tr.pair:not(.hidden)").count() == len(low)
+    assert page.locator("#shown").inner_text() == str(len(low))
+    page.uncheck("#only-low")
+    assert page.locator("tr.pair:not(.hidden)").count() == len(pairs)
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "review.png"), full_page=True)
+    assert (ARTIFACTS / "review.png").stat().st_size > 10_000
+    page.close()
+
+
+def test_render_escapes_markup():
+    from align.result import DocumentAlignment, Pair, Sentence, Signature
+
+    r = DocumentAlignment(
+        [Pair((0,), (0,), "<script>alert(1)</script>", "</script><b>x</b>", 0.9)],
+        [Sentence(0, "")],
+        [Sentence(0, "")],
+        Signature("0", "m", "en", "ko"),
+        "d",
+    )
+    html = render_review([r])
+    assert "</script><b>" not in html.split('id="align-data">')[1].split("</script><script>")[0]
