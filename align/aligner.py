@@ -15,6 +15,7 @@ import math
 import re
 import time
 from collections.abc import Sequence
+from datetime import UTC, datetime
 from pathlib import Path
 
 from . import __version__
@@ -92,6 +93,8 @@ class Aligner:
             src_lang=self.src_lang,
             tgt_lang=self.tgt_lang,
             params=self.params.as_dict(),
+            date=datetime.now(UTC).strftime("%Y-%m-%d"),
+            calibration=self.calibration.tag if self.calibration else "",
         )
 
     def align_files(

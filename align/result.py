@@ -89,14 +89,21 @@ class Signature:
     src_lang: str
     tgt_lang: str
     params: dict[str, Any] = field(default_factory=dict)
+    date: str = ""
+    """UTC date the result was made (YYYY-MM-DD)."""
+    calibration: str = ""
+    """Which score calibration was used (empty: uncalibrated scores)."""
 
     def __str__(self) -> str:
         items = [
             f"align:{self.version}",
             f"model:{self.model}",
             f"langs:{self.src_lang}-{self.tgt_lang}",
+            f"scores:{self.calibration or 'uncalibrated'}",
         ]
         items += [f"{k}:{v}" for k, v in sorted(self.params.items())]
+        if self.date:
+            items.append(f"date:{self.date}")
         return "|".join(items)
 
     def as_dict(self) -> dict[str, Any]:
@@ -106,6 +113,8 @@ class Signature:
             "src_lang": self.src_lang,
             "tgt_lang": self.tgt_lang,
             "params": dict(self.params),
+            "date": self.date,
+            "calibration": self.calibration,
         }
 
 

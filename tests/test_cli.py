@@ -78,12 +78,10 @@ def test_vecalign_presplit_and_stdin(cli, tmp_path):
     ).encode()
     proc = cli("pair", str(en), "-", "--presplit", "-f", "vecalign", stdin=ko)
     assert proc.returncode == 0, proc.stderr
-    assert proc.stdout.decode().splitlines() == [
-        line
-        for line in proc.stdout.decode().splitlines()
-        if re.fullmatch(r"\[[\d, ]*\]:\[[\d, ]*\]:\d\.\d{6}", line)
-    ]
-    beads = [line.rsplit(":", 1)[0] for line in proc.stdout.decode().splitlines()]
+    first, *lines = proc.stdout.decode().splitlines()
+    assert first.startswith("# align:") and "model:use-multilingual-v3" in first and "date:" in first
+    assert all(re.fullmatch(r"\[[\d, ]*\]:\[[\d, ]*\]:\d\.\d{6}", line) for line in lines)
+    beads = [line.rsplit(":", 1)[0] for line in lines]
     assert beads == ["[0]:[0]", "[1, 2]:[1]", "[4]:[2]"]
 
 

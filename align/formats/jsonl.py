@@ -4,7 +4,7 @@ Fields: ``doc_id``, ``type``, ``src_ids``, ``tgt_ids`` (0-based), ``src``, ``tgt
 (texts), ``score``, ``cosine`` and ``margin`` (null for omissions), ``flags``,
 ``features`` (every feature behind the score; ``best_margin`` for an omission),
 ``calibrated`` (false: the model has no calibration and the score is a plain logistic
-of the margin), ``model``, ``src_lang``,
+of the margin), ``model``, ``signature`` (align version, model, scores, parameters, date), ``src_lang``,
 ``tgt_lang``, ``src_paragraphs``/``tgt_paragraphs`` and ``src_offsets``/``tgt_offsets``
 (``[start, end]`` character offsets of each sentence in the decoded input).
 """
@@ -36,6 +36,7 @@ def record(result: DocumentAlignment, p: Pair) -> dict[str, Any]:
         "features": {k: round(v, 6) for k, v in p.features.items()},
         "calibrated": result.verdict is not None and result.verdict.calibration is not None,
         "model": result.signature.model,
+        "signature": str(result.signature),
         "src_lang": result.src_lang,
         "tgt_lang": result.tgt_lang,
         "src_paragraphs": sorted({src[i].paragraph for i in p.src}),

@@ -1,7 +1,8 @@
 """Vecalign's alignment format: ``[0, 1]:[0]:0.812300`` per line.
 
 Ids are 0-based sentence indices (with ``--presplit``: 0-based line numbers), so the
-file scores directly with Vecalign-style scorers.  Several documents are separated by
+file scores directly with Vecalign-style scorers.  The first line is a ``#`` comment
+with the align signature.  Several documents are separated by
 a blank line.
 """
 
@@ -19,6 +20,8 @@ def format_pair(p: Pair) -> str:
 
 
 def write(results: list[DocumentAlignment], stream: IO[str], pairs: list[list[Pair]]) -> None:
+    if results:
+        stream.write(f"# {results[0].signature}\n")  # scorers skip comment lines
     for k, kept in enumerate(pairs):
         if k:
             stream.write("\n")
