@@ -132,6 +132,114 @@ def pair_cmd(
             click.echo(f"align: wrote {len(kept[0])} of {len(result.pairs)} pairs", err=True)
 
 
+@main.command("batch")
+@click.argument("source", metavar="INPUT", type=click.Path())
+@click.option(
+    "-o", "--outdir", required=True, type=click.Path(file_okay=False), help="Output folder (resumable)."
+)
+@click.option("-m", "--model", default="use", show_default=True, help="As for align pair.")
+@click.option("--max-merge", type=click.IntRange(2, 12), default=4, show_default=True)
+@click.option("--src-lang", default="en", show_default=True)
+@click.option("--tgt-lang", default="ko", show_default=True)
+@click.option("--presplit", is_flag=True, help="Inputs hold one sentence per line.")
+@click.option("--no-clean", is_flag=True, help="Keep page furniture.")
+@click.option(
+    "--min-score",
+    type=click.FloatRange(0.0, 1.0),
+    default=None,
+    help="Corpus keeps matched pairs scoring at least this.",
+)
+@click.option("--no-dedupe", is_flag=True, help="Keep pairs repeated across documents.")
+@click.option(
+    "--export",
+    "exports",
+    multiple=True,
+    default=("tsv",),
+    show_default=True,
+    type=click.Choice(["tsv", "excel", "xlsx", "tmx", "moses", "vecalign", "jsonl"]),
+    help="Corpus formats besides corpus.jsonl (repeat).",
+)
+@click.option("--engine", type=click.Choice(["local", "ray"]), default="local", show_default=True)
+@click.option(
+    "--workers",
+    type=click.IntRange(1, 256),
+    default=1,
+    show_default=True,
+    help="Worker processes (or Ray actors).",
+)
+@click.option(
+    "--ray-address", default=None, help="Join an existing Ray cluster (default: start a local one)."
+)
+@click.option(
+    "--shard-size", type=click.IntRange(1, 100000), default=50, show_default=True, help="Documents per shard."
+)
+@click.option(
+    "--cache", default=None, help="Embedding cache file (default OUTDIR/cache.sqlite; '' disables)."
+)
+@click.option("--fail-fast", is_flag=True, help="Stop at the first document that fails.")
+@click.option("-q", "--quiet", is_flag=True, help="No progress bar or summary.")
+def batch_cmd(
+    source: str,
+    outdir: str,
+    model: str,
+    max_merge: int,
+    src_lang: str,
+    tgt_lang: str,
+    presplit: bool,
+    no_clean: bool,
+    min_score: float | None,
+    no_dedupe: bool,
+    exports: tuple[str, ...],
+    engine: str,
+    workers: int,
+    ray_address: str | None,
+    shard_size: int,
+    cache: str | None,
+    fail_fast: bool,
+    quiet: bool,
+) -> None:
+    """Align every document pair of INPUT into one corpus in OUTDIR.
+
+    INPUT is a manifest (TSV with a header, or JSONL) with en_path, ko_path and
+    optional doc_id and metadata columns, or a folder with en/ and ko/ subfolders whose
+    files pair by name. Killing a run and starting it again redoes only unfinished
+    shards. Writes corpus.jsonl (+ exports), documents.jsonl and stats.json.
+    """
+    from .batch import BatchOptions, run_batch
+
+    options = BatchOptions(
+        model=model,
+        src_lang=src_lang,
+        tgt_lang=tgt_lang,
+        max_merge=max_merge,
+        presplit=presplit,
+        clean=not no_clean,
+        min_score=min_score,
+        dedupe=not no_dedupe,
+        exports=tuple(exports),
+        shard_size=shard_size,
+        workers=workers,
+        engine=engine,
+        ray_address=ray_address,
+        fail_fast=fail_fast,
+        cache=cache,
+    )
+    stats = run_batch(source, outdir, options, progress=not quiet and sys.stderr.isatty())
+    if not quiet:
+        for problem in stats["unpaired_files"]:
+            click.echo(f"align: warning: {problem}", err=True)
+        for failed in stats["documents_failed"]:
+            click.echo(f"align: error in document {failed['doc_id']}: {failed['error']}", err=True)
+        run = stats["run"]
+        removed = ", ".join(f"{k}: {v}" for k, v in stats["removed"].items()) or "none"
+        click.echo(
+            f"align: {stats['documents_ok']} of {stats['documents']} documents aligned, {stats['pairs']} pairs in "
+            f"{outdir}/corpus.jsonl (removed: {removed}); this run: {run['shards_run']} of {run['shards']} shards, "
+            f"{run['documents_run']} documents, {run['embedded']} strings embedded, {run['documents_per_second']} docs/s",
+            err=True,
+        )
+
+
 @main.command("export")
 @click.argument("input_file", metavar="IN", type=click.Path())
 @click.option(

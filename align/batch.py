@@ -1,0 +1,425 @@
+"""Many document pairs into one corpus: sharded, resumable, cached, parallel.
+
+Layout of an output folder::
+
+    OUTDIR/batch.json            the options (a resumed run must use the same ones)
+    OUTDIR/shards/NNNNN.jsonl    pairs of one shard (align JSONL), written atomically
+    OUTDIR/shards/NNNNN.docs.jsonl   one report per document of the shard
+    OUTDIR/shards/NNNNN.done     completion record, written last
+    OUTDIR/corpus.jsonl          every shard in order, duplicates and low scores removed
+    OUTDIR/corpus.{tsv,tmx,en,ko ...}   the chosen exports of the corpus
+    OUTDIR/documents.jsonl       per document: counts, coverage, verdict, error, seconds
+    OUTDIR/stats.json            totals, pairs by type, score histogram, removals, speed
+
+Jobs are cut into shards in manifest order; a shard is skipped when its completion
+record exists, so a killed run restarts where it stopped and produces the same
+corpus.  Executors: ``local`` (worker processes, one model each) and ``ray`` (Ray
+Data actor pool, extra ``align[ray]``).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import time
+from collections import Counter
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .errors import AlignError, InputError
+
+__all__ = ["BatchOptions", "Job", "load_jobs", "run_batch"]
+
+
+@dataclass(frozen=True, slots=True)
+class Job:
+    doc_id: str
+    en_path: str
+    ko_path: str
+    meta: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(slots=True)
+class BatchOptions:
+    model: str = "use"
+    src_lang: str = "en"
+    tgt_lang: str = "ko"
+    max_merge: int = 4
+    presplit: bool = False
+    clean: bool = True
+    min_score: float | None = None
+    dedupe: bool = True
+    exports: tuple[str, ...] = ("tsv",)
+    shard_size: int = 50
+    workers: int = 1
+    engine: str = "local"
+    ray_address: str | None = None
+    fail_fast: bool = False
+    cache: str | None = None
+    """SQLite embedding cache (default OUTDIR/cache.sqlite); "" disables it."""
+
+    def alignment_key(self) -> dict[str, Any]:
+        """The options that decide the shards' content (a resumed run must match them)."""
+        return {
+            "model": self.model, "src_lang": self.src_lang, "tgt_lang": self.tgt_lang,
+            "max_merge": self.max_merge, "presplit": self.presplit, "clean": self.clean,
+            "shard_size": self.shard_size,
+        }  # fmt: skip
+
+
+# ------------------------------------------------------------------ input
+def load_jobs(source: str | Path) -> tuple[list[Job], list[str]]:
+    """Jobs from a manifest (TSV/JSONL with en_path, ko_path[, doc_id, ...]) or a folder with en/ and ko/.
+
+    Returns the jobs and a list of problems (files without a partner), which the
+    caller reports.
+    """
+    path = Path(source)
+    if path.is_dir():
+        return _pair_folders(path)
+    if not path.exists():
+        raise InputError(str(path), "no such manifest or folder")
+    rows: list[dict[str, Any]] = []
+    text = path.read_text(encoding="utf-8-sig")
+    lines = [ln for ln in text.splitlines() if ln.strip()]
+    if not lines:
+        raise InputError(str(path), "is empty")
+    if lines[0].lstrip().startswith("{"):
+        for n, ln in enumerate(lines, 1):
+            try:
+                rows.append(json.loads(ln))
+            except ValueError:
+                raise InputError(str(path), "not a JSON object", line=n) from None
+    else:
+        head = lines[0].split("\t")
+        for n, ln in enumerate(lines[1:], 2):
+            cells = ln.split("\t")
+            if len(cells) != len(head):
+                raise InputError(str(path), f"has {len(cells)} columns, the header has {len(head)}", line=n)
+            rows.append(dict(zip(head, cells, strict=True)))
+    jobs, seen = [], set()
+    for n, row in enumerate(rows, 1):
+        if "en_path" not in row or "ko_path" not in row:
+            raise InputError(str(path), "needs en_path and ko_path columns", line=n)
+        en, ko = Path(row["en_path"]), Path(row["ko_path"])
+        en = en if en.is_absolute() else path.parent / en
+        ko = ko if ko.is_absolute() else path.parent / ko
+        doc_id = str(row.get("doc_id") or en.name.split(".")[0])
+        if doc_id in seen:
+            raise InputError(str(path), f"doc_id {doc_id!r} appears twice", line=n)
+        seen.add(doc_id)
+        meta = {k: v for k, v in row.items() if k not in {"en_path", "ko_path", "doc_id"}}
+        jobs.append(Job(doc_id, str(en), str(ko), meta))
+    return jobs, []
+
+
+def _pair_folders(root: Path) -> tuple[list[Job], list[str]]:
+    en_dir, ko_dir = root / "en", root / "ko"
+    if not en_dir.is_dir() or not ko_dir.is_dir():
+        raise InputError(
+            str(root), "a batch folder needs en/ and ko/ subfolders with files of the same names"
+        )
+    en = {p.name: p for p in sorted(en_dir.iterdir()) if p.is_file()}
+    ko = {p.name: p for p in sorted(ko_dir.iterdir()) if p.is_file()}
+    problems = [f"{en_dir / n}: no partner in {ko_dir}" for n in sorted(set(en) - set(ko))]
+    problems += [f"{ko_dir / n}: no partner in {en_dir}" for n in sorted(set(ko) - set(en))]
+    jobs = [Job(Path(n).stem, str(en[n]), str(ko[n])) for n in sorted(set(en) & set(ko))]
+    return jobs, problems
+
+
+# ------------------------------------------------------------------ one shard
+class ShardWorker:
+    """Holds one loaded model; aligns whole shards and writes their files."""
+
+    def __init__(self, options: BatchOptions, outdir: str, cache: str | None) -> None:
+        from .aligner import Aligner
+        from .cache import DiskCache
+        from .embed import load_embedder
+
+        self.options = options
+        self.outdir = Path(outdir)
+        inner = load_embedder(options.model)
+        self.cache = DiskCache(inner, cache) if cache else None
+        self.aligner = Aligner(
+            self.cache or inner,
+            src_lang=options.src_lang,
+            tgt_lang=options.tgt_lang,
+            max_merge=options.max_merge,
+            clean=options.clean,
+        )
+
+    def __call__(self, shard: int, jobs: list[Job]) -> dict[str, Any]:
+        from .formats import atomic_writer
+        from .formats.jsonl import record
+
+        pair_lines: list[str] = []
+        reports: list[dict[str, Any]] = []
+        embedded_before = self.aligner.embedder.encoded
+        for job in jobs:
+            t0 = time.perf_counter()
+            report: dict[str, Any] = {
+                "doc_id": job.doc_id,
+                "en_path": job.en_path,
+                "ko_path": job.ko_path,
+                **job.meta,
+            }
+            try:
+                r = self.aligner.align_files(
+                    job.en_path, job.ko_path, doc_id=job.doc_id, presplit=self.options.presplit
+                )
+                for p in r.pairs:
+                    pair_lines.append(json.dumps(record(r, p), ensure_ascii=False))
+                v = r.verdict
+                report.update(
+                    status="ok",
+                    en_sentences=len(r.src),
+                    ko_sentences=len(r.tgt),
+                    pairs=len(r.pairs),
+                    types=r.counts(),
+                    coverage=round(r.coverage, 4),
+                    mean_score=round(r.mean_score, 4),
+                    p_translation=None if v is None or v.p_translation is None else round(v.p_translation, 4),
+                    warnings=r.warnings,
+                    error=None,
+                )
+            except AlignError as exc:
+                report.update(status="error", error=str(exc))
+                if self.options.fail_fast:
+                    raise
+            except Exception as exc:  # a parser or model failure on one document must not stop the batch
+                report.update(status="error", error=f"{type(exc).__name__}: {exc}")
+                if self.options.fail_fast:
+                    raise AlignError(f"{job.doc_id}: {type(exc).__name__}: {exc}") from exc
+            report["seconds"] = round(time.perf_counter() - t0, 3)
+            reports.append(report)
+        folder = self.outdir / "shards"
+        with atomic_writer(folder / f"{shard:05d}.jsonl") as f:
+            f.write("".join(line + "\n" for line in pair_lines))
+        with atomic_writer(folder / f"{shard:05d}.docs.jsonl") as f:
+            f.write("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in reports))
+        summary = {
+            "shard": shard, "documents": len(jobs), "pairs": len(pair_lines),
+            "errors": sum(1 for r in reports if r["status"] != "ok"),
+            "embedded": self.aligner.embedder.encoded - embedded_before,
+        }  # fmt: skip
+        with atomic_writer(folder / f"{shard:05d}.done") as f:
+            f.write(json.dumps(summary) + "\n")
+        return summary
+
+
+_WORKER: ShardWorker | None = None
+
+
+def _init_worker(options: BatchOptions, outdir: str, cache: str | None) -> None:
+    global _WORKER
+    os.environ["ALIGN_THREADS"] = "1"  # one BLAS thread per worker process
+    _WORKER = ShardWorker(options, outdir, cache)
+
+
+def _run_in_worker(shard: int, jobs: list[Job]) -> dict[str, Any]:
+    assert _WORKER is not None
+    return _WORKER(shard, jobs)
+
+
+# ------------------------------------------------------------------ executors
+def _run_local(todo, options, outdir, cache, on_done) -> None:  # type: ignore[no-untyped-def]
+    if options.workers <= 1:
+        worker = ShardWorker(options, str(outdir), cache)
+        for shard, jobs in todo:
+            on_done(worker(shard, jobs))
+        return
+    import multiprocessing as mp
+    from concurrent.futures import ProcessPoolExecutor, as_completed
+
+    ctx = mp.get_context("spawn")
+    with ProcessPoolExecutor(
+        max_workers=options.workers,
+        mp_context=ctx,
+        initializer=_init_worker,
+        initargs=(options, str(outdir), cache),
+    ) as pool:
+        futures = [pool.submit(_run_in_worker, shard, jobs) for shard, jobs in todo]
+        for fut in as_completed(futures):
+            on_done(fut.result())
+
+
+class _RayShardActor:
+    def __init__(self, options: BatchOptions, outdir: str, cache: str | None) -> None:
+        os.environ["ALIGN_THREADS"] = "1"
+        self.worker = ShardWorker(options, outdir, cache)
+
+    def __call__(self, batch: dict[str, Any]) -> dict[str, Any]:
+        out = []
+        for shard, jobs_json in zip(batch["shard"], batch["jobs"], strict=True):
+            jobs = [Job(**j) for j in json.loads(jobs_json)]
+            out.append(json.dumps(self.worker(int(shard), jobs)))
+        return {"summary": out}
+
+
+def _run_ray(todo, options, outdir, cache, on_done) -> None:  # type: ignore[no-untyped-def]
+    try:
+        import ray
+        from ray.data import ActorPoolStrategy
+    except ImportError as exc:
+        raise AlignError("--engine ray needs Ray: pip install 'align[ray]'") from exc
+    started = False
+    if not ray.is_initialized():
+        if options.ray_address:
+            ray.init(address=options.ray_address, log_to_driver=False)
+        else:
+            ray.init(num_cpus=max(1, options.workers), include_dashboard=False, log_to_driver=False)
+        started = True
+    try:
+        items = [{"shard": s, "jobs": json.dumps([asdict(j) for j in jobs])} for s, jobs in todo]
+        ds = ray.data.from_items(items, override_num_blocks=max(1, len(items)))
+        out = ds.map_batches(
+            _RayShardActor,
+            batch_size=1,
+            compute=ActorPoolStrategy(size=max(1, options.workers)),
+            fn_constructor_kwargs={"options": options, "outdir": str(outdir), "cache": cache},
+        )
+        for row in out.iter_rows():
+            on_done(json.loads(row["summary"]))
+    finally:
+        if started:
+            ray.shutdown()
+
+
+# ------------------------------------------------------------------ the batch
+def run_batch(
+    source: str | Path, outdir: str | Path, options: BatchOptions, progress: bool = True
+) -> dict[str, Any]:
+    """Align every job of ``source`` into ``outdir``; return the stats (also in stats.json)."""
+    from .formats import atomic_writer
+
+    t_start = time.perf_counter()
+    jobs, problems = load_jobs(source)
+    if not jobs:
+        raise InputError(str(source), "has no document pairs")
+    out = Path(outdir)
+    (out / "shards").mkdir(parents=True, exist_ok=True)
+    key = options.alignment_key()
+    meta_path = out / "batch.json"
+    if meta_path.exists():
+        previous = json.loads(meta_path.read_text(encoding="utf-8"))
+        if previous.get("options") != key or previous.get("documents") != [j.doc_id for j in jobs]:
+            raise AlignError(f"{out} holds a batch with other options or documents: use a new output folder")
+    else:
+        with atomic_writer(meta_path) as f:
+            f.write(
+                json.dumps({"options": key, "documents": [j.doc_id for j in jobs]}, ensure_ascii=False) + "\n"
+            )
+    cache = options.cache if options.cache is not None else str(out / "cache.sqlite")
+    cache = cache or None
+    size = max(1, options.shard_size)
+    shards = [(k, jobs[i : i + size]) for k, i in enumerate(range(0, len(jobs), size))]
+    todo = [(k, js) for k, js in shards if not (out / "shards" / f"{k:05d}.done").exists()]
+    done_before = len(shards) - len(todo)
+    summaries: list[dict[str, Any]] = []
+    bar = None
+    if progress:
+        from tqdm import tqdm
+
+        bar = tqdm(
+            total=len(jobs),
+            initial=sum(len(js) for k, js in shards if (k, js) not in todo),
+            unit="doc",
+            desc="aligning",
+            dynamic_ncols=True,
+        )
+    pairs_found = 0
+
+    def on_done(summary: dict[str, Any]) -> None:
+        nonlocal pairs_found
+        summaries.append(summary)
+        pairs_found += summary["pairs"]
+        if bar is not None:
+            bar.update(summary["documents"])
+            bar.set_postfix(pairs=pairs_found, errors=sum(s["errors"] for s in summaries))
+
+    t_align = time.perf_counter()
+    try:
+        if todo:
+            if options.engine == "ray":
+                _run_ray(todo, options, out, cache, on_done)
+            elif options.engine == "local":
+                _run_local(todo, options, out, cache, on_done)
+            else:
+                raise AlignError(f"unknown engine '{options.engine}': local or ray")
+    finally:
+        if bar is not None:
+            bar.close()
+    align_seconds = time.perf_counter() - t_align
+    stats = _assemble(out, shards, options, problems)
+    stats["run"] = {
+        "shards": len(shards), "shards_done_before": done_before, "shards_run": len(todo),
+        "documents_run": sum(s["documents"] for s in summaries),
+        "embedded": sum(s["embedded"] for s in summaries),
+        "align_seconds": round(align_seconds, 3),
+        "documents_per_second": round(sum(s["documents"] for s in summaries) / align_seconds, 3) if summaries else 0.0,
+        "seconds": round(time.perf_counter() - t_start, 3),
+        "engine": options.engine, "workers": options.workers,
+    }  # fmt: skip
+    with atomic_writer(out / "stats.json") as f:
+        f.write(json.dumps(stats, indent=1, ensure_ascii=False) + "\n")
+    return stats
+
+
+_SUFFIX = {"excel": "excel.tsv", "vecalign": "align"}
+
+
+def _norm(text: str) -> str:
+    return " ".join(text.lower().split())
+
+
+def _assemble(out: Path, shards, options: BatchOptions, problems: list[str]) -> dict[str, Any]:  # type: ignore[no-untyped-def]
+    from .formats import atomic_writer, write
+    from .formats.readers import read_results
+
+    seen: set[tuple[str, str]] = set()
+    removed: Counter[str] = Counter()
+    types: Counter[str] = Counter()
+    hist = [0] * 10
+    kept = 0
+    corpus = out / "corpus.jsonl"
+    with atomic_writer(corpus) as fc, atomic_writer(out / "documents.jsonl") as fd:
+        for k, _ in shards:
+            fd.write((out / "shards" / f"{k:05d}.docs.jsonl").read_text(encoding="utf-8"))
+            for line in (out / "shards" / f"{k:05d}.jsonl").read_text(encoding="utf-8").splitlines():
+                rec = json.loads(line)
+                null = not rec["src_ids"] or not rec["tgt_ids"]
+                if options.min_score is not None and (null or rec["score"] < options.min_score):
+                    removed["omission" if null else "below min score"] += 1
+                    continue
+                if options.dedupe and not null:
+                    key = (_norm(rec["src"]), _norm(rec["tgt"]))
+                    if key in seen:
+                        removed["duplicate"] += 1
+                        continue
+                    seen.add(key)
+                types[rec["type"]] += 1
+                if not null:
+                    hist[min(9, int(rec["score"] * 10))] += 1
+                kept += 1
+                fc.write(line + "\n")
+    reports = [json.loads(x) for x in (out / "documents.jsonl").read_text(encoding="utf-8").splitlines() if x]
+    for fmt in options.exports:
+        if fmt == "jsonl":
+            continue
+        results = read_results(corpus) if kept else []
+        target = out / ("corpus" if fmt == "moses" else f"corpus.{_SUFFIX.get(fmt, fmt)}")
+        if results:
+            write(results, fmt, target)
+    return {
+        "documents": len(reports),
+        "documents_ok": sum(1 for r in reports if r["status"] == "ok"),
+        "documents_failed": [
+            {"doc_id": r["doc_id"], "error": r["error"]} for r in reports if r["status"] != "ok"
+        ],
+        "unpaired_files": problems,
+        "pairs": kept,
+        "pairs_by_type": dict(sorted(types.items())),
+        "score_histogram": {f"{k / 10:.1f}-{(k + 1) / 10:.1f}": n for k, n in enumerate(hist)},
+        "removed": dict(sorted(removed.items())),
+    }

@@ -1,0 +1,86 @@
+"""On-disk embedding cache: (model, text) -> vector, in SQLite.
+
+Safe under concurrent writers (SQLite's write-ahead log and a busy timeout; every
+insert is ``INSERT OR IGNORE``), bounded (the oldest entries go when the cache holds
+more than ``max_items``), and keyed by a hash of the model name and the exact text, so
+re-running a batch with other alignment parameters, or after an interruption, embeds
+nothing it has seen.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import sqlite3
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+
+from .embed import Embedder
+
+__all__ = ["DiskCache"]
+
+
+class DiskCache:
+    """An :class:`~align.embed.Embedder` that looks vectors up on disk before asking ``inner``."""
+
+    def __init__(self, inner: Embedder, path: str | Path, max_items: int = 2_000_000) -> None:
+        self.inner = inner
+        self.name = inner.name
+        self.wants_centering = getattr(inner, "wants_centering", False)
+        self.path = Path(path)
+        self.max_items = max_items
+        self.hits = 0
+        self.misses = 0
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self._db = sqlite3.connect(str(self.path), timeout=60, isolation_level=None)
+        self._db.execute("PRAGMA journal_mode=WAL")
+        self._db.execute("PRAGMA synchronous=NORMAL")
+        self._db.execute("CREATE TABLE IF NOT EXISTS vec (key BLOB PRIMARY KEY, v BLOB NOT NULL)")
+        self._prefix = hashlib.sha256(inner.name.encode("utf-8")).digest()[:8]
+
+    def _key(self, text: str) -> bytes:
+        return self._prefix + hashlib.sha256(text.encode("utf-8")).digest()[:16]
+
+    def encode(self, texts: Sequence[str]) -> np.ndarray:
+        keys = [self._key(t) for t in texts]
+        found: dict[bytes, np.ndarray] = {}
+        unique = list(dict.fromkeys(keys))
+        for start in range(0, len(unique), 500):
+            chunk = unique[start : start + 500]
+            marks = ",".join("?" * len(chunk))
+            for key, blob in self._db.execute(f"SELECT key, v FROM vec WHERE key IN ({marks})", chunk):
+                found[key] = np.frombuffer(blob, dtype=np.float32)
+        missing = [t for t, k in dict(zip(texts, keys, strict=True)).items() if k not in found]
+        self.hits += len(unique) - len(missing)
+        self.misses += len(missing)
+        if missing:
+            vecs = self.inner.encode(missing)
+            rows = [
+                (self._key(t), np.asarray(v, dtype=np.float32).tobytes())
+                for t, v in zip(missing, vecs, strict=True)
+            ]
+            self._db.execute("BEGIN IMMEDIATE")
+            try:
+                self._db.executemany("INSERT OR IGNORE INTO vec (key, v) VALUES (?, ?)", rows)
+                self._db.execute("COMMIT")
+            except BaseException:
+                self._db.execute("ROLLBACK")
+                raise
+            for (key, _), v in zip(rows, vecs, strict=True):
+                found[key] = np.asarray(v, dtype=np.float32)
+            self._trim()
+        if not texts:
+            return self.inner.encode([])
+        return np.stack([found[k] for k in keys])
+
+    def _trim(self) -> None:
+        (count,) = self._db.execute("SELECT COUNT(*) FROM vec").fetchone()
+        if count > self.max_items:
+            self._db.execute(
+                "DELETE FROM vec WHERE rowid IN (SELECT rowid FROM vec ORDER BY rowid LIMIT ?)",
+                (count - self.max_items,),
+            )
+
+    def close(self) -> None:
+        self._db.close()
