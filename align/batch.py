@@ -149,13 +149,17 @@ class ShardWorker:
             clean=options.clean,
         )
 
+    def _embedded(self) -> int:
+        """Strings the model itself has embedded so far (cache misses all the way down)."""
+        return self.cache.misses if self.cache else self.aligner.embedder.encoded
+
     def __call__(self, shard: int, jobs: list[Job]) -> dict[str, Any]:
         from .formats import atomic_writer
         from .formats.jsonl import record
 
         pair_lines: list[str] = []
         reports: list[dict[str, Any]] = []
-        embedded_before = self.aligner.embedder.encoded
+        embedded_before = self._embedded()
         for job in jobs:
             t0 = time.perf_counter()
             report: dict[str, Any] = {
@@ -201,7 +205,7 @@ class ShardWorker:
         summary = {
             "shard": shard, "documents": len(jobs), "pairs": len(pair_lines),
             "errors": sum(1 for r in reports if r["status"] != "ok"),
-            "embedded": self.aligner.embedder.encoded - embedded_before,
+            "embedded": self._embedded() - embedded_before,
         }  # fmt: skip
         with atomic_writer(folder / f"{shard:05d}.done") as f:
             f.write(json.dumps(summary) + "\n")

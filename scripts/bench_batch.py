@@ -1,0 +1,160 @@
+#!/usr/bin/env python3
+"""align batch throughput and memory: 1,000 document pairs, local engine and Ray.
+
+Documents are the raw-text pairs of ../shared/data/enko_dev/hard, replicated to
+--docs pairs; every replica gets its own marker in each line, so no sentence repeats
+and no cache can help.  Configurations: local with 1 single-threaded worker, local
+with 1 worker using every core, local with 2 single-threaded workers, Ray with 2
+actors.  Prints documents per second and the memory of the whole process tree
+(sampled every 0.5 s): peak, and mean over the first and the last tenth of the run.
+
+    python scripts/bench_batch.py [--docs 1000] [--configs local1 local1x2 local2 ray2]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+SHARED = Path(os.environ.get("ALIGN_SHARED", ROOT.parent / "shared"))
+
+
+def tree_rss_mb(pid: int) -> float:
+    """Resident memory of a process and all its descendants, in MB (Linux /proc)."""
+    total, stack = 0, [pid]
+    while stack:
+        p = stack.pop()
+        try:
+            with open(f"/proc/{p}/status") as f:
+                for line in f:
+                    if line.startswith("VmRSS:"):
+                        total += int(line.split()[1])
+            for task in os.listdir(f"/proc/{p}/task"):
+                with open(f"/proc/{p}/task/{task}/children") as f:
+                    stack.extend(int(x) for x in f.read().split())
+        except (FileNotFoundError, ProcessLookupError, PermissionError):
+            continue
+    return total / 1024
+
+
+def make_input(folder: Path, n: int) -> Path:
+    hard = SHARED / "data" / "enko_dev" / "hard"
+    names = sorted(p.name[: -len(".gold")] for p in hard.glob("*.gold"))
+    (folder / "en").mkdir(parents=True)
+    (folder / "ko").mkdir()
+    for k in range(n):
+        name = names[k % len(names)]
+        rep = k // len(names)
+        for lang in ("en", "ko"):
+            text = (hard / f"{name}.{lang}.txt").read_text(encoding="utf-8")
+            if rep:
+                text = "\n".join(f"{line} (#{rep})" if line.strip() else line for line in text.split("\n"))
+            (folder / lang / f"{k:05d}_{name}.txt").write_text(text, encoding="utf-8")
+    return folder
+
+
+CONFIGS = {
+    "local1": (["--engine", "local", "--workers", "1"], {"ALIGN_THREADS": "1"}, "local, 1 worker, 1 thread"),
+    "local1x2": (
+        ["--engine", "local", "--workers", "1"],
+        {"ALIGN_THREADS": "2"},
+        "local, 1 worker, 2 threads",
+    ),
+    "local2": (["--engine", "local", "--workers", "2"], {}, "local, 2 workers, 1 thread each"),
+    "ray2": (["--engine", "ray", "--workers", "2"], {}, "ray, 2 actors, 1 thread each"),
+}
+
+
+def run(config: str, source: Path, out: Path) -> dict:
+    args, env_extra, label = CONFIGS[config]
+    cmd = [
+        sys.executable,
+        "-m",
+        "align",
+        "batch",
+        str(source),
+        "-o",
+        str(out),
+        "--cache",
+        "",
+        "-q",
+        "--shard-size",
+        "25",
+        *args,
+    ]
+    env = dict(os.environ, **env_extra)
+    samples: list[tuple[float, float]] = []
+    t0 = time.perf_counter()
+    proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    stop = threading.Event()
+
+    def sample() -> None:
+        while not stop.is_set():
+            samples.append((time.perf_counter() - t0, tree_rss_mb(proc.pid)))
+            stop.wait(0.5)
+
+    th = threading.Thread(target=sample, daemon=True)
+    th.start()
+    _, err = proc.communicate()
+    stop.set()
+    th.join()
+    if proc.returncode != 0:
+        raise SystemExit(f"{config} failed: {err.decode()[-500:]}")
+    stats = json.loads((out / "stats.json").read_text(encoding="utf-8"))
+    run = stats["run"]
+    rss = [m for _, m in samples if m > 0]
+    tenth = max(1, len(rss) // 10)
+    return {
+        "label": label, "docs": run["documents_run"], "docs_per_s": run["documents_per_second"],
+        "peak_mb": max(rss) if rss else 0.0, "start_mb": sum(rss[:tenth]) / tenth if rss else 0.0,
+        "end_mb": sum(rss[-tenth:]) / tenth if rss else 0.0, "wall_s": time.perf_counter() - t0,
+    }  # fmt: skip
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--docs", type=int, default=1000)
+    ap.add_argument("--configs", nargs="+", default=list(CONFIGS), choices=list(CONFIGS))
+    args = ap.parse_args()
+    if not (SHARED / "data" / "enko_dev" / "hard").exists():
+        print(f"skipped: {SHARED}/data/enko_dev is not here")
+        return 0
+    rows = []
+    with tempfile.TemporaryDirectory() as tmp:
+        source = make_input(Path(tmp) / "in", args.docs)
+        for config in args.configs:
+            if config == "ray2":
+                try:
+                    import ray  # noqa: F401
+                except ImportError:
+                    print("ray: skipped (pip install 'align[ray]')")
+                    continue
+            rows.append(run(config, source, Path(tmp) / f"out-{config}"))
+            print(f"{config}: {rows[-1]['docs_per_s']:.2f} docs/s", flush=True)
+    base = next((r["docs_per_s"] for r in rows if r["label"].startswith("local, 1 worker, 1 thread")), None)
+    print(
+        f"\n{args.docs} document pairs (enko_dev/hard raw text, replicated with distinct markers), shards of 25"
+    )
+    print(
+        "| engine | documents/s (alignment) | vs 1 worker, 1 thread | wall s (incl. start-up) | peak memory MB | memory first tenth / last tenth MB |"
+    )
+    print("| --- | ---: | ---: | ---: | ---: | ---: |")
+    for r in rows:
+        ratio = f"{r['docs_per_s'] / base:.2f}x" if base else "-"
+        print(
+            f"| {r['label']} | {r['docs_per_s']:.2f} | {ratio} | {r['wall_s']:.1f} | {r['peak_mb']:.0f} | "
+            f"{r['start_mb']:.0f} / {r['end_mb']:.0f} |"
+        )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
