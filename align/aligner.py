@@ -116,6 +116,27 @@ class Aligner:
         result.encodings = (src_doc.encoding, tgt_doc.encoding)
         return result
 
+    def prefetch(self, file_pairs: Sequence[tuple[str | Path, str | Path]], presplit: bool = False) -> int:
+        """Embed the sentences of many document pairs in one model call (they stay cached).
+
+        Aligning many short documents one by one sends the model a few sentences at a
+        time; embedding a whole shard's sentences first is several times cheaper.
+        Files that cannot be read are skipped here (aligning them reports the error).
+        Returns how many sentences were sent to the model.
+        """
+        texts: list[str] = []
+        for src_path, tgt_path in file_pairs:
+            for path, lang in ((src_path, self.src_lang), (tgt_path, self.tgt_lang)):
+                try:
+                    doc = read_document(path)
+                    texts += [s.text for s in self._sentences(doc.text, lang, presplit, doc.path, [])]
+                except AlignError:
+                    continue
+        before = self.embedder.encoded
+        if texts:
+            self.embedder.encode(texts)
+        return self.embedder.encoded - before
+
     def align_texts(
         self,
         src_text: str,

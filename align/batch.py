@@ -160,6 +160,7 @@ class ShardWorker:
         pair_lines: list[str] = []
         reports: list[dict[str, Any]] = []
         embedded_before = self._embedded()
+        self.aligner.prefetch([(j.en_path, j.ko_path) for j in jobs], presplit=self.options.presplit)
         for job in jobs:
             t0 = time.perf_counter()
             report: dict[str, Any] = {
@@ -215,9 +216,17 @@ class ShardWorker:
 _WORKER: ShardWorker | None = None
 
 
+def _single_threaded() -> None:
+    """One thread per worker process: the model and every numpy product."""
+    os.environ["ALIGN_THREADS"] = "1"
+    from threadpoolctl import threadpool_limits
+
+    threadpool_limits(limits=1)
+
+
 def _init_worker(options: BatchOptions, outdir: str, cache: str | None) -> None:
     global _WORKER
-    os.environ["ALIGN_THREADS"] = "1"  # one BLAS thread per worker process
+    _single_threaded()
     _WORKER = ShardWorker(options, outdir, cache)
 
 
@@ -250,7 +259,7 @@ def _run_local(todo, options, outdir, cache, on_done) -> None:  # type: ignore[n
 
 class _RayShardActor:
     def __init__(self, options: BatchOptions, outdir: str, cache: str | None) -> None:
-        os.environ["ALIGN_THREADS"] = "1"
+        _single_threaded()
         self.worker = ShardWorker(options, outdir, cache)
 
     def __call__(self, batch: dict[str, Any]) -> dict[str, Any]:
@@ -333,9 +342,11 @@ def run_batch(
             dynamic_ncols=True,
         )
     pairs_found = 0
+    finished_at: list[float] = []
 
     def on_done(summary: dict[str, Any]) -> None:
         nonlocal pairs_found
+        finished_at.append(time.perf_counter())
         summaries.append(summary)
         pairs_found += summary["pairs"]
         if bar is not None:
@@ -362,6 +373,11 @@ def run_batch(
         "embedded": sum(s["embedded"] for s in summaries),
         "align_seconds": round(align_seconds, 3),
         "documents_per_second": round(sum(s["documents"] for s in summaries) / align_seconds, 3) if summaries else 0.0,
+        # after the first shard is in: the rate once every worker has its model loaded
+        "steady_documents_per_second": (
+            round(sum(s["documents"] for s in summaries[1:]) / (finished_at[-1] - finished_at[0]), 3)
+            if len(finished_at) > 2 and finished_at[-1] > finished_at[0] else None
+        ),
         "seconds": round(time.perf_counter() - t_start, 3),
         "engine": options.engine, "workers": options.workers,
     }  # fmt: skip

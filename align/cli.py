@@ -28,6 +28,34 @@ TSV columns (header row; one pair per line):
 """
 
 
+FORMAT_NAMES = ["tsv", "excel", "xlsx", "tmx", "jsonl", "moses", "vecalign"]
+
+
+def _alignment_options(f):  # type: ignore[no-untyped-def]
+    """The options that decide an alignment, shared by align pair and align batch."""
+    options = [
+        click.option(
+            "-m", "--model", default="use", show_default=True,
+            help="'use' (bundled USE multilingual, offline), 'accurate' (USE + multilingual-e5-small, extra "
+            "align[accurate]) or 'st:NAME_OR_PATH' (sentence-transformers, extra align[st]).",
+        ),
+        click.option(
+            "--max-merge", type=click.IntRange(2, 12), default=4, show_default=True,
+            help="Largest number of sentences in one pair, both sides together (4: up to 1-3, 3-1, 2-2).",
+        ),
+        click.option(
+            "--presplit", is_flag=True,
+            help="Inputs have one sentence per line: no cleaning or splitting; ids are line numbers.",
+        ),
+        click.option("--src-lang", default="en", show_default=True, help="Language of the English side (sentence rules)."),
+        click.option("--tgt-lang", default="ko", show_default=True, help="Language of the Korean side (sentence rules)."),
+        click.option("--no-clean", is_flag=True, help="Keep page furniture (bylines, timestamps, navigation)."),
+    ]  # fmt: skip
+    for option in reversed(options):
+        f = option(f)
+    return f
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="align")
 def main() -> None:
@@ -42,25 +70,10 @@ def main() -> None:
     "-f",
     "--format",
     "fmt",
-    type=click.Choice(["tsv", "excel", "xlsx", "tmx", "jsonl", "moses", "vecalign"]),
+    type=click.Choice(FORMAT_NAMES),
     default="tsv",
     show_default=True,
     help="Output format.",
-)
-@click.option(
-    "-m",
-    "--model",
-    default="use",
-    show_default=True,
-    help="'use' (bundled USE multilingual, offline), 'accurate' (USE + multilingual-e5-small, extra "
-    "align[accurate]) or 'st:NAME_OR_PATH' (sentence-transformers, extra align[st]).",
-)
-@click.option(
-    "--max-merge",
-    type=click.IntRange(2, 12),
-    default=4,
-    show_default=True,
-    help="Largest number of sentences in one pair, both sides together (4: up to 1-3, 3-1, 2-2).",
 )
 @click.option(
     "--min-score",
@@ -69,14 +82,7 @@ def main() -> None:
     help="Write only matched pairs scoring at least this (omissions are dropped).",
 )
 @click.option("--drop-nulls", is_flag=True, help="Leave out omissions (1-0, 0-1).")
-@click.option(
-    "--presplit",
-    is_flag=True,
-    help="Inputs have one sentence per line: no cleaning or splitting; ids are line numbers.",
-)
-@click.option("--src-lang", default="en", show_default=True, help="Language of EN_FILE (sentence rules).")
-@click.option("--tgt-lang", default="ko", show_default=True, help="Language of KO_FILE (sentence rules).")
-@click.option("--no-clean", is_flag=True, help="Keep page furniture (bylines, timestamps, navigation).")
+@_alignment_options
 @click.option("--doc-id", default=None, help="Document id in the output (default: EN_FILE's name).")
 @click.option("-q", "--quiet", is_flag=True, help="No summary or warnings on standard error.")
 @click.option("-v", "--verbose", is_flag=True, help="Also report the encodings and formats read.")
@@ -137,12 +143,6 @@ def pair_cmd(
 @click.option(
     "-o", "--outdir", required=True, type=click.Path(file_okay=False), help="Output folder (resumable)."
 )
-@click.option("-m", "--model", default="use", show_default=True, help="As for align pair.")
-@click.option("--max-merge", type=click.IntRange(2, 12), default=4, show_default=True)
-@click.option("--src-lang", default="en", show_default=True)
-@click.option("--tgt-lang", default="ko", show_default=True)
-@click.option("--presplit", is_flag=True, help="Inputs hold one sentence per line.")
-@click.option("--no-clean", is_flag=True, help="Keep page furniture.")
 @click.option(
     "--min-score",
     type=click.FloatRange(0.0, 1.0),
@@ -150,6 +150,7 @@ def pair_cmd(
     help="Corpus keeps matched pairs scoring at least this.",
 )
 @click.option("--no-dedupe", is_flag=True, help="Keep pairs repeated across documents.")
+@_alignment_options
 @click.option(
     "--export",
     "exports",
@@ -247,7 +248,7 @@ def batch_cmd(
     "--format",
     "fmt",
     required=True,
-    type=click.Choice(["tsv", "excel", "xlsx", "tmx", "jsonl", "moses", "vecalign"]),
+    type=click.Choice(FORMAT_NAMES),
     help="Format to write.",
 )
 @click.option("-o", "--output", required=True, metavar="OUT", help="Output file (moses: OUT.<lang> twice).")
