@@ -9,6 +9,9 @@ from __future__ import annotations
 __version__ = "0.1.0"
 
 from .aligner import Aligner, align_texts
+from .batch import BatchOptions, Job, load_jobs, run_batch
+from .cache import DiskCache
+from .calibration import Calibration, load_calibration
 from .embed import (
     CachedEmbedder,
     Embedder,
@@ -17,37 +20,59 @@ from .embed import (
     load_embedder,
 )
 from .errors import AlignError, InputError
+from .evaluate import Scores, evaluate, read_alignments
+from .features import FEATURES, FLAGS, Feature, PairContext
 from .formats import FORMATS, filter_pairs, write, write_stream
+from .formats.readers import read_results
 from .reading import Document, decode_bytes, read_document
-from .result import DocumentAlignment, Pair, Sentence, Signature
+from .result import DocumentAlignment, Pair, Sentence, Signature, Verdict
+from .review import render_review, write_review
 from .search import Bead, SearchParams, search
 from .segment import Segment, split_sentences
 
 __all__ = [
+    "FEATURES",
+    "FLAGS",
     "FORMATS",
     "AlignError",
     "Aligner",
+    "BatchOptions",
     "Bead",
     "CachedEmbedder",
+    "Calibration",
+    "DiskCache",
     "Document",
     "DocumentAlignment",
     "Embedder",
+    "Feature",
     "InputError",
+    "Job",
     "Pair",
+    "PairContext",
+    "Scores",
     "SearchParams",
     "Segment",
     "Sentence",
     "SentenceTransformerEmbedder",
     "Signature",
     "USEEmbedder",
+    "Verdict",
     "__version__",
     "align_texts",
     "decode_bytes",
+    "evaluate",
     "filter_pairs",
+    "load_calibration",
     "load_embedder",
+    "load_jobs",
+    "read_alignments",
     "read_document",
+    "read_results",
+    "render_review",
+    "run_batch",
     "search",
     "split_sentences",
     "write",
+    "write_review",
     "write_stream",
 ]

@@ -150,3 +150,10 @@ def test_lazy_span_embedding_matches_embedding_everything(aligner, corpora, name
     b = baseline.align_files(corpora / f"{name}.en.txt", corpora / f"{name}.ko.txt")
     assert [(p.src, p.tgt) for p in a.pairs] == [(p.src, p.tgt) for p in b.pairs]
     assert aligner.last_embedded < baseline.last_embedded
+
+
+def test_public_names_resolve():
+    import align
+
+    assert all(hasattr(align, name) for name in align.__all__)
+    assert align.__version__ == "0.1.0"
