@@ -11,6 +11,7 @@ Load a model once with :class:`Aligner` and reuse it for every document::
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import re
 import time
@@ -66,7 +67,7 @@ class Aligner:
         self.embedder = CachedEmbedder(load_embedder(model))
         base = params or SearchParams()
         if base.max_merge != max_merge:
-            base = SearchParams(**{**base.as_dict(), "max_merge": max_merge, "max_cells": base.max_cells})
+            base = dataclasses.replace(base, max_merge=max_merge)
         self.params = base
         self.src_lang = src_lang.lower()
         self.tgt_lang = tgt_lang.lower()

@@ -21,6 +21,7 @@ the documents for a fixed band width.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
@@ -144,16 +145,7 @@ def _coarse_band(
     factor = params.coarse_factor  # the coarse problem recurses while it is still too big
     cs = _block_means(src_units, factor)
     ct = _block_means(tgt_units, factor)
-    coarse_params = SearchParams(
-        max_merge=3,
-        threshold=params.threshold,
-        skip=params.skip,
-        merge_penalty=params.merge_penalty,
-        knn=params.knn,
-        margin_weight=params.margin_weight,
-        max_cells=params.max_cells,
-        band=params.band,
-    )
+    coarse_params = dataclasses.replace(params, max_merge=3)
     beads = search(
         lambda a: _span_means(cs, a), lambda b: _span_means(ct, b), len(cs), len(ct), coarse_params
     )
