@@ -132,14 +132,14 @@ def _pair_folders(root: Path) -> tuple[list[Job], list[str]]:
 class ShardWorker:
     """Holds one loaded model; aligns whole shards and writes their files."""
 
-    def __init__(self, options: BatchOptions, outdir: str, cache: str | None) -> None:
+    def __init__(self, options: BatchOptions, outdir: str, cache: str | None, inner: Any = None) -> None:
         from .aligner import Aligner
         from .cache import DiskCache
         from .embed import load_embedder
 
         self.options = options
         self.outdir = Path(outdir)
-        inner = load_embedder(options.model)
+        inner = inner if inner is not None else load_embedder(options.model)
         self.cache = DiskCache(inner, cache) if cache else None
         self.aligner = Aligner(
             self.cache or inner,
@@ -224,10 +224,14 @@ def _single_threaded() -> None:
     threadpool_limits(limits=1)
 
 
+_PRELOADED: Any = None
+"""A model loaded by the parent before forking: the workers share its weights' memory pages."""
+
+
 def _init_worker(options: BatchOptions, outdir: str, cache: str | None) -> None:
     global _WORKER
     _single_threaded()
-    _WORKER = ShardWorker(options, outdir, cache)
+    _WORKER = ShardWorker(options, outdir, cache, inner=_PRELOADED)
 
 
 def _run_in_worker(shard: int, jobs: list[Job]) -> dict[str, Any]:
@@ -245,7 +249,15 @@ def _run_local(todo, options, outdir, cache, on_done) -> None:  # type: ignore[n
     import multiprocessing as mp
     from concurrent.futures import ProcessPoolExecutor, as_completed
 
-    ctx = mp.get_context("spawn")
+    global _PRELOADED
+    # Load the model once here and fork: the workers share one copy of the weights
+    # (copy-on-write pages), which also halves what competes for the CPU caches.
+    # The SQLite cache is opened in each worker, after the fork.
+    from .embed import load_embedder
+
+    _PRELOADED = load_embedder(options.model)
+    _PRELOADED.encode(["warm up"])
+    ctx = mp.get_context("fork")
     with ProcessPoolExecutor(
         max_workers=options.workers,
         mp_context=ctx,
@@ -323,6 +335,8 @@ def run_batch(
             f.write(
                 json.dumps({"options": key, "documents": [j.doc_id for j in jobs]}, ensure_ascii=False) + "\n"
             )
+    for stale in (out / "shards").glob(".*.tmp"):  # left by a killed run; never a finished shard
+        stale.unlink(missing_ok=True)
     cache = options.cache if options.cache is not None else str(out / "cache.sqlite")
     cache = cache or None
     size = max(1, options.shard_size)

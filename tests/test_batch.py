@@ -108,12 +108,15 @@ def test_killed_run_resumes_to_the_same_corpus(batch_input, reference, tmp_path)
     proc.wait()
     assert first.exists()
     assert not (out / "stats.json").exists()  # it really died before the end
-    assert not list((out / "shards").glob(".*.tmp"))  # nothing half-written left as a shard
+    for f in (out / "shards").glob("*.jsonl"):  # every file under a real name is complete
+        for line in f.read_text(encoding="utf-8").splitlines():
+            json.loads(line)
     rerun = subprocess.run(cmd, env=env, capture_output=True)  # the same command again
     assert rerun.returncode == 0, rerun.stderr
     stats = json.loads((out / "stats.json").read_text(encoding="utf-8"))
     assert stats["run"]["shards_done_before"] >= 1
     assert _corpus(out) == _corpus(reference)
+    assert not list((out / "shards").glob(".*.tmp"))  # the killed run's temporary files are gone
 
 
 def test_warm_cache_embeds_nothing(cli, batch_input, tmp_path):
