@@ -255,6 +255,7 @@ def _run_local(todo, options, outdir, cache, on_done) -> None:  # type: ignore[n
     # The SQLite cache is opened in each worker, after the fork.
     from .embed import load_embedder
 
+    _single_threaded()  # the preloaded model keeps its thread count in the workers
     _PRELOADED = load_embedder(options.model)
     _PRELOADED.encode(["warm up"])
     ctx = mp.get_context("fork")
