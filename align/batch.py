@@ -344,6 +344,7 @@ def run_batch(
     shards = [(k, jobs[i : i + size]) for k, i in enumerate(range(0, len(jobs), size))]
     todo = [(k, js) for k, js in shards if not (out / "shards" / f"{k:05d}.done").exists()]
     done_before = len(shards) - len(todo)
+    docs_done_before = len(jobs) - sum(len(js) for _, js in todo)
     summaries: list[dict[str, Any]] = []
     bar = None
     if progress:
@@ -351,7 +352,7 @@ def run_batch(
 
         bar = tqdm(
             total=len(jobs),
-            initial=sum(len(js) for k, js in shards if (k, js) not in todo),
+            initial=docs_done_before,
             unit="doc",
             desc="aligning",
             dynamic_ncols=True,

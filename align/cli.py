@@ -56,6 +56,10 @@ def _alignment_options(f):  # type: ignore[no-untyped-def]
     return f
 
 
+def _min_score_option(help_text: str):  # type: ignore[no-untyped-def]
+    return click.option("--min-score", type=click.FloatRange(0.0, 1.0), default=None, help=help_text)
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="align")
 def main() -> None:
@@ -75,12 +79,7 @@ def main() -> None:
     show_default=True,
     help="Output format.",
 )
-@click.option(
-    "--min-score",
-    type=click.FloatRange(0.0, 1.0),
-    default=None,
-    help="Write only matched pairs scoring at least this (omissions are dropped).",
-)
+@_min_score_option("Write only matched pairs scoring at least this (omissions are dropped).")
 @click.option("--drop-nulls", is_flag=True, help="Leave out omissions (1-0, 0-1).")
 @_alignment_options
 @click.option("--doc-id", default=None, help="Document id in the output (default: EN_FILE's name).")
@@ -143,12 +142,7 @@ def pair_cmd(
 @click.option(
     "-o", "--outdir", required=True, type=click.Path(file_okay=False), help="Output folder (resumable)."
 )
-@click.option(
-    "--min-score",
-    type=click.FloatRange(0.0, 1.0),
-    default=None,
-    help="Corpus keeps matched pairs scoring at least this.",
-)
+@_min_score_option("Corpus keeps matched pairs scoring at least this.")
 @click.option("--no-dedupe", is_flag=True, help="Keep pairs repeated across documents.")
 @_alignment_options
 @click.option(
@@ -157,7 +151,7 @@ def pair_cmd(
     multiple=True,
     default=("tsv",),
     show_default=True,
-    type=click.Choice(["tsv", "excel", "xlsx", "tmx", "moses", "vecalign", "jsonl"]),
+    type=click.Choice(FORMAT_NAMES),
     help="Corpus formats besides corpus.jsonl (repeat).",
 )
 @click.option("--engine", type=click.Choice(["local", "ray"]), default="local", show_default=True)
@@ -252,12 +246,7 @@ def batch_cmd(
     help="Format to write.",
 )
 @click.option("-o", "--output", required=True, metavar="OUT", help="Output file (moses: OUT.<lang> twice).")
-@click.option(
-    "--min-score",
-    type=click.FloatRange(0.0, 1.0),
-    default=None,
-    help="Keep matched pairs scoring at least this.",
-)
+@_min_score_option("Keep matched pairs scoring at least this.")
 def export_cmd(input_file: str, fmt: str, output: str, min_score: float | None) -> None:
     """Convert a saved align TSV or JSONL result to another format."""
     from .formats import filter_pairs, tmx, write
@@ -299,12 +288,7 @@ def review_cmd(input_file: str, output: str, threshold: float) -> None:
 @main.command("filter")
 @click.argument("input_file", metavar="IN", type=click.Path())
 @click.option("-o", "--output", required=True, metavar="OUT", help="Filtered file, same format as IN.")
-@click.option(
-    "--min-score",
-    type=click.FloatRange(0.0, 1.0),
-    default=None,
-    help="Keep matched pairs scoring at least this.",
-)
+@_min_score_option("Keep matched pairs scoring at least this.")
 @click.option(
     "--drop-flags",
     default="",

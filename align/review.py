@@ -107,7 +107,6 @@ def render_review(
     results: list[DocumentAlignment], threshold: float = 0.5, title: str = "align review"
 ) -> str:
     """The page as a string."""
-    src_par = {}
     docs = []
     for r in results:
         src_par = {s.index: s.paragraph for s in r.src}

@@ -79,6 +79,7 @@ def read_results(path: str | Path):  # type: ignore[no-untyped-def]
     from .tsv import unescape
 
     records = read_records(path)
+    head = records.header.split("\t") if records.header else []
     docs: dict[str, dict[str, Any]] = {}
     for rec in records.rows:
         if records.format == "jsonl":
@@ -92,7 +93,6 @@ def read_results(path: str | Path):  # type: ignore[no-untyped-def]
             src_off = rec.get("src_offsets", [])
             tgt_off = rec.get("tgt_offsets", [])
         else:
-            head = records.header.split("\t") if records.header else []
             src_col, tgt_col = head[0], head[1]
             doc_id = unescape(rec.get("doc_id", ""))
             src_ids, tgt_ids = _ids(rec[f"{src_col}_ids"]), _ids(rec[f"{tgt_col}_ids"])
