@@ -214,7 +214,9 @@ class Aligner:
         embedded = n + m
         if self.embed_all:
             embedded += embed_spans(
-                self.embedder, [(src_span, src_span.all_spans()), (tgt_span, tgt_span.all_spans())]
+                self.embedder,
+                [(src_span, src_span.all_spans()), (tgt_span, tgt_span.all_spans())],
+                joined=True,
             )
         for _ in range(8):
             t0 = time.perf_counter()

@@ -11,12 +11,12 @@ from __future__ import annotations
 
 import hashlib
 import sqlite3
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import numpy as np
 
-from .embed import Embedder
+from .embed import Embedder, encode_spans
 
 __all__ = ["DiskCache"]
 
@@ -43,6 +43,17 @@ class DiskCache:
         return self._prefix + hashlib.sha256(text.encode("utf-8")).digest()[:16]
 
     def encode(self, texts: Sequence[str]) -> np.ndarray:
+        return self._lookup(list(texts), self.inner.encode)
+
+    def encode_spans(self, spans: Sequence[Sequence[str]], joiner: str = " ") -> np.ndarray:
+        """Span embeddings, stored under the joined text."""
+        keys = [joiner.join(p) for p in spans]
+        parts = dict(zip(keys, spans, strict=True))
+        return self._lookup(
+            keys, lambda missing: encode_spans(self.inner, [parts[k] for k in missing], joiner)
+        )
+
+    def _lookup(self, texts: list[str], compute: Callable[[list[str]], np.ndarray]) -> np.ndarray:
         keys = [self._key(t) for t in texts]
         found: dict[bytes, np.ndarray] = {}
         unique = list(dict.fromkeys(keys))
@@ -55,7 +66,7 @@ class DiskCache:
         self.hits += len(unique) - len(missing)
         self.misses += len(missing)
         if missing:
-            vecs = self.inner.encode(missing)
+            vecs = compute(missing)
             rows = [
                 (self._key(t), np.asarray(v, dtype=np.float32).tobytes())
                 for t, v in zip(missing, vecs, strict=True)

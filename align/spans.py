@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .embed import Embedder
+from .embed import Embedder, encode_spans
 
 __all__ = ["OPTIMISM", "SpanTable", "embed_spans", "suspect_spans"]
 
@@ -47,6 +47,9 @@ class SpanTable:
 
     def text(self, start: int, a: int) -> str:
         return self.joiner.join(self.texts[start : start + a])
+
+    def texts_of(self, spans: list[tuple[int, int]]) -> list[list[str]]:
+        return [self.texts[k : k + a] for k, a in spans]
 
     def _approx(self, a: int) -> np.ndarray:
         n, d = len(self.texts), self.units.shape[1]
@@ -101,18 +104,39 @@ class SpanTable:
             self.exact.add((k, a))
 
 
-def embed_spans(embedder: Embedder, requests: list[tuple[SpanTable, set[tuple[int, int]]]]) -> int:
-    """Embed the requested spans of several tables in one model call; return how many."""
+def embed_spans(
+    embedder: Embedder, requests: list[tuple[SpanTable, set[tuple[int, int]]]], joined: bool = False
+) -> int:
+    """Embed the requested spans of several tables in one model call; return how many.
+
+    ``joined=True`` embeds every span as its joined text (Vecalign's way: the
+    baseline), never through the model's span method.
+    """
     todo = [(table, table.todo(spans)) for table, spans in requests]
-    strings = [table.text(k, a) for table, spans in todo for k, a in spans]
-    if not strings:
+    runs = [table.texts[k : k + a] for table, spans in todo for k, a in spans]
+    if not runs:
         return 0
-    vecs = embedder.encode(strings)
+    if joined:
+        vecs = embedder.encode([table.text(k, a) for table, spans in todo for k, a in spans])
+        at = 0
+        for table, spans in todo:
+            table.fill(spans, vecs[at : at + len(spans)])
+            at += len(spans)
+        return len(runs)
+    # one joiner per call (both sides share it in practice); the model's span method
+    # (USE: per-sentence records plus junctions) or the joined texts
+    joiner = todo[0][0].joiner
+    if all(table.joiner == joiner for table, _ in todo):
+        vecs = encode_spans(embedder, runs, joiner)
+    else:
+        vecs = np.vstack(
+            [encode_spans(embedder, table.texts_of(spans), table.joiner) for table, spans in todo]
+        )
     at = 0
     for table, spans in todo:
         table.fill(spans, vecs[at : at + len(spans)])
         at += len(spans)
-    return len(strings)
+    return len(runs)
 
 
 def suspect_spans(

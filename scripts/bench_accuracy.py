@@ -64,110 +64,45 @@ def _sets() -> dict[str, dict]:
     }
 
 
-_MODELS: dict = {}
-
-
 def _model(spec: str):
-    """One loaded, warmed-up model per run, shared by the modes (each gets a fresh cache)."""
+    """A freshly loaded, warmed-up model (each mode gets its own: no shared caches)."""
     from align import load_embedder
 
-    if spec not in _MODELS:
-        emb = load_embedder(spec)
-        warm = (SHARED / "data" / "enko_dev" / "clean" / "flores_dev_007.en").read_text(encoding="utf-8")
-        emb.encode(warm.splitlines() * 20)
-        _MODELS[spec] = emb
-    return _MODELS[spec]
+    emb = load_embedder(spec)
+    warm = (SHARED / "data" / "enko_dev" / "clean" / "flores_dev_007.en").read_text(encoding="utf-8")
+    emb.encode(warm.splitlines() * 20)
+    for part in [emb, *getattr(emb, "parts", [])]:  # forget the warm-up sentences
+        if hasattr(part, "clear"):
+            part.clear()
+    return emb
 
 
-def run_set(name: str, spec: dict, out_dir: Path, use_cli: bool, model: str, embed_all: bool = False) -> dict:
-    sys.path.insert(0, str(ROOT))
-    from align import Aligner
-    from align.formats import write
+def _project(doc_id: str, src: Path, tgt: Path, out_dir: Path) -> None:
+    """Map our sentences of a raw-text run onto the gold lines (the reference scorer's way)."""
+    proj = subprocess.run(
+        [
+            sys.executable,
+            str(SCORER),
+            "project",
+            "--src-gold",
+            str(src)[: -len(".en.txt")] + ".en",
+            "--tgt-gold",
+            str(tgt)[: -len(".ko.txt")] + ".ko",
+            "--src-sys",
+            str(out_dir / f"{doc_id}.sys.en"),
+            "--tgt-sys",
+            str(out_dir / f"{doc_id}.sys.ko"),
+            "--align",
+            str(out_dir / f"{doc_id}.sys.align"),
+        ],
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    (out_dir / f"{doc_id}.align").write_text(proj.stdout, encoding="utf-8")
 
-    docs = spec["docs"]
-    src_lang, tgt_lang = spec["langs"]
-    n_sent = 0
-    raw = spec.get("raw", False)
-    aligner = None
-    if not use_cli:  # the model loads outside the timed part
-        aligner = Aligner(
-            _model(model),
-            src_lang=src_lang,
-            tgt_lang=tgt_lang,
-            max_merge=spec["max_merge"],
-            embed_all=embed_all,
-        )
-    t0 = time.perf_counter()
-    if raw:
-        for doc_id, src, tgt, _ in docs:
-            result = aligner.align_files(src, tgt, doc_id=doc_id)
-            n_sent += len(result.src) + len(result.tgt)
-            (out_dir / f"{doc_id}.sys.en").write_text(
-                "".join(s.text + "\n" for s in result.src), encoding="utf-8"
-            )
-            (out_dir / f"{doc_id}.sys.ko").write_text(
-                "".join(s.text + "\n" for s in result.tgt), encoding="utf-8"
-            )
-            write([result], "vecalign", out_dir / f"{doc_id}.sys.align")
-        seconds = time.perf_counter() - t0
-        for doc_id, src, tgt, _ in docs:  # the reference scorer maps our sentences onto gold lines
-            gold_src = str(src)[: -len(".en.txt")] + ".en"
-            gold_tgt = str(tgt)[: -len(".ko.txt")] + ".ko"
-            proj = subprocess.run(
-                [
-                    sys.executable,
-                    str(SCORER),
-                    "project",
-                    "--src-gold",
-                    gold_src,
-                    "--tgt-gold",
-                    gold_tgt,
-                    "--src-sys",
-                    str(out_dir / f"{doc_id}.sys.en"),
-                    "--tgt-sys",
-                    str(out_dir / f"{doc_id}.sys.ko"),
-                    "--align",
-                    str(out_dir / f"{doc_id}.sys.align"),
-                ],
-                check=True,
-                capture_output=True,
-                text=True,
-            )
-            (out_dir / f"{doc_id}.align").write_text(proj.stdout, encoding="utf-8")
-    elif use_cli:
-        for doc_id, src, tgt, _ in docs:
-            cmd = [
-                sys.executable,
-                "-m",
-                "align",
-                "pair",
-                str(src),
-                str(tgt),
-                "--presplit",
-                "--format",
-                "vecalign",
-                "--src-lang",
-                src_lang,
-                "--tgt-lang",
-                tgt_lang,
-                "--max-merge",
-                str(spec["max_merge"]),
-                "--model",
-                model,
-                "-q",
-                "-o",
-                str(out_dir / f"{doc_id}.align"),
-            ]
-            subprocess.run(cmd, check=True)
-            n_sent += len(Path(src).read_text(encoding="utf-8").splitlines())
-            n_sent += len(Path(tgt).read_text(encoding="utf-8").splitlines())
-    else:
-        for doc_id, src, tgt, _ in docs:
-            result = aligner.align_files(src, tgt, doc_id=doc_id, presplit=True)
-            n_sent += len(result.src) + len(result.tgt)
-            write([result], "vecalign", out_dir / f"{doc_id}.align")
-    if not raw:
-        seconds = time.perf_counter() - t0
+
+def _score(docs: list, out_dir: Path) -> dict:
     gold = [str(g) for *_, g in docs]
     test = [str(out_dir / f"{d}.align") for d, *_ in docs]
     res = subprocess.run(
@@ -176,14 +111,117 @@ def run_set(name: str, spec: dict, out_dir: Path, use_cli: bool, model: str, emb
         capture_output=True,
         text=True,
     )
-    total = json.loads(res.stdout)["total"]
+    return json.loads(res.stdout)["total"]
+
+
+CHUNK = 16
+"""Documents whose sentences are embedded together (`align batch` does this per shard)."""
+
+
+def _write(result, doc_id: str, out_dir: Path, raw: bool) -> None:  # type: ignore[no-untyped-def]
+    from align.formats import write
+
+    if raw:
+        for side, sents in (("en", result.src), ("ko", result.tgt)):
+            (out_dir / f"{doc_id}.sys.{side}").write_text(
+                "".join(s.text + "\n" for s in sents), encoding="utf-8"
+            )
+        write([result], "vecalign", out_dir / f"{doc_id}.sys.align")
+    else:
+        write([result], "vecalign", out_dir / f"{doc_id}.align")
+
+
+def run_library(spec: dict, modes: list[tuple[str, str, bool]], out_dirs: list[Path]) -> list[dict]:
+    """All modes side by side, chunk by chunk, each mode in turn (fair on a noisy machine)."""
+    sys.path.insert(0, str(ROOT))
+    from align import Aligner
+
+    src_lang, tgt_lang = spec["langs"]
+    raw = spec.get("raw", False)
+    aligners = [
+        Aligner(
+            _model(model),
+            src_lang=src_lang,
+            tgt_lang=tgt_lang,
+            max_merge=spec["max_merge"],
+            embed_all=embed_all,
+        )
+        for _, model, embed_all in modes
+    ]
+    seconds = [0.0] * len(modes)
+    n_sent = [0] * len(modes)
+    docs = spec["docs"]
+    for c0 in range(0, len(docs), CHUNK):
+        chunk = docs[c0 : c0 + CHUNK]
+        for k, (aligner, out_dir) in enumerate(zip(aligners, out_dirs, strict=True)):
+            t0 = time.perf_counter()
+            # a chunk's sentences go to the model together (as `align batch` does per shard)
+            aligner.prefetch([(src, tgt) for _, src, tgt, _ in chunk], presplit=not raw)
+            results = [
+                aligner.align_files(src, tgt, doc_id=doc_id, presplit=not raw)
+                for doc_id, src, tgt, _ in chunk
+            ]
+            seconds[k] += time.perf_counter() - t0
+            for (doc_id, *_), result in zip(chunk, results, strict=True):
+                n_sent[k] += len(result.src) + len(result.tgt)
+                _write(result, doc_id, out_dir, raw)
+    out = []
+    for k, (aligner, out_dir) in enumerate(zip(aligners, out_dirs, strict=True)):
+        if raw:
+            for doc_id, src, tgt, _ in spec["docs"]:
+                _project(doc_id, src, tgt, out_dir)
+        total = _score(spec["docs"], out_dir)
+        total.update(
+            seconds=seconds[k],
+            sentences=n_sent[k],
+            docs=len(spec["docs"]),
+            embedded=aligner.embedder.encoded,
+            embed_seconds=aligner.embedder.seconds,
+            search_seconds=aligner.search_seconds,
+        )
+        out.append(total)
+    return out
+
+
+def run_cli(spec: dict, out_dir: Path, model: str) -> dict:
+    """One ``align pair`` process per document (model loading included)."""
+    src_lang, tgt_lang = spec["langs"]
+    n_sent = 0
+    t0 = time.perf_counter()
+    for doc_id, src, tgt, _ in spec["docs"]:
+        cmd = [
+            sys.executable,
+            "-m",
+            "align",
+            "pair",
+            str(src),
+            str(tgt),
+            "--presplit",
+            "--format",
+            "vecalign",
+            "--src-lang",
+            src_lang,
+            "--tgt-lang",
+            tgt_lang,
+            "--max-merge",
+            str(spec["max_merge"]),
+            "--model",
+            model,
+            "-q",
+            "-o",
+            str(out_dir / f"{doc_id}.align"),
+        ]
+        subprocess.run(cmd, check=True)
+        n_sent += len(Path(src).read_text(encoding="utf-8").splitlines())
+        n_sent += len(Path(tgt).read_text(encoding="utf-8").splitlines())
+    total = _score(spec["docs"], out_dir)
     total.update(
-        seconds=seconds,
+        seconds=time.perf_counter() - t0,
         sentences=n_sent,
-        docs=len(docs),
-        embedded=aligner.embedder.encoded if aligner else 0,
-        embed_seconds=aligner.embedder.seconds if aligner else 0.0,
-        search_seconds=aligner.search_seconds if aligner else 0.0,
+        docs=len(spec["docs"]),
+        embedded=0,
+        embed_seconds=0.0,
+        search_seconds=0.0,
     )
     return total
 
@@ -212,12 +250,18 @@ def main() -> int:
         modes.append(("accurate", "accurate", False))
     if args.baseline:
         modes.append(("embed-all baseline", args.model, True))
+
     for name in args.sets:
-        for mode, model, embed_all in modes:
-            with tempfile.TemporaryDirectory() as tmp:
-                out = args.keep / name / mode.split()[0] if args.keep else Path(tmp)
-                out.mkdir(parents=True, exist_ok=True)
-                r = run_set(name, sets[name], out, args.cli, model, embed_all)
+        with tempfile.TemporaryDirectory() as tmp:
+            base = args.keep / name if args.keep else Path(tmp)
+            dirs = [base / mode.split()[0] for mode, _, _ in modes]
+            for d in dirs:
+                d.mkdir(parents=True, exist_ok=True)
+            if args.cli:
+                results = [run_cli(sets[name], dirs[0], args.model)]
+            else:
+                results = run_library(sets[name], modes, dirs)
+        for (mode, _, _), r in zip(modes, results, strict=False):
             rows.append((name, mode, r))
             print(f"{name} ({mode}): strict F1 {r['f1_strict']:.3f}, lax F1 {r['f1_lax']:.3f}", flush=True)
     mode = "CLI per document" if args.cli else "library"

