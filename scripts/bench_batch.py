@@ -2,8 +2,8 @@
 """align batch throughput and memory: 1,000 document pairs, local engine and Ray.
 
 Documents are the raw-text pairs of ../shared/data/enko_dev/hard, replicated to
---docs pairs; every replica gets its own marker in each line, so no sentence repeats
-and no cache can help.  Configurations: local with 1 single-threaded worker, local
+--docs pairs; every replica gets its own marker at the start of every sentence, so no
+sentence repeats and no cache can help.  Configurations: local with 1 single-threaded worker, local
 with 1 worker using every core, local with 2 single-threaded workers, Ray with 2
 actors.  Prints documents per second and the memory of the whole process tree
 (sampled every 0.5 s): peak, and the memory at 30% and at 95% of the run (flat
@@ -17,6 +17,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import subprocess
 import sys
 import tempfile
@@ -56,8 +57,9 @@ def make_input(folder: Path, n: int) -> Path:
         rep = k // len(names)
         for lang in ("en", "ko"):
             text = (hard / f"{name}.{lang}.txt").read_text(encoding="utf-8")
-            if rep:
-                text = "\n".join(f"{line} (#{rep})" if line.strip() else line for line in text.split("\n"))
+            if rep:  # a marker at the start of every sentence: no sentence repeats
+                text = re.sub(r"([.!?])([ \t]+)(?=\S)", rf"\1\2#{rep} ", text)
+                text = "\n".join(f"#{rep} {line}" if line.strip() else line for line in text.split("\n"))
             (folder / lang / f"{k:05d}_{name}.txt").write_text(text, encoding="utf-8")
     return folder
 

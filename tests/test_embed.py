@@ -82,3 +82,13 @@ def test_without_two_stage_spans_are_embedded_as_joined_text() -> None:
     runs = [SENTENCES[0:2]]
     cos = float(emb.encode_spans(runs)[0] @ _reference([" ".join(runs[0])])[0])
     assert cos > 0.9999
+
+
+def test_forget_empties_every_layer(use: USEEmbedder) -> None:
+    from align.embed import forget
+
+    cached = CachedEmbedder(use)
+    encode_spans(cached, [SENTENCES[0:2]])
+    assert use._records and use._junctions and cached._cache
+    forget(cached)
+    assert not use._records and not use._junctions and not cached._cache
