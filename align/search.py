@@ -260,27 +260,26 @@ def search(
         tl = np.concatenate([[0.0], np.cumsum(np.asarray(tgt_lengths, np.float64) + 1.0)])
         doc_ratio = np.log(tl[-1] / sl[-1])
 
-    # For every bead type: where each cell's predecessor sits in the flat table (-1: none),
-    # and the bead's gain.  Match gains come from dense products over blocks of rows.
-    prev_idx: list[np.ndarray] = []
-    gains: list[np.ndarray | float] = []
-    for a, b in types:
-        if a == 0:
-            prev_idx.append(np.empty(0, np.int64))
-            gains.append(p.skip)
-            continue
+    # For every bead type but 0-1 (one row of IDX/GAIN each): where each cell's
+    # predecessor sits in the flat table and the bead's gain (NEG where there is no
+    # predecessor).  Match gains come from dense products over blocks of rows.
+    row_types = [t for t, (a, _) in enumerate(types) if a > 0]
+    idx_dtype = np.int32 if n_cells < 2**31 else np.int64
+    IDX = np.zeros((len(row_types), n_cells), dtype=idx_dtype)
+    GAIN = np.full((len(row_types), n_cells), NEG, dtype=np.float32)
+    for r, t in enumerate(row_types):
+        a, b = types[t]
         rows = cell_row
         pj = cell_j - b
         pr = np.maximum(rows - a, 0)
         valid = (rows >= a) & (pj >= lo[pr]) & (pj < hi[pr])
         if b:
             valid &= (pj >= 0) & (pj <= m - b)
-        idx = np.where(valid, offs[pr] + pj - lo[pr], -1).astype(np.int32 if n_cells < 2**31 else np.int64)
-        prev_idx.append(idx)
+        IDX[r] = np.where(valid, offs[pr] + pj - lo[pr], 0)
         if b == 0:
-            gains.append(p.skip)
+            GAIN[r][valid] = p.skip
             continue
-        g = np.full(n_cells, NEG, dtype=np.float32)
+        g = GAIN[r]
         weight = (0.5 * (a + b)) ** p.size_weight
         xs, ys = src_emb[a], tgt_emb[b]
         for r0 in range(a, n + 1, _BLOCK):
@@ -307,27 +306,22 @@ def search(
                 gain = gain - p.length_weight * np.abs(ratio)
             seg = g[k0:k1]
             seg[ok] = gain
-        gains.append(g)
 
-    # The dynamic programme, one row at a time over the flat table.
+    # The dynamic programme, one row at a time over the flat table: every bead type
+    # that ends in this row at once (a gather, an add, a max), then the 0-1 beads.
     D = np.full(n_cells, NEG, dtype=np.float64)
     BP = np.full(n_cells, -1, dtype=np.int8)
-    match_types = [t for t, (a, _) in enumerate(types) if a > 0]
+    type_of_row = np.asarray(row_types, dtype=np.int8)
     for i in range(n + 1):
         k0, k1 = int(offs[i]), int(offs[i + 1])
         width = k1 - k0
-        best = np.full(width, NEG, dtype=np.float64)
-        bp = np.full(width, -1, dtype=np.int8)
+        cand = D[IDX[:, k0:k1]] + GAIN[:, k0:k1]
+        pick = cand.argmax(axis=0)
+        best = cand[pick, np.arange(width)]
+        bp = np.where(best > NEG / 2, type_of_row[pick], -1).astype(np.int8)
+        best = np.where(best > NEG / 2, best, NEG)
         if i == 0 and lo[0] == 0:
             best[0] = 0.0
-        for t in match_types:
-            idx = prev_idx[t][k0:k1]
-            g = gains[t]
-            cand = D[idx] + (g[k0:k1] if isinstance(g, np.ndarray) else g)
-            cand[idx < 0] = NEG
-            better = cand > best
-            best = np.where(better, cand, best)
-            bp[better] = t
         # 0-1 beads inside the row: best[j] = max_k<=j best[k] + (j-k)*skip
         steps = np.arange(width) * p.skip
         shifted = best - steps
