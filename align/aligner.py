@@ -15,7 +15,7 @@ import dataclasses
 import math
 import re
 import time
-from collections.abc import Sequence
+from collections.abc import Generator, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -38,6 +38,9 @@ _HANGUL = re.compile(r"[\uac00-\ud7a3]")
 _LETTER = re.compile(r"[^\W\d_]")
 # Languages written without spaces between words: spans are joined without one.
 _NO_SPACE_LANGS = {"zh", "ja", "th", "lo", "km", "my"}
+
+Steps = Generator[list[tuple], None, DocumentAlignment]
+"""A document's alignment as steps: each yield is a span request for :func:`~align.spans.embed_spans`."""
 
 
 def _hangul_share(text: str) -> float:
@@ -102,20 +105,75 @@ class Aligner:
         self, src_path: str | Path, tgt_path: str | Path, doc_id: str | None = None, presplit: bool = False
     ) -> DocumentAlignment:
         """Read, decode and align two files (``presplit``: one sentence per line)."""
+        return self._drive(self._file_steps(src_path, tgt_path, doc_id, presplit))
+
+    def _file_steps(
+        self, src_path: str | Path, tgt_path: str | Path, doc_id: str | None, presplit: bool
+    ) -> Steps:
         src_doc = read_document(src_path)
         tgt_doc = read_document(tgt_path)
         if doc_id is None:
             doc_id = _doc_id(src_path)
-        result = self.align_texts(
-            src_doc.text,
-            tgt_doc.text,
-            doc_id=doc_id,
-            presplit=presplit,
-            src_name=src_doc.path,
-            tgt_name=tgt_doc.path,
+        result = yield from self._text_steps(
+            src_doc.text, tgt_doc.text, doc_id, presplit, src_doc.path, tgt_doc.path
         )
         result.encodings = (src_doc.encoding, tgt_doc.encoding)
         return result
+
+    def align_many(
+        self,
+        file_pairs: Sequence[tuple[str | Path, str | Path]],
+        doc_ids: Sequence[str | None] | None = None,
+        presplit: bool = False,
+    ) -> list[tuple[DocumentAlignment | Exception, float]]:
+        """Align many document pairs together: one result (or the error) per pair, with seconds.
+
+        The same results as :meth:`align_files` one by one, but the documents advance in
+        lockstep: their sentences go to the model in one call (:meth:`prefetch`), and so
+        do the merge candidates each round of searches needs, which keeps the model's
+        batches large.  A document that fails gets its exception; the others go on.
+        A document's seconds are its own steps plus an even share of the shared calls.
+        """
+        ids = list(doc_ids) if doc_ids is not None else [None] * len(file_pairs)
+        t0 = time.perf_counter()
+        self.prefetch(file_pairs, presplit=presplit)
+        seconds = [(time.perf_counter() - t0) / max(1, len(file_pairs))] * len(file_pairs)
+        results: list[DocumentAlignment | Exception | None] = [None] * len(file_pairs)
+        steps = [
+            self._file_steps(src, tgt, doc_id, presplit)
+            for (src, tgt), doc_id in zip(file_pairs, ids, strict=True)
+        ]
+        pending: dict[int, list] = {}
+
+        def advance(k: int) -> None:
+            t = time.perf_counter()
+            try:
+                pending[k] = next(steps[k])
+            except StopIteration as done:
+                results[k] = done.value
+            except Exception as exc:  # reported per document by the caller
+                results[k] = exc
+            seconds[k] += time.perf_counter() - t
+
+        for k in range(len(steps)):
+            advance(k)
+        while pending:
+            batch, pending = pending, {}
+            t = time.perf_counter()
+            try:
+                embed_spans(self.embedder, [r for k in sorted(batch) for r in batch[k]])
+            except Exception as exc:  # a model failure fails the documents waiting on it
+                for k in batch:
+                    results[k] = exc
+                continue
+            share = (time.perf_counter() - t) / len(batch)
+            for k in sorted(batch):
+                seconds[k] += share
+                advance(k)
+        return [
+            (r if r is not None else AlignError("not aligned"), sec)
+            for r, sec in zip(results, seconds, strict=True)
+        ]
 
     def prefetch(self, file_pairs: Sequence[tuple[str | Path, str | Path]], presplit: bool = False) -> int:
         """Embed the sentences of many document pairs in one model call (they stay cached).
@@ -148,6 +206,11 @@ class Aligner:
         tgt_name: str = "target text",
     ) -> DocumentAlignment:
         """Clean, split and align two texts."""
+        return self._drive(self._text_steps(src_text, tgt_text, doc_id, presplit, src_name, tgt_name))
+
+    def _text_steps(
+        self, src_text: str, tgt_text: str, doc_id: str, presplit: bool, src_name: str, tgt_name: str
+    ) -> Steps:
         src_text = normalise_text(src_text)
         tgt_text = normalise_text(tgt_text)
         warnings = list(self.warnings)
@@ -155,7 +218,7 @@ class Aligner:
         self._check_languages(src_text, tgt_text, src_name, tgt_name, warnings)
         src = self._sentences(src_text, self.src_lang, presplit, src_name, notes)
         tgt = self._sentences(tgt_text, self.tgt_lang, presplit, tgt_name, notes)
-        result = self._align(src, tgt, doc_id, warnings)
+        result = yield from self._align_steps(src, tgt, doc_id, warnings)
         result.notes = notes
         return result
 
@@ -203,6 +266,20 @@ class Aligner:
     def _align(
         self, src: list[Sentence], tgt: list[Sentence], doc_id: str, warnings: list[str]
     ) -> DocumentAlignment:
+        return self._drive(self._align_steps(src, tgt, doc_id, warnings))
+
+    def _drive(self, steps: Steps) -> DocumentAlignment:
+        """Run one document's steps, embedding each span request as it comes."""
+        try:
+            while True:
+                embed_spans(self.embedder, next(steps))
+        except StopIteration as done:
+            return done.value
+
+    def _align_steps(
+        self, src: list[Sentence], tgt: list[Sentence], doc_id: str, warnings: list[str]
+    ) -> Steps:
+        """Align sentences; yields the spans it needs embedded (the caller embeds them)."""
         p = self.params
         n, m = len(src), len(tgt)
         max_span = p.max_merge - 1
@@ -212,12 +289,10 @@ class Aligner:
         src_span = SpanTable(src_texts, self._joiner(self.src_lang), units[:n], max_span, center)
         tgt_span = SpanTable(tgt_texts, self._joiner(self.tgt_lang), units[n:], max_span, center)
         embedded = n + m
-        if self.embed_all:
-            embedded += embed_spans(
-                self.embedder,
-                [(src_span, src_span.all_spans()), (tgt_span, tgt_span.all_spans())],
-                joined=True,
-            )
+        if self.embed_all:  # the baseline: every concatenation, as its joined text
+            request = [(src_span, src_span.all_spans()), (tgt_span, tgt_span.all_spans())]
+            embedded += sum(len(table.todo(spans)) for table, spans in request)
+            yield [(table, spans, "joined") for table, spans in request]
         for _ in range(8):
             t0 = time.perf_counter()
             beads = search(
@@ -227,10 +302,12 @@ class Aligner:
             if self.embed_all:
                 break
             need_src, need_tgt = suspect_spans(beads, n, m, p.max_merge)
-            added = embed_spans(self.embedder, [(src_span, need_src), (tgt_span, need_tgt)])
-            if not added:
+            request = [(src_span, need_src), (tgt_span, need_tgt)]
+            todo = sum(len(table.todo(spans)) for table, spans in request)
+            if not todo:
                 break
-            embedded += added
+            embedded += todo
+            yield request
         self.last_embedded = embedded
 
         return self._score(beads, src, tgt, src_span, tgt_span, doc_id, warnings)

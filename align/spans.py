@@ -104,25 +104,36 @@ class SpanTable:
             self.exact.add((k, a))
 
 
-def embed_spans(
-    embedder: Embedder, requests: list[tuple[SpanTable, set[tuple[int, int]]]], joined: bool = False
-) -> int:
+def embed_spans(embedder: Embedder, requests: list[tuple], joined: bool = False) -> int:
     """Embed the requested spans of several tables in one model call; return how many.
 
-    ``joined=True`` embeds every span as its joined text (Vecalign's way: the
-    baseline), never through the model's span method.
+    A request is ``(table, spans)``, or ``(table, spans, "joined")`` for spans to be
+    embedded as their joined text (Vecalign's way: the baseline), never through the
+    model's span method; ``joined=True`` makes every request so.
     """
+    plain = [(r[0], r[1]) for r in requests if not joined and len(r) == 2]
+    whole = [(r[0], r[1]) for r in requests if joined or len(r) > 2]
+    count = 0
+    if whole:
+        todo = [(table, table.todo(spans)) for table, spans in whole]
+        texts = [table.text(k, a) for table, spans in todo for k, a in spans]
+        if texts:
+            vecs = embedder.encode(texts)
+            at = 0
+            for table, spans in todo:
+                table.fill(spans, vecs[at : at + len(spans)])
+                at += len(spans)
+            count += len(texts)
+    if plain:
+        count += _embed_runs(embedder, plain)
+    return count
+
+
+def _embed_runs(embedder: Embedder, requests: list[tuple[SpanTable, set[tuple[int, int]]]]) -> int:
     todo = [(table, table.todo(spans)) for table, spans in requests]
     runs = [table.texts[k : k + a] for table, spans in todo for k, a in spans]
     if not runs:
         return 0
-    if joined:
-        vecs = embedder.encode([table.text(k, a) for table, spans in todo for k, a in spans])
-        at = 0
-        for table, spans in todo:
-            table.fill(spans, vecs[at : at + len(spans)])
-            at += len(spans)
-        return len(runs)
     # one joiner per call (both sides share it in practice); the model's span method
     # (USE: per-sentence records plus junctions) or the joined texts
     joiner = todo[0][0].joiner

@@ -155,14 +155,14 @@ def run_library(spec: dict, modes: list[tuple[str, str, bool]], out_dirs: list[P
         chunk = docs[c0 : c0 + CHUNK]
         for k, (aligner, out_dir) in enumerate(zip(aligners, out_dirs, strict=True)):
             t0 = time.perf_counter()
-            # a chunk's sentences go to the model together (as `align batch` does per shard)
-            aligner.prefetch([(src, tgt) for _, src, tgt, _ in chunk], presplit=not raw)
-            results = [
-                aligner.align_files(src, tgt, doc_id=doc_id, presplit=not raw)
-                for doc_id, src, tgt, _ in chunk
-            ]
+            # a chunk's documents advance together (as `align batch` does per shard)
+            outcomes = aligner.align_many(
+                [(src, tgt) for _, src, tgt, _ in chunk], [d for d, *_ in chunk], presplit=not raw
+            )
             seconds[k] += time.perf_counter() - t0
-            for (doc_id, *_), result in zip(chunk, results, strict=True):
+            for (doc_id, *_), (result, _) in zip(chunk, outcomes, strict=True):
+                if isinstance(result, Exception):
+                    raise result
                 n_sent[k] += len(result.src) + len(result.tgt)
                 _write(result, doc_id, out_dir, raw)
     out = []

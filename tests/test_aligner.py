@@ -157,3 +157,22 @@ def test_public_names_resolve():
 
     assert all(hasattr(align, name) for name in align.__all__)
     assert align.__version__ == "0.1.0"
+
+
+def test_align_many_equals_one_by_one_and_reports_bad_documents(corpora, tmp_path):
+    empty = tmp_path / "empty.ko.txt"
+    empty.write_text("", encoding="utf-8")
+    pairs = [
+        (corpora / "harbor_bridge.en.txt", corpora / "harbor_bridge.ko.txt"),
+        (corpora / "seed_bank.en.txt", empty),  # fails: nothing to align on one side
+        (corpora / "seed_bank.en.txt", corpora / "seed_bank.ko.txt"),
+    ]
+    together = Aligner().align_many(pairs, ["harbor", "bad", "seed"])
+    one_by_one = Aligner()
+    assert isinstance(together[1][0], InputError) and "empty.ko.txt" in str(together[1][0])
+    for k in (0, 2):
+        result, seconds = together[k]
+        alone = one_by_one.align_files(*pairs[k], doc_id=result.doc_id)
+        assert seconds > 0
+        assert [(p.src, p.tgt) for p in result.pairs] == [(p.src, p.tgt) for p in alone.pairs]
+        assert [p.score for p in result.pairs] == pytest.approx([p.score for p in alone.pairs], abs=1e-5)
