@@ -214,13 +214,13 @@ class UseTwoStage:
 
     def records(self, texts: Sequence[str]) -> list[Record]:
         seqs = self.tokenize_all(texts)
+        if not seqs:
+            return []
         sums = []
         for seq, tok in zip(seqs, self.token_outputs(seqs), strict=True):
             n = len(seq)
             reach = min(REACH, n - 1)
             sums += [tok.sum(axis=0), tok[: 1 + reach].sum(axis=0), tok[n - 1 - reach :].sum(axis=0)]
-        if not seqs:
-            return []
         out = self.project(np.stack(sums))
         return [Record(seq, out[3 * k], out[3 * k + 1], out[3 * k + 2]) for k, seq in enumerate(seqs)]
 

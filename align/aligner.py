@@ -170,10 +170,9 @@ class Aligner:
             for k in sorted(batch):
                 seconds[k] += share
                 advance(k)
-        return [
-            (r if r is not None else AlignError("not aligned"), sec)
-            for r, sec in zip(results, seconds, strict=True)
-        ]
+        done = [r for r in results if r is not None]  # every document finished or failed
+        assert len(done) == len(results)
+        return list(zip(done, seconds, strict=True))
 
     def prefetch(self, file_pairs: Sequence[tuple[str | Path, str | Path]], presplit: bool = False) -> int:
         """Embed the sentences of many document pairs in one model call (they stay cached).

@@ -20,6 +20,7 @@ from __future__ import annotations
 import os
 import time
 from collections.abc import Sequence
+from itertools import pairwise
 from pathlib import Path
 from typing import Protocol, runtime_checkable
 
@@ -115,12 +116,14 @@ class USEEmbedder:
         """Embeddings of runs of sentences, each as if its sentences were joined by a space."""
         if self._two_stage is None or not spans:
             return self.encode([joiner.join(p) for p in spans])
-        recs = dict(zip(*_unique_records(self, spans), strict=True))
-        pairs = {(p[k], p[k + 1]) for p in spans for k in range(len(p) - 1)}
+        texts = sorted({t for p in spans for t in p})
+        recs = dict(zip(texts, self._get_records(texts), strict=True))
+        pairs = {pr for p in spans for pr in pairwise(p)}
         todo = sorted(pr for pr in pairs if pr not in self._junctions)
+        if todo and len(self._junctions) + len(todo) > self._max_records:
+            self._junctions.clear()  # bounded: start over, with every junction this call needs
+            todo = sorted(pairs)
         if todo:
-            if len(self._junctions) + len(todo) > self._max_records:
-                self._junctions.clear()
             fixes = self._two_stage.junctions([(recs[a], recs[b]) for a, b in todo])
             self._junctions.update(zip(todo, fixes, strict=True))
         sums = np.zeros((len(spans), 512), dtype=np.float32)
@@ -132,16 +135,12 @@ class USEEmbedder:
             seqs = [_joined_ids([recs[t].ids for t in spans[row]]) for row in whole]
             sums[whole] = self._two_stage.sequence_sums(seqs)
             sizes[whole] = [len(seq) for seq in seqs]
-        done = set(whole)
-        for row, parts in enumerate(spans):
-            if row in done:
-                continue
-            for k, text in enumerate(parts):
-                sums[row] += recs[text].total
-                sizes[row] += recs[text].size
-                if k:
-                    sums[row] += self._junctions[(parts[k - 1], text)]
-            sizes[row] -= 2 * (len(parts) - 1)  # the inner start and end markers are gone
+        for row in sorted(set(range(len(spans))) - set(whole)):
+            parts = spans[row]
+            sums[row] = sum(recs[t].total for t in parts)
+            sums[row] += sum(self._junctions[pr] for pr in pairwise(parts))
+            # the inner start and end markers are gone
+            sizes[row] = sum(recs[t].size for t in parts) - 2 * (len(parts) - 1)
         return self._two_stage.head(sums, sizes)
 
     def _get_records(self, texts: Sequence[str]) -> list:
@@ -161,11 +160,6 @@ def _joined_ids(parts: list[tuple[int, ...]]) -> tuple[int, ...]:
     for ids in parts[1:-1]:
         out += ids[1:-1]
     return out + parts[-1][1:]
-
-
-def _unique_records(emb: USEEmbedder, spans: Sequence[Sequence[str]]) -> tuple[list[str], list]:
-    texts = sorted({t for p in spans for t in p})
-    return texts, emb._get_records(texts)
 
 
 class SentenceTransformerEmbedder:

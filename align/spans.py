@@ -104,50 +104,32 @@ class SpanTable:
             self.exact.add((k, a))
 
 
-def embed_spans(embedder: Embedder, requests: list[tuple], joined: bool = False) -> int:
+def embed_spans(embedder: Embedder, requests: list[tuple]) -> int:
     """Embed the requested spans of several tables in one model call; return how many.
 
     A request is ``(table, spans)``, or ``(table, spans, "joined")`` for spans to be
     embedded as their joined text (Vecalign's way: the baseline), never through the
-    model's span method; ``joined=True`` makes every request so.
+    model's span method.
     """
-    plain = [(r[0], r[1]) for r in requests if not joined and len(r) == 2]
-    whole = [(r[0], r[1]) for r in requests if joined or len(r) > 2]
-    count = 0
+    todo = [(r[0], r[0].todo(r[1]), len(r) > 2) for r in requests]
+    whole = [(table, spans) for table, spans, joined in todo if joined and spans]
+    runs = [(table, spans) for table, spans, joined in todo if not joined and spans]
     if whole:
-        todo = [(table, table.todo(spans)) for table, spans in whole]
-        texts = [table.text(k, a) for table, spans in todo for k, a in spans]
-        if texts:
-            vecs = embedder.encode(texts)
-            at = 0
-            for table, spans in todo:
-                table.fill(spans, vecs[at : at + len(spans)])
-                at += len(spans)
-            count += len(texts)
-    if plain:
-        count += _embed_runs(embedder, plain)
-    return count
+        _fill(whole, embedder.encode([table.text(k, a) for table, spans in whole for k, a in spans]))
+    # one call per joiner (both sides share it in practice): the model's span
+    # method (USE: per-sentence records plus junctions) or the joined texts
+    for joiner in dict.fromkeys(table.joiner for table, _ in runs):
+        same = [(table, spans) for table, spans in runs if table.joiner == joiner]
+        texts = [run for table, spans in same for run in table.texts_of(spans)]
+        _fill(same, encode_spans(embedder, texts, joiner))
+    return sum(len(spans) for _, spans, _ in todo)
 
 
-def _embed_runs(embedder: Embedder, requests: list[tuple[SpanTable, set[tuple[int, int]]]]) -> int:
-    todo = [(table, table.todo(spans)) for table, spans in requests]
-    runs = [table.texts[k : k + a] for table, spans in todo for k, a in spans]
-    if not runs:
-        return 0
-    # one joiner per call (both sides share it in practice); the model's span method
-    # (USE: per-sentence records plus junctions) or the joined texts
-    joiner = todo[0][0].joiner
-    if all(table.joiner == joiner for table, _ in todo):
-        vecs = encode_spans(embedder, runs, joiner)
-    else:
-        vecs = np.vstack(
-            [encode_spans(embedder, table.texts_of(spans), table.joiner) for table, spans in todo]
-        )
+def _fill(requests: list[tuple[SpanTable, list[tuple[int, int]]]], vecs: np.ndarray) -> None:
     at = 0
-    for table, spans in todo:
+    for table, spans in requests:
         table.fill(spans, vecs[at : at + len(spans)])
         at += len(spans)
-    return len(runs)
 
 
 def suspect_spans(

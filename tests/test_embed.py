@@ -92,3 +92,11 @@ def test_forget_empties_every_layer(use: USEEmbedder) -> None:
     assert use._records and use._junctions and cached._cache
     forget(cached)
     assert not use._records and not use._junctions and not cached._cache
+
+
+def test_bounded_caches_start_over_without_losing_what_a_call_needs() -> None:
+    small = USEEmbedder(threads=1, max_records=2)
+    small.encode_spans([SENTENCES[0:2], SENTENCES[1:3]])
+    runs = [SENTENCES[0:2], SENTENCES[2:4]]  # one junction known, one new: over the bound
+    cos = (small.encode_spans(runs) * _reference([" ".join(r) for r in runs])).sum(axis=1)
+    assert cos.min() > 0.999
