@@ -30,7 +30,7 @@ from .result import DocumentAlignment, Pair, Sentence, Signature, Verdict
 from .scoring import document_features, null_best_margins, pair_score
 from .search import SearchParams, search
 from .segment import Segment, split_lines, split_sentences, supported_languages
-from .spans import SpanTable, embed_spans, suspect_spans
+from .spans import Sentences, SpanTable, embed_spans, suspect_spans
 
 __all__ = ["Aligner", "align_texts"]
 
@@ -39,15 +39,13 @@ _LETTER = re.compile(r"[^\W\d_]")
 # Languages written without spaces between words: spans are joined without one.
 _NO_SPACE_LANGS = {"zh", "ja", "th", "lo", "km", "my"}
 
-Steps = Generator[list[tuple], None, DocumentAlignment]
-"""A document's alignment as steps: each yield is a span request for :func:`~align.spans.embed_spans`."""
+Steps = Generator[list, None, DocumentAlignment]
+"""A document's alignment as steps: each yield is a list of requests for :func:`~align.spans.embed_spans`."""
 
 
 def _hangul_share(text: str) -> float:
-    letters = _LETTER.findall(text)
-    if not letters:
-        return 0.0
-    return sum(1 for c in letters if _HANGUL.match(c)) / len(letters)
+    letters = len(_LETTER.findall(text))
+    return len(_HANGUL.findall(text)) / letters if letters else 0.0
 
 
 class Aligner:
@@ -129,15 +127,15 @@ class Aligner:
         """Align many document pairs together: one result (or the error) per pair, with seconds.
 
         The same results as :meth:`align_files` one by one, but the documents advance in
-        lockstep: their sentences go to the model in one call (:meth:`prefetch`), and so
-        do the merge candidates each round of searches needs, which keeps the model's
-        batches large.  A document that fails gets its exception; the others go on.
-        A document's seconds are its own steps plus an even share of the shared calls.
+        lockstep: their sentences go to the model in one call, and so do the merge
+        candidates each round of searches needs, which keeps the model's batches large
+        (aligning many short documents one by one sends the model a few sentences at a
+        time, several times more expensive).  Each file is read once.  A document that
+        fails gets its exception; the others go on.  A document's seconds are its own
+        steps plus an even share of the shared model calls.
         """
         ids = list(doc_ids) if doc_ids is not None else [None] * len(file_pairs)
-        t0 = time.perf_counter()
-        self.prefetch(file_pairs, presplit=presplit)
-        seconds = [(time.perf_counter() - t0) / max(1, len(file_pairs))] * len(file_pairs)
+        seconds = [0.0] * len(file_pairs)
         results: list[DocumentAlignment | Exception | None] = [None] * len(file_pairs)
         steps = [
             self._file_steps(src, tgt, doc_id, presplit)
@@ -173,27 +171,6 @@ class Aligner:
         done = [r for r in results if r is not None]  # every document finished or failed
         assert len(done) == len(results)
         return list(zip(done, seconds, strict=True))
-
-    def prefetch(self, file_pairs: Sequence[tuple[str | Path, str | Path]], presplit: bool = False) -> int:
-        """Embed the sentences of many document pairs in one model call (they stay cached).
-
-        Aligning many short documents one by one sends the model a few sentences at a
-        time; embedding a whole shard's sentences first is several times cheaper.
-        Files that cannot be read are skipped here (aligning them reports the error).
-        Returns how many sentences were sent to the model.
-        """
-        texts: list[str] = []
-        for src_path, tgt_path in file_pairs:
-            for path, lang in ((src_path, self.src_lang), (tgt_path, self.tgt_lang)):
-                try:
-                    doc = read_document(path)
-                    texts += [s.text for s in self._sentences(doc.text, lang, presplit, doc.path, [])]
-                except AlignError:
-                    continue
-        before = self.embedder.encoded
-        if texts:
-            self.embedder.encode(texts)
-        return self.embedder.encoded - before
 
     def align_texts(
         self,
@@ -283,7 +260,8 @@ class Aligner:
         n, m = len(src), len(tgt)
         max_span = p.max_merge - 1
         src_texts, tgt_texts = [s.text for s in src], [t.text for t in tgt]
-        units = self.embedder.encode(src_texts + tgt_texts)  # one model call for both sides
+        yield [Sentences(src_texts + tgt_texts)]  # one model call for both sides (and other documents)
+        units = self.embedder.encode(src_texts + tgt_texts)  # from the cache
         center = bool(getattr(self.embedder.inner, "wants_centering", False))
         src_span = SpanTable(src_texts, self._joiner(self.src_lang), units[:n], max_span, center)
         tgt_span = SpanTable(tgt_texts, self._joiner(self.tgt_lang), units[n:], max_span, center)
@@ -292,10 +270,18 @@ class Aligner:
             request = [(src_span, src_span.all_spans()), (tgt_span, tgt_span.all_spans())]
             embedded += sum(len(table.todo(spans)) for table, spans in request)
             yield [(table, spans, "joined") for table, spans in request]
+        memo: dict = {}  # the reruns share the band, the cell tables and unchanged gains
         for _ in range(8):
             t0 = time.perf_counter()
             beads = search(
-                src_span, tgt_span, n, m, p, src_lengths=src_span.lengths, tgt_lengths=tgt_span.lengths
+                src_span,
+                tgt_span,
+                n,
+                m,
+                p,
+                src_lengths=src_span.lengths,
+                tgt_lengths=tgt_span.lengths,
+                memo=memo,
             )
             self.search_seconds += time.perf_counter() - t0
             if self.embed_all:

@@ -197,27 +197,41 @@ def _span_means(units: np.ndarray, a: int) -> np.ndarray:
     return v.astype(np.float32)
 
 
-def search(
+_MEMO_CELLS = 2_000_000
+"""A search memo keeps its grid only while cells x bead types stay under this (memory)."""
+
+
+@dataclass
+class _Grid:
+    """What a search over a document keeps across reruns: the band and the cell tables."""
+
+    types: list[tuple[int, int]]
+    row_types: list[int]
+    lo: np.ndarray
+    hi: np.ndarray
+    offs: np.ndarray
+    cell_row: np.ndarray
+    cell_j: np.ndarray
+    IDX: np.ndarray
+    """Per bead type (but 0-1): where each cell's predecessor sits in the flat table."""
+    blocks: dict[int, list[tuple]]
+    """Per bead type: the valid cells of each block of rows, with their length term."""
+    GAIN: np.ndarray | None = None
+    versions: dict = field(default_factory=dict)
+    """What each gain row and neighbourhood was computed from (span versions)."""
+    hubs: dict = field(default_factory=dict)
+
+
+def _grid(
     src_spans: SpanFn,
     tgt_spans: SpanFn,
     n: int,
     m: int,
-    params: SearchParams | None = None,
-    band: tuple[np.ndarray, np.ndarray] | None = None,
-    src_lengths: np.ndarray | None = None,
-    tgt_lengths: np.ndarray | None = None,
-) -> list[Bead]:
-    """Best monotone path covering all ``n`` source and ``m`` target sentences.
-
-    ``src_lengths``/``tgt_lengths`` (e.g. UTF-8 bytes per sentence) enable the length
-    term: a match whose length ratio strays from the document's ratio loses
-    ``length_weight * |log(ratio / document ratio)|``.  A span function with a
-    ``bonus(a)`` method (see :class:`align.spans.SpanTable`) adds it to the cosine of
-    spans of ``a`` sentences.
-    """
-    p = params or SearchParams()
-    if n == 0 or m == 0:
-        return [Bead((i,), ()) for i in range(n)] + [Bead((), (j,)) for j in range(m)]
+    p: SearchParams,
+    band: tuple[np.ndarray, np.ndarray] | None,
+    src_lengths: np.ndarray | None,
+    tgt_lengths: np.ndarray | None,
+) -> _Grid:
     types = bead_types(p.max_merge)
     if band is None:
         if (n + 1) * (m + 1) > p.max_cells and min(n, m) > 4 * p.band:
@@ -231,57 +245,30 @@ def search(
     cell_row = np.repeat(np.arange(n + 1), widths)
     cell_j = np.arange(n_cells) - offs[cell_row] + lo[cell_row]
 
-    src_bonus = getattr(src_spans, "bonus", None)
-    tgt_bonus = getattr(tgt_spans, "bonus", None)
-    su, tu = src_spans(1), tgt_spans(1)
-    max_a = max(a for a, _ in types)
-    max_b = max(b for _, b in types)
-    src_emb = {a: src_spans(a) for a in range(1, max_a + 1)}
-    tgt_emb = {b: tgt_spans(b) for b in range(1, max_b + 1)}
-
-    # Neighbourhood (hubness) of every span against the other side's sentences in its band.
-    src_hub: dict[int, np.ndarray] = {}
-    tgt_hub: dict[int, np.ndarray] = {}
-    if p.margin_weight:
-        col_lo = np.searchsorted(hi, np.arange(m + 1), side="right")  # first row whose band passes j
-        col_hi = np.searchsorted(lo, np.arange(m + 1), side="right")  # rows whose band starts <= j
-        for a, e in src_emb.items():
-            ends = np.arange(a, n + 1)  # span k..k+a-1 ends at prefix k+a
-            src_hub[a] = _band_topk_mean(e, tu, np.maximum(lo[ends] - 1, 0), np.minimum(hi[ends], m), p.knn)
-        for b, e in tgt_emb.items():
-            ends = np.arange(b, m + 1)
-            tgt_hub[b] = _band_topk_mean(
-                e, su, np.maximum(col_lo[ends] - 1, 0), np.minimum(col_hi[ends], n), p.knn
-            )
-
     use_len = p.length_weight > 0 and src_lengths is not None and tgt_lengths is not None
     if use_len:
         sl = np.concatenate([[0.0], np.cumsum(np.asarray(src_lengths, np.float64) + 1.0)])
         tl = np.concatenate([[0.0], np.cumsum(np.asarray(tgt_lengths, np.float64) + 1.0)])
         doc_ratio = np.log(tl[-1] / sl[-1])
 
-    # For every bead type but 0-1 (one row of IDX/GAIN each): where each cell's
-    # predecessor sits in the flat table and the bead's gain (NEG where there is no
-    # predecessor).  Match gains come from dense products over blocks of rows.
+    # For every bead type but 0-1 (one row of IDX each): where each cell's predecessor
+    # sits in the flat table; for matches, the valid cells of each block of rows.
     row_types = [t for t, (a, _) in enumerate(types) if a > 0]
     idx_dtype = np.int32 if n_cells < 2**31 else np.int64
     IDX = np.zeros((len(row_types), n_cells), dtype=idx_dtype)
-    GAIN = np.full((len(row_types), n_cells), NEG, dtype=np.float32)
+    blocks: dict[int, list[tuple]] = {}
     for r, t in enumerate(row_types):
         a, b = types[t]
-        rows = cell_row
         pj = cell_j - b
-        pr = np.maximum(rows - a, 0)
-        valid = (rows >= a) & (pj >= lo[pr]) & (pj < hi[pr])
+        pr = np.maximum(cell_row - a, 0)
+        valid = (cell_row >= a) & (pj >= lo[pr]) & (pj < hi[pr])
         if b:
             valid &= (pj >= 0) & (pj <= m - b)
         IDX[r] = np.where(valid, offs[pr] + pj - lo[pr], 0)
+        blocks[r] = []
         if b == 0:
-            GAIN[r][valid] = p.skip
+            blocks[r].append((valid,))
             continue
-        g = GAIN[r]
-        weight = (0.5 * (a + b)) ** p.size_weight
-        xs, ys = src_emb[a], tgt_emb[b]
         for r0 in range(a, n + 1, _BLOCK):
             r1 = min(n + 1, r0 + _BLOCK)
             k0, k1 = int(offs[r0]), int(offs[r1])
@@ -290,6 +277,111 @@ def search(
                 continue
             kr = cell_row[k0:k1][ok]
             kj = pj[k0:k1][ok]
+            length = None
+            if use_len:
+                ratio = np.log((tl[kj + b] - tl[kj]) / (sl[kr] - sl[kr - a])) - doc_ratio
+                length = p.length_weight * np.abs(ratio)
+            blocks[r].append((r0, r1, k0, k1, ok, kr, kj, length))
+    return _Grid(types, row_types, lo, hi, offs, cell_row, cell_j, IDX, blocks)
+
+
+def _version(spans: SpanFn, a: int) -> object:
+    """What a span function's size-``a`` embeddings are at (None: unknown, recompute)."""
+    get = getattr(spans, "version", None)
+    return get(a) if get is not None else None
+
+
+def search(
+    src_spans: SpanFn,
+    tgt_spans: SpanFn,
+    n: int,
+    m: int,
+    params: SearchParams | None = None,
+    band: tuple[np.ndarray, np.ndarray] | None = None,
+    src_lengths: np.ndarray | None = None,
+    tgt_lengths: np.ndarray | None = None,
+    memo: dict | None = None,
+) -> list[Bead]:
+    """Best monotone path covering all ``n`` source and ``m`` target sentences.
+
+    ``src_lengths``/``tgt_lengths`` (e.g. UTF-8 bytes per sentence) enable the length
+    term: a match whose length ratio strays from the document's ratio loses
+    ``length_weight * |log(ratio / document ratio)|``.  A span function with a
+    ``bonus(a)`` method (see :class:`align.spans.SpanTable`) adds it to the cosine of
+    spans of ``a`` sentences.
+
+    ``memo`` (a dict the caller keeps, one per document and parameter set) makes reruns
+    on the same document cheap: the band and cell tables are built once, and with span
+    functions that have a ``version(a)`` method, only the gains of spans whose
+    embeddings changed are computed again.
+    """
+    p = params or SearchParams()
+    if n == 0 or m == 0:
+        return [Bead((i,), ()) for i in range(n)] + [Bead((), (j,)) for j in range(m)]
+    g = memo.get("grid") if memo is not None else None
+    if g is None:
+        g = _grid(src_spans, tgt_spans, n, m, p, band, src_lengths, tgt_lengths)
+        if memo is not None and g.IDX.size <= _MEMO_CELLS:
+            memo["grid"] = g
+    types, row_types, lo, hi, offs = g.types, g.row_types, g.lo, g.hi, g.offs
+    n_cells = int(offs[-1])
+
+    src_bonus = getattr(src_spans, "bonus", None)
+    tgt_bonus = getattr(tgt_spans, "bonus", None)
+    su, tu = src_spans(1), tgt_spans(1)
+    max_a = max(a for a, _ in types)
+    max_b = max(b for _, b in types)
+    src_emb = {a: src_spans(a) for a in range(1, max_a + 1)}
+    tgt_emb = {b: tgt_spans(b) for b in range(1, max_b + 1)}
+    src_ver = {a: _version(src_spans, a) for a in src_emb}
+    tgt_ver = {b: _version(tgt_spans, b) for b in tgt_emb}
+
+    # Neighbourhood (hubness) of every span against the other side's sentences in its band.
+    src_hub: dict[int, np.ndarray] = {}
+    tgt_hub: dict[int, np.ndarray] = {}
+    if p.margin_weight:
+        col_lo = np.searchsorted(hi, np.arange(m + 1), side="right")  # first row whose band passes j
+        col_hi = np.searchsorted(lo, np.arange(m + 1), side="right")  # rows whose band starts <= j
+        kept: dict = {}  # this run's neighbourhoods, keyed by what they were computed from
+        for a, e in src_emb.items():
+            key = ("src", a, src_ver[a], src_ver[1], tgt_ver[1])
+            hub = g.hubs.get(key) if None not in key else None
+            if hub is None:
+                ends = np.arange(a, n + 1)  # span k..k+a-1 ends at prefix k+a
+                hub = _band_topk_mean(e, tu, np.maximum(lo[ends] - 1, 0), np.minimum(hi[ends], m), p.knn)
+            src_hub[a] = kept[key] = hub
+        for b, e in tgt_emb.items():
+            key = ("tgt", b, tgt_ver[b], src_ver[1], tgt_ver[1])
+            hub = g.hubs.get(key) if None not in key else None
+            if hub is None:
+                ends = np.arange(b, m + 1)
+                hub = _band_topk_mean(
+                    e, su, np.maximum(col_lo[ends] - 1, 0), np.minimum(col_hi[ends], n), p.knn
+                )
+            tgt_hub[b] = kept[key] = hub
+        g.hubs = kept
+
+    # Each bead type's gain per cell (NEG where it has no predecessor); match gains
+    # come from dense products over blocks of rows.  Rows whose spans have not changed
+    # since the last run keep their gains.
+    if g.GAIN is None:
+        g.GAIN = np.full((len(row_types), n_cells), NEG, dtype=np.float32)
+    GAIN = g.GAIN
+    for r, t in enumerate(row_types):
+        a, b = types[t]
+        if b == 0:
+            if r not in g.versions:
+                GAIN[r][g.blocks[r][0][0]] = p.skip
+                g.versions[r] = ()
+            continue
+        stamp = (src_ver[a], tgt_ver[b], src_ver[1], tgt_ver[1])
+        if None not in stamp and g.versions.get(r) == stamp:
+            continue
+        g.versions[r] = stamp
+        row = GAIN[r]
+        weight = (0.5 * (a + b)) ** p.size_weight
+        xs, ys = src_emb[a], tgt_emb[b]
+        for r0, r1, k0, k1, ok, kr, kj, length in g.blocks[r]:
             c0, c1 = int(kj.min()), int(kj.max()) + 1
             sims = xs[r0 - a : r1 - a] @ ys[c0:c1].T
             cos = sims[kr - r0, kj - c0].astype(np.float64)
@@ -301,14 +393,16 @@ def search(
             if p.margin_weight:
                 margin = cos - p.margin_weight * 0.5 * (src_hub[a][kr - a] + tgt_hub[b][kj])
             gain = weight * (margin - p.threshold) - p.merge_penalty * (a + b - 2)
-            if use_len:
-                ratio = np.log((tl[kj + b] - tl[kj]) / (sl[kr] - sl[kr - a])) - doc_ratio
-                gain = gain - p.length_weight * np.abs(ratio)
-            seg = g[k0:k1]
+            if length is not None:
+                gain = gain - length
+            seg = row[k0:k1]
             seg[ok] = gain
+    if memo is None or memo.get("grid") is not g:
+        g.GAIN = None  # not kept: free it with the search
 
     # The dynamic programme, one row at a time over the flat table: every bead type
     # that ends in this row at once (a gather, an add, a max), then the 0-1 beads.
+    IDX = g.IDX
     D = np.full(n_cells, NEG, dtype=np.float64)
     BP = np.full(n_cells, -1, dtype=np.int8)
     type_of_row = np.asarray(row_types, dtype=np.int8)

@@ -11,11 +11,13 @@ baseline).
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 
 from .embed import Embedder, encode_spans
 
-__all__ = ["OPTIMISM", "SpanTable", "embed_spans", "suspect_spans"]
+__all__ = ["OPTIMISM", "Sentences", "SpanTable", "embed_spans", "suspect_spans"]
 
 CENTER_MIN = 2
 """Centre a side only when it has at least this many sentences."""
@@ -39,6 +41,7 @@ class SpanTable:
         self._arrays: dict[int, np.ndarray] = {1: self.units}
         self._bonus: dict[int, np.ndarray] = {}
         self.exact: set[tuple[int, int]] = set()
+        self._versions: dict[int, int] = {}
 
     def all_spans(self) -> set[tuple[int, int]]:
         """Every span of 2..max_span sentences (for the embed-everything baseline)."""
@@ -65,6 +68,10 @@ class SpanTable:
         if a not in self._arrays:
             self._arrays[a] = self._approx(a)
         return self._arrays[a]
+
+    def version(self, a: int) -> int:
+        """How many times spans of ``a`` sentences were embedded for real (search memo key)."""
+        return self._versions.get(a, 0)
 
     def bonus(self, a: int) -> np.ndarray:
         """Optimism added to the cosine of an approximated span (0 once embedded for real).
@@ -102,15 +109,28 @@ class SpanTable:
             self(a)[k] = v
             self.bonus(a)[k] = 0.0
             self.exact.add((k, a))
+        for a in {a for _, a in spans}:
+            self._versions[a] = self._versions.get(a, 0) + 1
 
 
-def embed_spans(embedder: Embedder, requests: list[tuple]) -> int:
+@dataclass(frozen=True, slots=True)
+class Sentences:
+    """A request to embed whole sentences (the embedder's cache keeps them for the asker)."""
+
+    texts: list[str]
+
+
+def embed_spans(embedder: Embedder, requests: list) -> int:
     """Embed the requested spans of several tables in one model call; return how many.
 
-    A request is ``(table, spans)``, or ``(table, spans, "joined")`` for spans to be
+    A request is ``(table, spans)``, ``(table, spans, "joined")`` for spans to be
     embedded as their joined text (Vecalign's way: the baseline), never through the
-    model's span method.
+    model's span method, or :class:`Sentences` (sentences, before any table exists).
     """
+    texts = [t for r in requests if isinstance(r, Sentences) for t in r.texts]
+    if texts:
+        embedder.encode(texts)
+    requests = [r for r in requests if not isinstance(r, Sentences)]
     todo = [(r[0], r[0].todo(r[1]), len(r) > 2) for r in requests]
     whole = [(table, spans) for table, spans, joined in todo if joined and spans]
     runs = [(table, spans) for table, spans, joined in todo if not joined and spans]
@@ -122,7 +142,7 @@ def embed_spans(embedder: Embedder, requests: list[tuple]) -> int:
         same = [(table, spans) for table, spans in runs if table.joiner == joiner]
         texts = [run for table, spans in same for run in table.texts_of(spans)]
         _fill(same, encode_spans(embedder, texts, joiner))
-    return sum(len(spans) for _, spans, _ in todo)
+    return len(texts) + sum(len(spans) for _, spans, _ in todo)
 
 
 def _fill(requests: list[tuple[SpanTable, list[tuple[int, int]]]], vecs: np.ndarray) -> None:

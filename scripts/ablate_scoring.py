@@ -14,8 +14,14 @@ Variants:
   parts      shipped + 0.1 * min(0, min part margin - 0.2): every part of a merge must
              match the other side
   crossing   shipped, but a 1-0 next to a 0-1 costs 0.2 more (three-state programme)
+  anchors    shipped + w * overlap of the anchors of both sides (numbers without their
+             separators, Latin/Greek/Cyrillic words with a capital letter, lower-cased;
+             only anchors found on both sides of the document count; overlap = shared /
+             sqrt(product of the counts)); ``--anchor-weight`` w (0.05)
+  plain      shipped's gains through this script's programme, omissions ``--skip`` (0):
+             the trade-off between omissions and merges
 
-    python scripts/ablate_scoring.py [--sets hard tbdev tb] [--variants ...]
+    python scripts/ablate_scoring.py [--sets hard tbdev tb] [--variants ...] [--skip -0.05]
 
 Skips cleanly (exit 0) when ../shared is not there.
 """
@@ -24,6 +30,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import sys
 import warnings
 from pathlib import Path
@@ -96,6 +103,69 @@ def parts_gain(d: Doc, a: int, b: int) -> np.ndarray:
     return g + 0.1 * np.minimum(part - 0.2, 0)
 
 
+_TOKEN = re.compile(
+    r"\d+(?:[.,' ]\d+)*|[A-Za-z\u00c0-\u024f\u0370-\u03ff\u0400-\u04ff]+(?:-[A-Za-z\u00c0-\u024f]+)*"
+)
+
+
+def _anchor_sets(lines: list[str]) -> list[set[str]]:
+    """Numbers (separators dropped) and words with a capital letter, lower-cased."""
+    out = []
+    for line in lines:
+        toks = set()
+        for t in _TOKEN.findall(line):
+            if t[0].isdigit():
+                toks.add(re.sub(r"\D", "", t))
+            elif len(t) > 1 and any(c.isupper() for c in t):
+                toks.add(t.lower())
+        out.append(toks)
+    return out
+
+
+def _anchor_matrix(sets: list[set[str]], vocab: dict[str, int], a: int) -> np.ndarray:
+    x = np.zeros((len(sets), max(1, len(vocab))))
+    for k, s in enumerate(sets):
+        for t in s:
+            if t in vocab:
+                x[k, vocab[t]] = 1.0
+    if len(sets) < a:
+        return np.zeros((0, x.shape[1]))
+    c = np.concatenate([np.zeros((1, x.shape[1])), np.cumsum(x, axis=0)])
+    return ((c[a:] - c[:-a]) > 0).astype(float)
+
+
+def anchors_gain(d: Doc, a: int, b: int) -> np.ndarray:
+    g = shipped_gain(d, a, b)
+    if not hasattr(d, "anchors"):
+        ss, ts = _anchor_sets(d.src), _anchor_sets(d.tgt)
+        shared = set().union(*ss) & set().union(*ts) if ss and ts else set()
+        vocab = {t: k for k, t in enumerate(sorted(shared))}
+        d.anchors = (
+            {x: _anchor_matrix(ss, vocab, x) for x in range(1, d.K)},
+            {x: _anchor_matrix(ts, vocab, x) for x in range(1, d.K)},
+        )
+    sa, tb = d.anchors[0][a], d.anchors[1][b]
+    inter = sa @ tb.T
+    denom = np.sqrt(np.outer(sa.sum(1), tb.sum(1)))
+    lex = np.where(denom > 0, inter / np.maximum(denom, 1e-9), 0.0)
+    return g + OPTIONS["anchor_weight"] * lex
+
+
+OPTIONS = {"anchor_weight": 0.05, "skip": 0.0, "window": 10, "null_weight": 0.3, "null_from": 0.4}
+
+
+def null_costs(d: Doc) -> tuple[np.ndarray, np.ndarray]:
+    """Omission gain per sentence: lower when the sentence matches something near the diagonal."""
+    cos = d.se[1] @ d.te[1].T
+    n, m = cos.shape
+    w = OPTIONS["window"]
+    diag = np.arange(n)[:, None] * (m / n) - np.arange(m)[None, :]
+    near = np.where(np.abs(diag) <= w, cos, -1.0)
+    best_s, best_t = near.max(axis=1), near.max(axis=0)
+    wt, c0 = OPTIONS["null_weight"], OPTIONS["null_from"]
+    return -wt * np.maximum(best_s - c0, 0), -wt * np.maximum(best_t - c0, 0)
+
+
 def _neighbour_mean(vecs: np.ndarray, units: np.ndarray, size: int) -> np.ndarray:
     """Mean cosine of each row of ``vecs`` with the sentence before and after each span of ``size``."""
     sims = vecs @ units.T  # (rows, len(units))
@@ -120,9 +190,13 @@ def bertalign_gain(d: Doc, a: int, b: int) -> np.ndarray:
     return cos * np.log2(1 + np.minimum(s_len, t_len) / np.maximum(s_len, t_len))
 
 
-def best_path(d: Doc, gains: dict, skip: float, crossing: float = 0.0) -> list:
-    """Best monotone path; states: last bead a match, a 1-0, or a 0-1."""
+def best_path(d: Doc, gains: dict, skip, crossing: float = 0.0) -> list:  # type: ignore[no-untyped-def]
+    """Best monotone path; states: last bead a match, a 1-0, or a 0-1.
+
+    ``skip``: the gain of every omission, or (per source sentence, per target sentence).
+    """
     n, m = d.n, d.m
+    skip_s, skip_t = skip if isinstance(skip, tuple) else (np.full(n, skip), np.full(m, skip))
     match = np.full((n + 1, m + 1), NEG)
     dele, ins = match.copy(), match.copy()
     back_m = np.full((n + 1, m + 1), -1, np.int16)
@@ -132,7 +206,7 @@ def best_path(d: Doc, gains: dict, skip: float, crossing: float = 0.0) -> list:
     match[0, 0] = 0.0
     for i in range(n + 1):
         if i:
-            c = np.stack([match[i - 1], dele[i - 1], ins[i - 1] - crossing]) + skip
+            c = np.stack([match[i - 1], dele[i - 1], ins[i - 1] - crossing]) + skip_s[i - 1]
             back_d[i], dele[i] = c.argmax(0), c.max(0)
         best, bp = match[i].copy(), back_m[i].copy()
         for t, (a, b) in enumerate(types):
@@ -147,7 +221,7 @@ def best_path(d: Doc, gains: dict, skip: float, crossing: float = 0.0) -> list:
         for j in range(1, m + 1):
             opts = (match[i, j - 1], dele[i, j - 1] - crossing, ins[i, j - 1])
             k = int(np.argmax(opts))
-            ins[i, j], back_i[i, j] = opts[k] + skip, k
+            ins[i, j], back_i[i, j] = opts[k] + skip_t[j - 1], k
     beads, i, j = [], n, m
     state = int(np.argmax([match[n, m], dele[n, m], ins[n, m]]))
     while i > 0 or j > 0:
@@ -180,9 +254,18 @@ def run_variant(name: str, docs: list[Doc]) -> list:
             )
             out.append([(list(x.src), list(x.tgt)) for x in beads])
             continue
-        fn = {"bertalign": bertalign_gain, "parts": parts_gain, "crossing": shipped_gain}[name]
+        fn = {
+            "bertalign": bertalign_gain,
+            "parts": parts_gain,
+            "crossing": shipped_gain,
+            "anchors": anchors_gain,
+            "plain": shipped_gain,
+            "nullcost": shipped_gain,
+        }[name]
         gains = {t: fn(d, *t) for t in bead_types(d.K) if t[0] <= d.n and t[1] <= d.m}
-        skip = -0.1 if name == "bertalign" else 0.0
+        skip = -0.1 if name == "bertalign" else OPTIONS["skip"]
+        if name == "nullcost":
+            skip = null_costs(d)
         out.append(best_path(d, gains, skip, crossing=0.2 if name == "crossing" else 0.0))
     return out
 
@@ -211,9 +294,15 @@ def load_set(name: str, model) -> list[Doc]:  # type: ignore[no-untyped-def]
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--sets", nargs="+", default=["hard", "tbdev", "tb"], choices=["hard", "tbdev", "tb"])
-    variants = ["shipped", "bertalign", "parts", "crossing"]
+    variants = ["shipped", "bertalign", "parts", "crossing", "anchors", "plain", "nullcost"]
     ap.add_argument("--variants", nargs="+", default=variants, choices=variants)
+    ap.add_argument("--anchor-weight", type=float, default=0.05, help="weight of the anchors variant")
+    ap.add_argument("--null-weight", type=float, default=0.3)
+    ap.add_argument("--null-from", type=float, default=0.4)
+    ap.add_argument("--skip", type=float, default=0.0, help="gain of an omission in the plain variant")
     args = ap.parse_args()
+    OPTIONS.update(anchor_weight=args.anchor_weight, skip=args.skip)
+    OPTIONS.update(null_weight=args.null_weight, null_from=args.null_from)
     if not (SHARED / "tools" / "score.py").exists():
         print(f"skipped: {SHARED} (shared dev data) is not here")
         return 0

@@ -107,3 +107,40 @@ def test_empty_sides():
         ((1,), ()),
         ((2,), ()),
     ]
+
+
+@settings(max_examples=25, deadline=None)
+@given(
+    n=st.integers(1, 60),
+    m=st.integers(1, 60),
+    seed=st.integers(0, 10_000),
+    banded=st.booleans(),
+)
+def test_reruns_with_a_memo_find_the_same_path_as_fresh_searches(n, m, seed, banded):
+    """The aligner's loop: search, embed some spans for real, search again (memo reused)."""
+    from align.spans import SpanTable
+
+    rng = np.random.default_rng(seed)
+    src, tgt = _unit(rng.normal(size=(n, 8))), _unit(rng.normal(size=(m, 8)))
+    lengths = (rng.integers(5, 80, size=n), rng.integers(5, 80, size=m))
+    tables = [
+        SpanTable([f"s{k}" for k in range(n)], " ", src, 3),
+        SpanTable([f"t{k}" for k in range(m)], " ", tgt, 3),
+    ]
+    for table, size in zip(tables, lengths, strict=True):
+        table.lengths = size.astype(np.float64)
+    params = SearchParams(max_cells=500, band=3) if banded else SearchParams()
+    memo: dict = {}
+    for _ in range(4):
+        kw = {"src_lengths": lengths[0], "tgt_lengths": lengths[1]}
+        with_memo = search(tables[0], tables[1], n, m, params, memo=memo, **kw)
+        fresh = search(tables[0], tables[1], n, m, params, **kw)
+        assert [(b.src, b.tgt) for b in with_memo] == [(b.src, b.tgt) for b in fresh]
+        _check(with_memo, n, m, params.max_merge)
+        # "embed" a few spans for real: random vectors that change gains and neighbourhoods
+        for table in tables:
+            spans = sorted({(int(rng.integers(0, max(1, len(table.texts) - 1))), 2) for _ in range(3)})
+            spans = table.todo(set(spans))
+            if spans:
+                table.fill(spans, _unit(rng.normal(size=(len(spans), 8))))
+    assert "grid" in memo
