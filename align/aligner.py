@@ -24,7 +24,7 @@ from .calibration import load_calibration
 from .clean import clean_text
 from .embed import CachedEmbedder, Embedder, load_embedder
 from .errors import AlignError, InputError
-from .features import FEATURES, PairContext, flags_for
+from .features import COPY_CAP, FEATURES, PairContext, flags_for, is_copy
 from .reading import normalise_text, read_document
 from .result import DocumentAlignment, Pair, Sentence, Signature, Verdict
 from .scoring import document_features, null_best_margins, pair_score
@@ -333,6 +333,7 @@ class Aligner:
                 )
                 best.update({k: m for (k, _, _), m in zip(items, margins, strict=True)})
         pairs: list[Pair] = []
+        copies = 0
         for k, b in enumerate(beads):
             src_ids = tuple(src[i].index for i in b.src)
             tgt_ids = tuple(tgt[j].index for j in b.tgt)
@@ -351,6 +352,9 @@ class Aligner:
                 )
                 values = {f.name: f(ctx) for f in FEATURES}
                 score = calib.pair(values) if calib else pair_score(ctx.margin)
+                if self.src_lang != self.tgt_lang and is_copy(ctx):
+                    score = min(score, COPY_CAP)  # a copy is no translation, however similar
+                    copies += 1
                 pairs.append(
                     Pair(
                         src_ids,
@@ -371,7 +375,7 @@ class Aligner:
         result = DocumentAlignment(
             pairs=pairs, src=src, tgt=tgt, signature=self.signature, doc_id=doc_id, warnings=warnings
         )
-        result.verdict = self._verdict(result)
+        result.verdict = self._verdict(result, copies)
         if result.verdict.p_translation is not None and result.verdict.p_translation < 0.5:
             warnings.append(
                 f"{doc_id or 'the documents'}: the two sides do not look like translations of each other "
@@ -379,10 +383,13 @@ class Aligner:
             )
         return result
 
-    def _verdict(self, result: DocumentAlignment) -> Verdict:
+    def _verdict(self, result: DocumentAlignment, copies: int = 0) -> Verdict:
         calib = self.calibration
         values = document_features(result)
         p = calib.document(values) if calib else None
+        matched = sum(1 for pair in result.pairs if not pair.is_null)
+        if p is not None and copies:  # copied text is not a translation, however similar
+            p *= 1.0 - copies / max(1, matched)
         return Verdict(values["coverage"], values["mean_score"], p, calib.tag if calib else None)
 
     def _joiner(self, lang: str) -> str:

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import ClassVar
 
 __all__ = [
+    "COPY_CAP",
     "FEATURES",
     "FLAGS",
     "Cosine",
@@ -25,6 +26,7 @@ __all__ = [
     "NumbersMatch",
     "PairContext",
     "flags_for",
+    "is_copy",
     "numbers_in",
 ]
 
@@ -191,6 +193,26 @@ FLAGS = {
     "untranslated": "both sides are the same text, or the Korean side has no Hangul",
     "low_similarity": "cosine below 0.3 (rarely a translation with the bundled model)",
 }
+
+
+_LETTERS = re.compile(r"[^\W\d_]")
+
+COPY_CAP = 0.05
+"""Highest score of a pair whose target is a copy of its source (see :func:`is_copy`)."""
+
+
+def is_copy(ctx: PairContext) -> bool:
+    """The target side is not a translation but the source's words left as they were.
+
+    Both sides are the same text with letters in it (numbers and symbols alone, like
+    ``2024.``, are rightly the same in both languages), or a Korean side has letters
+    but no Hangul.  Only meaningful when the two languages differ.
+    """
+    if not _LETTERS.search(ctx.tgt_text):
+        return False
+    if " ".join(ctx.src_text.split()).lower() == " ".join(ctx.tgt_text.split()).lower():
+        return True
+    return ctx.tgt_lang == "ko" and not _HANGUL.search(ctx.tgt_text)
 
 
 def flags_for(ctx: PairContext, values: dict[str, float]) -> list[str]:

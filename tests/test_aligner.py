@@ -73,10 +73,28 @@ def test_unrelated_documents_give_nulls_or_low_scores(aligner):
     assert all(p.is_null or p.score < 0.5 for p in r.pairs)
 
 
-def test_identical_sentence_lists_do_not_crash(aligner):
+def test_identical_documents_come_out_as_low_scoring_copies(aligner):
     en = ["One sentence here.", "Another one there.", "A third."]
     r = aligner.align_sentences(en, en)
     assert [p.kind for p in r.pairs] == ["1-1", "1-1", "1-1"]
+    assert all(p.score <= 0.05 and "untranslated" in p.flags for p in r.pairs)
+    assert r.verdict.p_translation < 0.5
+    assert any("do not look like translations" in w for w in r.warnings)
+
+
+def test_one_copied_sentence_is_scored_down_alone(aligner):
+    en = ["The bridge opened on Friday.", "Residents welcomed it.", "Traffic will ease, officials said."]
+    ko = ["다리가 금요일에 개통했다.", "Residents welcomed it.", "교통이 나아질 것이라고 당국은 말했다."]
+    r = aligner.align_sentences(en, ko)
+    scores = {p.src: p.score for p in r.pairs if not p.is_null}
+    assert scores[(1,)] <= 0.05
+    assert scores[(0,)] > 0.5 and scores[(2,)] > 0.5
+    assert r.verdict.p_translation > 0.5
+    # numbers alone are rightly the same in both languages
+    same = aligner.align_sentences(
+        ["The bridge opened on Friday.", "2024."], ["다리가 금요일에 개통했다.", "2024."]
+    )
+    assert all(p.score > 0.05 for p in same.pairs if not p.is_null)
 
 
 def test_one_side_much_longer(aligner):
