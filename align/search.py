@@ -214,8 +214,10 @@ class _Grid:
     cell_j: np.ndarray
     IDX: np.ndarray
     """Per bead type (but 0-1): where each cell's predecessor sits in the flat table."""
-    blocks: dict[int, list[tuple]]
-    """Per bead type: the valid cells of each block of rows, with their length term."""
+    valid: list[np.ndarray]
+    """Per bead type (but 0-1): the cells that have a predecessor."""
+    lengths: tuple[np.ndarray, np.ndarray, float] | None
+    """Cumulative lengths of both sides and the document's log ratio (length term)."""
     GAIN: np.ndarray | None = None
     versions: dict = field(default_factory=dict)
     """What each gain row and neighbourhood was computed from (span versions)."""
@@ -245,18 +247,18 @@ def _grid(
     cell_row = np.repeat(np.arange(n + 1), widths)
     cell_j = np.arange(n_cells) - offs[cell_row] + lo[cell_row]
 
-    use_len = p.length_weight > 0 and src_lengths is not None and tgt_lengths is not None
-    if use_len:
+    lengths = None
+    if p.length_weight > 0 and src_lengths is not None and tgt_lengths is not None:
         sl = np.concatenate([[0.0], np.cumsum(np.asarray(src_lengths, np.float64) + 1.0)])
         tl = np.concatenate([[0.0], np.cumsum(np.asarray(tgt_lengths, np.float64) + 1.0)])
-        doc_ratio = np.log(tl[-1] / sl[-1])
+        lengths = (sl, tl, float(np.log(tl[-1] / sl[-1])))
 
     # For every bead type but 0-1 (one row of IDX each): where each cell's predecessor
-    # sits in the flat table; for matches, the valid cells of each block of rows.
+    # sits in the flat table, and which cells have one.
     row_types = [t for t, (a, _) in enumerate(types) if a > 0]
     idx_dtype = np.int32 if n_cells < 2**31 else np.int64
     IDX = np.zeros((len(row_types), n_cells), dtype=idx_dtype)
-    blocks: dict[int, list[tuple]] = {}
+    valids = []
     for r, t in enumerate(row_types):
         a, b = types[t]
         pj = cell_j - b
@@ -265,24 +267,8 @@ def _grid(
         if b:
             valid &= (pj >= 0) & (pj <= m - b)
         IDX[r] = np.where(valid, offs[pr] + pj - lo[pr], 0)
-        blocks[r] = []
-        if b == 0:
-            blocks[r].append((valid,))
-            continue
-        for r0 in range(a, n + 1, _BLOCK):
-            r1 = min(n + 1, r0 + _BLOCK)
-            k0, k1 = int(offs[r0]), int(offs[r1])
-            ok = valid[k0:k1]
-            if not ok.any():
-                continue
-            kr = cell_row[k0:k1][ok]
-            kj = pj[k0:k1][ok]
-            length = None
-            if use_len:
-                ratio = np.log((tl[kj + b] - tl[kj]) / (sl[kr] - sl[kr - a])) - doc_ratio
-                length = p.length_weight * np.abs(ratio)
-            blocks[r].append((r0, r1, k0, k1, ok, kr, kj, length))
-    return _Grid(types, row_types, lo, hi, offs, cell_row, cell_j, IDX, blocks)
+        valids.append(valid)
+    return _Grid(types, row_types, lo, hi, offs, cell_row, cell_j, IDX, valids, lengths)
 
 
 def _version(spans: SpanFn, a: int) -> object:
@@ -371,7 +357,7 @@ def search(
         a, b = types[t]
         if b == 0:
             if r not in g.versions:
-                GAIN[r][g.blocks[r][0][0]] = p.skip
+                GAIN[r][g.valid[r]] = p.skip
                 g.versions[r] = ()
             continue
         stamp = (src_ver[a], tgt_ver[b], src_ver[1], tgt_ver[1])
@@ -381,7 +367,14 @@ def search(
         row = GAIN[r]
         weight = (0.5 * (a + b)) ** p.size_weight
         xs, ys = src_emb[a], tgt_emb[b]
-        for r0, r1, k0, k1, ok, kr, kj, length in g.blocks[r]:
+        for r0 in range(a, n + 1, _BLOCK):
+            r1 = min(n + 1, r0 + _BLOCK)
+            k0, k1 = int(offs[r0]), int(offs[r1])
+            ok = g.valid[r][k0:k1]
+            if not ok.any():
+                continue
+            kr = g.cell_row[k0:k1][ok]
+            kj = g.cell_j[k0:k1][ok] - b
             c0, c1 = int(kj.min()), int(kj.max()) + 1
             sims = xs[r0 - a : r1 - a] @ ys[c0:c1].T
             cos = sims[kr - r0, kj - c0].astype(np.float64)
@@ -393,8 +386,10 @@ def search(
             if p.margin_weight:
                 margin = cos - p.margin_weight * 0.5 * (src_hub[a][kr - a] + tgt_hub[b][kj])
             gain = weight * (margin - p.threshold) - p.merge_penalty * (a + b - 2)
-            if length is not None:
-                gain = gain - length
+            if g.lengths is not None:
+                sl, tl, doc_ratio = g.lengths
+                ratio = np.log((tl[kj + b] - tl[kj]) / (sl[kr] - sl[kr - a])) - doc_ratio
+                gain = gain - p.length_weight * np.abs(ratio)
             seg = row[k0:k1]
             seg[ok] = gain
     if memo is None or memo.get("grid") is not g:
