@@ -20,6 +20,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from . import __version__
+from .anchors import anchor_masks
 from .calibration import load_calibration
 from .clean import clean_text
 from .embed import CachedEmbedder, Embedder, load_embedder
@@ -270,6 +271,7 @@ class Aligner:
             request = [(src_span, src_span.all_spans()), (tgt_span, tgt_span.all_spans())]
             embedded += sum(len(table.todo(spans)) for table, spans in request)
             yield [(table, spans, "joined") for table, spans in request]
+        src_anchors, tgt_anchors = anchor_masks(src_texts, tgt_texts)
         memo: dict = {}  # the reruns share the band, the cell tables and unchanged gains
         for _ in range(8):
             t0 = time.perf_counter()
@@ -282,6 +284,8 @@ class Aligner:
                 src_lengths=src_span.lengths,
                 tgt_lengths=tgt_span.lengths,
                 memo=memo,
+                src_anchors=src_anchors,
+                tgt_anchors=tgt_anchors,
             )
             self.search_seconds += time.perf_counter() - t0
             if self.embed_all:

@@ -27,6 +27,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from .anchors import bits, span_masks, unit_rows
+
 __all__ = ["Bead", "SearchParams", "bead_types", "search"]
 
 NEG = -1e18
@@ -50,6 +52,8 @@ class SearchParams:
     """How much of the neighbourhood mean is subtracted from the cosine (0 = raw cosine)."""
     length_weight: float = 0.03
     """Penalty per unit of |log length ratio| of a match, relative to the document's ratio."""
+    anchor_weight: float = 0.05
+    """Bonus for a match times the overlap of its numbers and names (:mod:`align.anchors`)."""
     size_weight: float = 0.5
     """Exponent on half the bead size in the gain: 1 counts every sentence the same, 0 every bead."""
     max_cells: int = 400_000
@@ -69,6 +73,7 @@ class SearchParams:
             "margin_weight": self.margin_weight,
             "size_weight": self.size_weight,
             "length_weight": self.length_weight,
+            "anchor_weight": self.anchor_weight,
             "band": self.band,
         }
 
@@ -218,6 +223,8 @@ class _Grid:
     """Per bead type (but 0-1): the cells that have a predecessor."""
     lengths: tuple[np.ndarray, np.ndarray, float] | None
     """Cumulative lengths of both sides and the document's log ratio (length term)."""
+    anchors: tuple[dict[int, tuple[np.ndarray, np.ndarray]], dict[int, tuple[np.ndarray, np.ndarray]]] | None
+    """Anchor masks and their bit counts for every span size of both sides (anchor term)."""
     GAIN: np.ndarray | None = None
     versions: dict = field(default_factory=dict)
     """What each gain row and neighbourhood was computed from (span versions)."""
@@ -233,6 +240,8 @@ def _grid(
     band: tuple[np.ndarray, np.ndarray] | None,
     src_lengths: np.ndarray | None,
     tgt_lengths: np.ndarray | None,
+    src_anchors: np.ndarray | None = None,
+    tgt_anchors: np.ndarray | None = None,
 ) -> _Grid:
     types = bead_types(p.max_merge)
     if band is None:
@@ -253,6 +262,14 @@ def _grid(
         tl = np.concatenate([[0.0], np.cumsum(np.asarray(tgt_lengths, np.float64) + 1.0)])
         lengths = (sl, tl, float(np.log(tl[-1] / sl[-1])))
 
+    anchors = None
+    if p.anchor_weight and src_anchors is not None and tgt_anchors is not None:
+        sizes = range(1, p.max_merge)
+        sm = {a: span_masks(np.asarray(src_anchors), a) for a in sizes}
+        tm = {b: span_masks(np.asarray(tgt_anchors), b) for b in sizes}
+        if any(bits(x).any() for x in sm.values()) and any(bits(x).any() for x in tm.values()):
+            anchors = ({a: (x, bits(x)) for a, x in sm.items()}, {b: (x, bits(x)) for b, x in tm.items()})
+
     # For every bead type but 0-1 (one row of IDX each): where each cell's predecessor
     # sits in the flat table, and which cells have one.
     row_types = [t for t, (a, _) in enumerate(types) if a > 0]
@@ -268,7 +285,7 @@ def _grid(
             valid &= (pj >= 0) & (pj <= m - b)
         IDX[r] = np.where(valid, offs[pr] + pj - lo[pr], 0)
         valids.append(valid)
-    return _Grid(types, row_types, lo, hi, offs, cell_row, cell_j, IDX, valids, lengths)
+    return _Grid(types, row_types, lo, hi, offs, cell_row, cell_j, IDX, valids, lengths, anchors)
 
 
 def _version(spans: SpanFn, a: int) -> object:
@@ -287,6 +304,8 @@ def search(
     src_lengths: np.ndarray | None = None,
     tgt_lengths: np.ndarray | None = None,
     memo: dict | None = None,
+    src_anchors: np.ndarray | None = None,
+    tgt_anchors: np.ndarray | None = None,
 ) -> list[Bead]:
     """Best monotone path covering all ``n`` source and ``m`` target sentences.
 
@@ -294,7 +313,9 @@ def search(
     term: a match whose length ratio strays from the document's ratio loses
     ``length_weight * |log(ratio / document ratio)|``.  A span function with a
     ``bonus(a)`` method (see :class:`align.spans.SpanTable`) adds it to the cosine of
-    spans of ``a`` sentences.
+    spans of ``a`` sentences.  ``src_anchors``/``tgt_anchors`` (per-sentence masks
+    from :func:`align.anchors.anchor_masks`) enable the anchor term: a match gains
+    ``anchor_weight`` times the overlap of the numbers and names of its two sides.
 
     ``memo`` (a dict the caller keeps, one per document and parameter set) makes reruns
     on the same document cheap: the band and cell tables are built once, and with span
@@ -306,7 +327,7 @@ def search(
         return [Bead((i,), ()) for i in range(n)] + [Bead((), (j,)) for j in range(m)]
     g = memo.get("grid") if memo is not None else None
     if g is None:
-        g = _grid(src_spans, tgt_spans, n, m, p, band, src_lengths, tgt_lengths)
+        g = _grid(src_spans, tgt_spans, n, m, p, band, src_lengths, tgt_lengths, src_anchors, tgt_anchors)
         if memo is not None and g.IDX.size <= _MEMO_CELLS:
             memo["grid"] = g
     types, row_types, lo, hi, offs = g.types, g.row_types, g.lo, g.hi, g.offs
@@ -390,6 +411,12 @@ def search(
                 sl, tl, doc_ratio = g.lengths
                 ratio = np.log((tl[kj + b] - tl[kj]) / (sl[kr] - sl[kr - a])) - doc_ratio
                 gain = gain - p.length_weight * np.abs(ratio)
+            if g.anchors is not None:  # one small product per block, like the cosines
+                (sx, sb), (tx, tb) = g.anchors[0][a], g.anchors[1][b]
+                sb, tb = sb[r0 - a : r1 - a], tb[c0:c1]
+                if sb.any() and tb.any():
+                    lex = unit_rows(sx[r0 - a : r1 - a], sb) @ unit_rows(tx[c0:c1], tb).T
+                    gain = gain + p.anchor_weight * lex[kr - r0, kj - c0]
             seg = row[k0:k1]
             seg[ok] = gain
     if memo is None or memo.get("grid") is not g:

@@ -9,15 +9,15 @@ merges up to 4), ``tbdev`` and ``tb`` (Text+Berg dev and test, merges up to 8).
 
 Variants:
   shipped    align's search (align.search.search) with its default parameters
+  no-anchors shipped without the anchor term (anchor_weight 0)
   bertalign  Bertalign's second pass: (cosine - mean cosine with the neighbouring
              sentences) * log2(1 + min/max length), omissions -0.1
   parts      shipped + 0.1 * min(0, min part margin - 0.2): every part of a merge must
              match the other side
   crossing   shipped, but a 1-0 next to a 0-1 costs 0.2 more (three-state programme)
-  anchors    shipped + w * overlap of the anchors of both sides (numbers without their
-             separators, Latin/Greek/Cyrillic words with a capital letter, lower-cased;
-             only anchors found on both sides of the document count; overlap = shared /
-             sqrt(product of the counts)); ``--anchor-weight`` w (0.05)
+  anchors    plain + w * overlap of the anchors of both sides (align.anchors: numbers,
+             capitalised words, only those found on both sides of the document);
+             ``--anchor-weight`` w (0.05)
   plain      shipped's gains through this script's programme, omissions ``--skip`` (0):
              the trade-off between omissions and merges
 
@@ -30,7 +30,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import re
 import sys
 import warnings
 from pathlib import Path
@@ -103,51 +102,16 @@ def parts_gain(d: Doc, a: int, b: int) -> np.ndarray:
     return g + 0.1 * np.minimum(part - 0.2, 0)
 
 
-_TOKEN = re.compile(
-    r"\d+(?:[.,' ]\d+)*|[A-Za-z\u00c0-\u024f\u0370-\u03ff\u0400-\u04ff]+(?:-[A-Za-z\u00c0-\u024f]+)*"
-)
-
-
-def _anchor_sets(lines: list[str]) -> list[set[str]]:
-    """Numbers (separators dropped) and words with a capital letter, lower-cased."""
-    out = []
-    for line in lines:
-        toks = set()
-        for t in _TOKEN.findall(line):
-            if t[0].isdigit():
-                toks.add(re.sub(r"\D", "", t))
-            elif len(t) > 1 and any(c.isupper() for c in t):
-                toks.add(t.lower())
-        out.append(toks)
-    return out
-
-
-def _anchor_matrix(sets: list[set[str]], vocab: dict[str, int], a: int) -> np.ndarray:
-    x = np.zeros((len(sets), max(1, len(vocab))))
-    for k, s in enumerate(sets):
-        for t in s:
-            if t in vocab:
-                x[k, vocab[t]] = 1.0
-    if len(sets) < a:
-        return np.zeros((0, x.shape[1]))
-    c = np.concatenate([np.zeros((1, x.shape[1])), np.cumsum(x, axis=0)])
-    return ((c[a:] - c[:-a]) > 0).astype(float)
-
-
 def anchors_gain(d: Doc, a: int, b: int) -> np.ndarray:
+    """Shipped gains plus the anchor term (align.anchors), weight ``--anchor-weight``."""
+    from align.anchors import anchor_masks, overlap, span_masks
+
     g = shipped_gain(d, a, b)
     if not hasattr(d, "anchors"):
-        ss, ts = _anchor_sets(d.src), _anchor_sets(d.tgt)
-        shared = set().union(*ss) & set().union(*ts) if ss and ts else set()
-        vocab = {t: k for k, t in enumerate(sorted(shared))}
-        d.anchors = (
-            {x: _anchor_matrix(ss, vocab, x) for x in range(1, d.K)},
-            {x: _anchor_matrix(ts, vocab, x) for x in range(1, d.K)},
-        )
-    sa, tb = d.anchors[0][a], d.anchors[1][b]
-    inter = sa @ tb.T
-    denom = np.sqrt(np.outer(sa.sum(1), tb.sum(1)))
-    lex = np.where(denom > 0, inter / np.maximum(denom, 1e-9), 0.0)
+        d.anchors = anchor_masks(d.src, d.tgt)
+    sa, tb = span_masks(d.anchors[0], a), span_masks(d.anchors[1], b)
+    rows, cols = np.meshgrid(np.arange(len(sa)), np.arange(len(tb)), indexing="ij")
+    lex = overlap(sa, tb, rows.ravel(), cols.ravel()).reshape(len(sa), len(tb))
     return g + OPTIONS["anchor_weight"] * lex
 
 
@@ -242,15 +206,20 @@ def run_variant(name: str, docs: list[Doc]) -> list:
 
     out = []
     for d in docs:
-        if name == "shipped":
+        if name in ("shipped", "no-anchors"):
+            from align.anchors import anchor_masks
+
+            masks = anchor_masks(d.src, d.tgt)
             beads = search(
                 lambda a, d=d: d.se[a],
                 lambda b, d=d: d.te[b],
                 d.n,
                 d.m,
-                SearchParams(max_merge=d.K),
+                SearchParams(max_merge=d.K, anchor_weight=0.0 if name == "no-anchors" else 0.05),
                 src_lengths=d.sl,
                 tgt_lengths=d.tl,
+                src_anchors=masks[0],
+                tgt_anchors=masks[1],
             )
             out.append([(list(x.src), list(x.tgt)) for x in beads])
             continue
@@ -294,7 +263,7 @@ def load_set(name: str, model) -> list[Doc]:  # type: ignore[no-untyped-def]
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--sets", nargs="+", default=["hard", "tbdev", "tb"], choices=["hard", "tbdev", "tb"])
-    variants = ["shipped", "bertalign", "parts", "crossing", "anchors", "plain", "nullcost"]
+    variants = ["shipped", "no-anchors", "bertalign", "parts", "crossing", "anchors", "plain", "nullcost"]
     ap.add_argument("--variants", nargs="+", default=variants, choices=variants)
     ap.add_argument("--anchor-weight", type=float, default=0.05, help="weight of the anchors variant")
     ap.add_argument("--null-weight", type=float, default=0.3)
