@@ -100,3 +100,25 @@ def test_bounded_caches_start_over_without_losing_what_a_call_needs() -> None:
     runs = [SENTENCES[0:2], SENTENCES[2:4]]  # one junction known, one new: over the bound
     cos = (small.encode_spans(runs) * _reference([" ".join(r) for r in runs])).sum(axis=1)
     assert cos.min() > 0.999
+
+
+def test_junction_shortcut_equals_running_the_joined_tokens(use: USEEmbedder) -> None:
+    """Full junction windows skip the edge positions; short ones run whole: same sums."""
+    two = use._two_stage
+    recs = two.records(SENTENCES)
+    pairs = [(a, b) for a in recs for b in recs if a is not b]
+    assert any(len(a.ids) < 9 for a, _ in pairs)  # short sentences take the general path
+    fixes = two.junctions(pairs)
+    # reference: the joined windows through the general token stage
+    seqs = [a.ids[:-1][-8:] + b.ids[1:][:8] for a, b in pairs]
+    toks = two.token_outputs(seqs)
+    ctx = np.stack(
+        [
+            tok[
+                len(a.ids[:-1][-8:]) - min(4, len(a.ids) - 1) : len(a.ids[:-1][-8:]) + min(4, len(b.ids) - 1)
+            ].sum(0)
+            for tok, (a, b) in zip(toks, pairs, strict=True)
+        ]
+    )
+    reference = two.project(ctx) - np.stack([a.tail + b.head for a, b in pairs])
+    assert np.abs(fixes - reference).max() < 1e-4 * np.abs(reference).max()
