@@ -202,8 +202,9 @@ def _span_means(units: np.ndarray, a: int) -> np.ndarray:
     return v.astype(np.float32)
 
 
-_MEMO_CELLS = 2_000_000
-"""A search memo keeps its grid only while cells x bead types stay under this (memory)."""
+_MEMO_CELLS = 1_000_000
+"""A search memo keeps its grid only while cells x bead types stay under this: about 9 MB
+per document, however many documents advance together in a batch shard."""
 
 
 @dataclass
