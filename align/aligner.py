@@ -19,6 +19,8 @@ from collections.abc import Generator, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 
+import numpy as np
+
 from . import __version__
 from .anchors import anchor_masks
 from .calibration import load_calibration
@@ -286,6 +288,8 @@ class Aligner:
                 memo=memo,
                 src_anchors=src_anchors,
                 tgt_anchors=tgt_anchors,
+                src_paragraphs=np.array([s.paragraph for s in src]),
+                tgt_paragraphs=np.array([t.paragraph for t in tgt]),
             )
             self.search_seconds += time.perf_counter() - t0
             if self.embed_all:

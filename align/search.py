@@ -54,6 +54,8 @@ class SearchParams:
     """Penalty per unit of |log length ratio| of a match, relative to the document's ratio."""
     anchor_weight: float = 0.05
     """Bonus for a match times the overlap of its numbers and names (:mod:`align.anchors`)."""
+    paragraph_penalty: float = 0.05
+    """Cost per side of a merge whose sentences come from more than one paragraph."""
     size_weight: float = 0.5
     """Exponent on half the bead size in the gain: 1 counts every sentence the same, 0 every bead."""
     max_cells: int = 400_000
@@ -74,6 +76,7 @@ class SearchParams:
             "size_weight": self.size_weight,
             "length_weight": self.length_weight,
             "anchor_weight": self.anchor_weight,
+            "paragraph_penalty": self.paragraph_penalty,
             "band": self.band,
         }
 
@@ -225,6 +228,8 @@ class _Grid:
     lengths: tuple[np.ndarray, np.ndarray, float] | None
     """Cumulative lengths of both sides and the document's log ratio (length term)."""
     anchors: tuple[dict[int, tuple[np.ndarray, np.ndarray]], dict[int, tuple[np.ndarray, np.ndarray]]] | None
+    crossing: tuple[dict[int, np.ndarray], dict[int, np.ndarray]] | None = None
+    """Per span size and side: 1 where the span holds sentences of two paragraphs."""
     """Anchor masks and their bit counts for every span size of both sides (anchor term)."""
     GAIN: np.ndarray | None = None
     versions: dict = field(default_factory=dict)
@@ -243,6 +248,8 @@ def _grid(
     tgt_lengths: np.ndarray | None,
     src_anchors: np.ndarray | None = None,
     tgt_anchors: np.ndarray | None = None,
+    src_paragraphs: np.ndarray | None = None,
+    tgt_paragraphs: np.ndarray | None = None,
 ) -> _Grid:
     types = bead_types(p.max_merge)
     if band is None:
@@ -286,7 +293,15 @@ def _grid(
             valid &= (pj >= 0) & (pj <= m - b)
         IDX[r] = np.where(valid, offs[pr] + pj - lo[pr], 0)
         valids.append(valid)
-    return _Grid(types, row_types, lo, hi, offs, cell_row, cell_j, IDX, valids, lengths, anchors)
+    crossing = None
+    if p.paragraph_penalty and src_paragraphs is not None and tgt_paragraphs is not None:
+        sp, tp = np.asarray(src_paragraphs), np.asarray(tgt_paragraphs)
+        sizes = range(1, p.max_merge)
+        crossing = (
+            {a: (sp[: len(sp) - a + 1] != sp[a - 1 :]).astype(np.float64) for a in sizes},
+            {b: (tp[: len(tp) - b + 1] != tp[b - 1 :]).astype(np.float64) for b in sizes},
+        )
+    return _Grid(types, row_types, lo, hi, offs, cell_row, cell_j, IDX, valids, lengths, anchors, crossing)
 
 
 def _version(spans: SpanFn, a: int) -> object:
@@ -307,6 +322,8 @@ def search(
     memo: dict | None = None,
     src_anchors: np.ndarray | None = None,
     tgt_anchors: np.ndarray | None = None,
+    src_paragraphs: np.ndarray | None = None,
+    tgt_paragraphs: np.ndarray | None = None,
 ) -> list[Bead]:
     """Best monotone path covering all ``n`` source and ``m`` target sentences.
 
@@ -328,7 +345,20 @@ def search(
         return [Bead((i,), ()) for i in range(n)] + [Bead((), (j,)) for j in range(m)]
     g = memo.get("grid") if memo is not None else None
     if g is None:
-        g = _grid(src_spans, tgt_spans, n, m, p, band, src_lengths, tgt_lengths, src_anchors, tgt_anchors)
+        g = _grid(
+            src_spans,
+            tgt_spans,
+            n,
+            m,
+            p,
+            band,
+            src_lengths,
+            tgt_lengths,
+            src_anchors,
+            tgt_anchors,
+            src_paragraphs,
+            tgt_paragraphs,
+        )
         if memo is not None and g.IDX.size <= _MEMO_CELLS:
             memo["grid"] = g
     types, row_types, lo, hi, offs = g.types, g.row_types, g.lo, g.hi, g.offs
@@ -412,6 +442,8 @@ def search(
                 sl, tl, doc_ratio = g.lengths
                 ratio = np.log((tl[kj + b] - tl[kj]) / (sl[kr] - sl[kr - a])) - doc_ratio
                 gain = gain - p.length_weight * np.abs(ratio)
+            if g.crossing is not None and a + b > 2:
+                gain = gain - p.paragraph_penalty * (g.crossing[0][a][kr - a] + g.crossing[1][b][kj])
             if g.anchors is not None:  # one small product per block, like the cosines
                 (sx, sb), (tx, tb) = g.anchors[0][a], g.anchors[1][b]
                 sb, tb = sb[r0 - a : r1 - a], tb[c0:c1]

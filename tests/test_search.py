@@ -144,3 +144,22 @@ def test_reruns_with_a_memo_find_the_same_path_as_fresh_searches(n, m, seed, ban
             if spans:
                 table.fill(spans, _unit(rng.normal(size=(len(spans), 8))))
     assert "grid" in memo
+
+
+def test_merges_across_a_paragraph_break_pay_the_paragraph_penalty():
+    rng = np.random.default_rng(3)
+    s = _unit(rng.normal(size=(3, 16)))
+    t = _unit(np.stack([s[0], s[1] + s[2]]))  # target 1 translates source 1 and 2 together
+    kw = {"src_paragraphs": np.array([0, 0, 1]), "tgt_paragraphs": np.array([0, 0])}
+
+    def shape(params, **extra):
+        beads = search(_spans(s), _spans(t), 3, 2, params, **extra)
+        return [(b.src, b.tgt) for b in beads]
+
+    merged = [((0,), (0,)), ((1, 2), (1,))]
+    assert shape(SearchParams(margin_weight=0.0)) == merged
+    assert shape(SearchParams(margin_weight=0.0), **kw) == merged  # the default penalty is soft
+    strict = SearchParams(margin_weight=0.0, paragraph_penalty=2.0)
+    assert shape(strict, **kw) != merged  # source 1 and 2 sit in different paragraphs
+    same = {"src_paragraphs": np.zeros(3, int), "tgt_paragraphs": np.zeros(2, int)}
+    assert shape(strict, **same) == merged
