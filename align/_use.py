@@ -167,20 +167,24 @@ class UseTwoStage:
                 return self._forward(group)
         return self._forward(group)  # pragma: no cover - threadpoolctl missing
 
-    def _forward(self, group: list[Sequence[int]]) -> list[np.ndarray]:
+    def _embed(self, ids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Dequantised embedding rows of ``ids``, and their projection after the layer norm."""
         b = self.b
-        lens = np.array([len(s) for s in group], dtype=np.int64)
-        total = int(lens.sum())
-        ids = np.fromiter(chain.from_iterable(group), dtype=np.int64, count=total)
-        starts = np.concatenate([[0], np.cumsum(lens)[:-1]]).astype(np.int64)
-        # dequantised embedding rows -> projection -> layer norm
         chunk = ids % _CHUNKS
         emb = b.table[ids].astype(np.float32)
         emb *= b.scale[chunk, None]
         emb += b.lo[chunk, None]
         x = emb @ b.proj_W
         x += b.proj_b
-        x = _layer_norm(x, b.ln_g_all, b.ln_b_all, b.eps)
+        return emb, _layer_norm(x, b.ln_g_all, b.ln_b_all, b.eps)
+
+    def _forward(self, group: list[Sequence[int]]) -> list[np.ndarray]:
+        b = self.b
+        lens = np.array([len(s) for s in group], dtype=np.int64)
+        total = int(lens.sum())
+        ids = np.fromiter(chain.from_iterable(group), dtype=np.int64, count=total)
+        starts = np.concatenate([[0], np.cumsum(lens)[:-1]]).astype(np.int64)
+        emb, x = self._embed(ids)
         # window positions, clamped to each sequence (outside -> a zero row)
         pos = np.arange(total, dtype=np.int64)[:, None] + np.arange(-_LEFT, _RIGHT + 1)
         first = np.repeat(starts, lens)[:, None]
@@ -264,14 +268,8 @@ class UseTwoStage:
     def _middles(self, ids: np.ndarray) -> np.ndarray:
         b = self.b
         n, width_all = ids.shape
-        flat = ids.reshape(-1)
-        chunk = flat % _CHUNKS
-        emb = b.table[flat].astype(np.float32)
-        emb *= b.scale[chunk, None]
-        emb += b.lo[chunk, None]
-        x = emb @ b.proj_W
-        x += b.proj_b
-        x = _layer_norm(x, b.ln_g_all, b.ln_b_all, b.eps).reshape(n, width_all, 3 * _CONV)
+        emb, x = self._embed(ids.reshape(-1))
+        x = x.reshape(n, width_all, 3 * _CONV)
         emb = emb.reshape(n, width_all, _DIM)
         p1 = slice(_LEFT, width_all - _RIGHT)  # first-layer positions needed
         p2 = slice(2 * _LEFT, width_all - 2 * _RIGHT)  # second-layer (output) positions
