@@ -3,7 +3,9 @@
 
 Each size runs in its own process: a source document of N sentences with random
 512-d embeddings, a target made from it with 5% deletions, 10% two-into-one merges
-and noise, then one alignment search (embedding excluded).  Prints search seconds,
+and noise, then one alignment search (embedding excluded) with every term the
+aligner uses: lengths, anchors (a fifth of the sentences carry one of 128 anchor bits,
+which their translation shares) and paragraphs (a new one every 8 source sentences).  Prints search seconds,
 the process's peak memory above its start (ru_maxrss) and how much of the planted
 alignment was recovered.
 
@@ -39,6 +41,12 @@ def _child(n: int, dim: int) -> None:
     src = unit(base + 0.04 * rng.standard_normal((n, dim), dtype=np.float32))
     rows, gold, i = [], set(), 0
     r = rng.random(n)
+    src_masks = np.zeros((n, 16), np.uint8)
+    marked = np.flatnonzero(rng.random(n) < 0.2)
+    bit = rng.integers(0, 128, len(marked))
+    src_masks[marked, bit // 8] = (1 << (bit % 8)).astype(np.uint8)
+    src_par = np.arange(n) // 8
+    tgt_masks, tgt_par = [], []
     while i < n:
         if r[i] < 0.05:
             gold.add(((i,), ()))
@@ -46,10 +54,14 @@ def _child(n: int, dim: int) -> None:
         elif r[i] < 0.15 and i + 1 < n:
             gold.add(((i, i + 1), (len(rows),)))
             rows.append(base[i] + base[i + 1])
+            tgt_masks.append(src_masks[i] | src_masks[i + 1])
+            tgt_par.append(src_par[i])
             i += 2
         else:
             gold.add(((i,), (len(rows),)))
             rows.append(base[i])
+            tgt_masks.append(src_masks[i])
+            tgt_par.append(src_par[i])
             i += 1
     tgt = unit(np.asarray(rows) + 0.04 * rng.standard_normal((len(rows), dim), dtype=np.float32))
     del rows, base
@@ -75,7 +87,17 @@ def _child(n: int, dim: int) -> None:
     rss0 = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     t0 = time.perf_counter()
     beads = search(
-        spans(src), spans(tgt), n, len(tgt), SearchParams(), src_lengths=src_len, tgt_lengths=tgt_len
+        spans(src),
+        spans(tgt),
+        n,
+        len(tgt),
+        SearchParams(),
+        src_lengths=src_len,
+        tgt_lengths=tgt_len,
+        src_anchors=src_masks,
+        tgt_anchors=np.asarray(tgt_masks),
+        src_paragraphs=src_par,
+        tgt_paragraphs=np.asarray(tgt_par),
     )
     seconds = time.perf_counter() - t0
     rss1 = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
