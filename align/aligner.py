@@ -61,17 +61,23 @@ class Aligner:
         src_lang: str = "en",
         tgt_lang: str = "ko",
         max_merge: int = 4,
+        null_cost: float | None = None,
         params: SearchParams | None = None,
         clean: bool = True,
         embed_all: bool = False,
         uncalibrated: bool = False,
     ) -> None:
+        """``null_cost``: what leaving a sentence unaligned costs (default 0, see ``--null-cost``)."""
         if max_merge < 2:
             raise AlignError("--max-merge must be at least 2 (2 allows only 1-1 pairs)")
+        if null_cost is not None and not 0 <= null_cost <= 1:
+            raise AlignError("--null-cost must be between 0 and 1")
         self.embedder = CachedEmbedder(load_embedder(model))
         base = params or SearchParams()
         if base.max_merge != max_merge:
             base = dataclasses.replace(base, max_merge=max_merge)
+        if null_cost is not None and base.skip != -null_cost:
+            base = dataclasses.replace(base, skip=-null_cost)
         self.params = base
         self.src_lang = src_lang.lower()
         self.tgt_lang = tgt_lang.lower()

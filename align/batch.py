@@ -47,6 +47,7 @@ class BatchOptions:
     src_lang: str = "en"
     tgt_lang: str = "ko"
     max_merge: int = 4
+    null_cost: float = 0.0
     presplit: bool = False
     clean: bool = True
     min_score: float | None = None
@@ -64,8 +65,8 @@ class BatchOptions:
         """The options that decide the shards' content (a resumed run must match them)."""
         return {
             "model": self.model, "src_lang": self.src_lang, "tgt_lang": self.tgt_lang,
-            "max_merge": self.max_merge, "presplit": self.presplit, "clean": self.clean,
-            "shard_size": self.shard_size,
+            "max_merge": self.max_merge, "null_cost": self.null_cost, "presplit": self.presplit,
+            "clean": self.clean, "shard_size": self.shard_size,
         }  # fmt: skip
 
 
@@ -147,6 +148,7 @@ class ShardWorker:
             src_lang=options.src_lang,
             tgt_lang=options.tgt_lang,
             max_merge=options.max_merge,
+            null_cost=options.null_cost,
             clean=options.clean,
         )
 

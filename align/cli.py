@@ -44,6 +44,12 @@ def _alignment_options(f):  # type: ignore[no-untyped-def]
             help="Largest number of sentences in one pair, both sides together (4: up to 1-3, 3-1, 2-2).",
         ),
         click.option(
+            "--null-cost", type=click.FloatRange(0.0, 1.0), default=0.0, show_default=True,
+            help="What leaving a sentence unaligned (1-0, 0-1) costs. 0 suits news editions that drop "
+            "or add sentences; 0.1 suits complete translations (books), where a sentence without a "
+            "partner is usually part of a merge.",
+        ),
+        click.option(
             "--presplit", is_flag=True,
             help="Inputs have one sentence per line: no cleaning or splitting; ids are line numbers.",
         ),
@@ -92,6 +98,7 @@ def pair_cmd(
     fmt: str,
     model: str,
     max_merge: int,
+    null_cost: float,
     min_score: float | None,
     drop_nulls: bool,
     presplit: bool,
@@ -110,7 +117,12 @@ def pair_cmd(
     with _progress(quiet) as bar:
         bar.set_description("loading model")
         aligner = Aligner(
-            model, src_lang=src_lang, tgt_lang=tgt_lang, max_merge=max_merge, clean=not no_clean
+            model,
+            src_lang=src_lang,
+            tgt_lang=tgt_lang,
+            max_merge=max_merge,
+            null_cost=null_cost,
+            clean=not no_clean,
         )
         bar.update(1)
         bar.set_description("aligning")
@@ -178,6 +190,7 @@ def batch_cmd(
     outdir: str,
     model: str,
     max_merge: int,
+    null_cost: float,
     src_lang: str,
     tgt_lang: str,
     presplit: bool,
@@ -207,6 +220,7 @@ def batch_cmd(
         src_lang=src_lang,
         tgt_lang=tgt_lang,
         max_merge=max_merge,
+        null_cost=null_cost,
         presplit=presplit,
         clean=not no_clean,
         min_score=min_score,

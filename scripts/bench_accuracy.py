@@ -144,6 +144,7 @@ def run_library(spec: dict, modes: list[tuple[str, str, bool]], out_dirs: list[P
             src_lang=src_lang,
             tgt_lang=tgt_lang,
             max_merge=spec["max_merge"],
+            null_cost=spec.get("null_cost", 0.0),
             embed_all=embed_all,
         )
         for _, model, embed_all in modes
@@ -205,6 +206,8 @@ def run_cli(spec: dict, out_dir: Path, model: str) -> dict:
             tgt_lang,
             "--max-merge",
             str(spec["max_merge"]),
+            "--null-cost",
+            str(spec.get("null_cost", 0.0)),
             "--model",
             model,
             "-q",
@@ -239,11 +242,14 @@ def main() -> int:
         help="also run the embed-every-concatenation baseline (Vecalign's way) for comparison",
     )
     ap.add_argument("--keep", type=Path, help="keep the alignment files in this folder")
+    ap.add_argument("--null-cost", type=float, default=0.0, help="align --null-cost, every mode")
     args = ap.parse_args()
     if not SCORER.exists():
         print(f"skipped: {SHARED} (shared dev data) is not here")
         return 0
     sets = _sets()
+    for spec in sets.values():
+        spec["null_cost"] = args.null_cost
     rows = []
     modes = [("default", args.model, False)]
     if args.accurate:
@@ -265,7 +271,8 @@ def main() -> int:
             rows.append((name, mode, r))
             print(f"{name} ({mode}): strict F1 {r['f1_strict']:.3f}, lax F1 {r['f1_lax']:.3f}", flush=True)
     mode = "CLI per document" if args.cli else "library"
-    print(f"\nalign accuracy ({mode}, model {args.model}); scorer {SCORER}")
+    cost = f", --null-cost {args.null_cost}" if args.null_cost else ""
+    print(f"\nalign accuracy ({mode}, model {args.model}{cost}); scorer {SCORER}")
     print(
         "| set | mode | docs | strict P | strict R | strict F1 | lax P | lax R | lax F1 "
         "| strings embedded | embed s | search s | total s | sent/s |"

@@ -194,3 +194,10 @@ def test_align_many_equals_one_by_one_and_reports_bad_documents(corpora, tmp_pat
         assert seconds > 0
         assert [(p.src, p.tgt) for p in result.pairs] == [(p.src, p.tgt) for p in alone.pairs]
         assert [p.score for p in result.pairs] == pytest.approx([p.score for p in alone.pairs], abs=1e-5)
+
+
+def test_null_cost_is_validated_and_reaches_the_search(aligner):
+    with pytest.raises(AlignError, match="null-cost"):
+        Aligner(aligner.embedder.inner, null_cost=2.0)
+    assert Aligner(aligner.embedder.inner, null_cost=0.1).params.skip == -0.1
+    assert Aligner(aligner.embedder.inner).params.skip == 0.0

@@ -186,3 +186,22 @@ def test_help_documents_columns(cli):
 def _write(path, data: bytes):
     path.write_bytes(data)
     return path
+
+
+def test_null_cost_trades_omissions_for_merges(cli, corpora, tsv_run):
+    proc = cli(
+        "pair",
+        str(corpora / "harbor_bridge.en.txt"),
+        str(corpora / "harbor_bridge.ko.txt"),
+        "--null-cost",
+        "1",
+    )
+    assert proc.returncode == 0, proc.stderr
+    rows = [ln.split("\t") for ln in proc.stdout.decode("utf-8").splitlines()[1:]]
+    default = [ln.split("\t") for ln in tsv_run.stdout.decode("utf-8").splitlines()[1:]]
+    assert any(r[4] == "1-0" for r in default)
+    assert not any(r[4] in {"1-0", "0-1"} for r in rows)  # every sentence now sits in a match
+    en_ids = [int(x) for r in rows for x in r[5].split(",") if x]
+    assert en_ids == list(range(len(en_ids)))
+    bad = cli("pair", EN, KO, "--null-cost", "2")
+    assert bad.returncode == 2 and b"null-cost" in bad.stderr
