@@ -8,8 +8,11 @@ The path through the grid maximises the summed bead gains:
 * match bead ``(a, b)``: ``((a + b) / 2) ** size_weight * (margin - threshold)
   - merge_penalty * (a + b - 2)`` where ``margin`` is the cosine of the two span
   embeddings minus ``margin_weight`` times the mean of their ``k`` nearest neighbours
-  on the other side (a margin that removes hubness);
-* omission bead: ``skip`` (a constant, <= 0).
+  on the other side (a margin that removes hubness); optional terms: minus
+  ``length_weight`` times the length ratio's distance from the document's, plus
+  ``anchor_weight`` times the overlap of shared numbers and names, minus
+  ``paragraph_penalty`` per side whose sentences come from two paragraphs;
+* omission bead: ``skip`` (a constant, <= 0; ``-null_cost`` in the aligner).
 
 The dynamic programme runs row by row inside a *band* of target columns per source
 row.  Short documents use the full grid.  Long documents get a band from a
@@ -228,9 +231,9 @@ class _Grid:
     lengths: tuple[np.ndarray, np.ndarray, float] | None
     """Cumulative lengths of both sides and the document's log ratio (length term)."""
     anchors: tuple[dict[int, tuple[np.ndarray, np.ndarray]], dict[int, tuple[np.ndarray, np.ndarray]]] | None
+    """Anchor masks and their bit counts for every span size of both sides (anchor term)."""
     crossing: tuple[dict[int, np.ndarray], dict[int, np.ndarray]] | None = None
     """Per span size and side: 1 where the span holds sentences of two paragraphs."""
-    """Anchor masks and their bit counts for every span size of both sides (anchor term)."""
     GAIN: np.ndarray | None = None
     versions: dict = field(default_factory=dict)
     """What each gain row and neighbourhood was computed from (span versions)."""
@@ -334,6 +337,8 @@ def search(
     spans of ``a`` sentences.  ``src_anchors``/``tgt_anchors`` (per-sentence masks
     from :func:`align.anchors.anchor_masks`) enable the anchor term: a match gains
     ``anchor_weight`` times the overlap of the numbers and names of its two sides.
+    ``src_paragraphs``/``tgt_paragraphs`` (paragraph number per sentence) make a merge
+    whose sentences span two paragraphs pay ``paragraph_penalty`` per side.
 
     ``memo`` (a dict the caller keeps, one per document and parameter set) makes reruns
     on the same document cheap: the band and cell tables are built once, and with span
