@@ -90,6 +90,9 @@ class Aligner:
         """Calibrated scores for this model, or None (uncalibrated fallback)."""
         self.search_seconds = 0.0
         """Time spent in the alignment search, all documents together."""
+        self.memo_budget = 32_000_000
+        """Cells x bead types the search memos of all documents in flight may hold (~9 bytes each)."""
+        self._memo_used = 0
         self.warnings: list[str] = []
         for lang in (self.src_lang, self.tgt_lang):
             if lang not in supported_languages():
@@ -280,33 +283,45 @@ class Aligner:
             embedded += sum(len(table.todo(spans)) for table, spans in request)
             yield [(table, spans, "joined") for table, spans in request]
         src_anchors, tgt_anchors = anchor_masks(src_texts, tgt_texts)
-        memo: dict = {}  # the reruns share the band, the cell tables and unchanged gains
-        for _ in range(8):
-            t0 = time.perf_counter()
-            beads = search(
-                src_span,
-                tgt_span,
-                n,
-                m,
-                p,
-                src_lengths=src_span.lengths,
-                tgt_lengths=tgt_span.lengths,
-                memo=memo,
-                src_anchors=src_anchors,
-                tgt_anchors=tgt_anchors,
-                src_paragraphs=np.array([s.paragraph for s in src]),
-                tgt_paragraphs=np.array([t.paragraph for t in tgt]),
-            )
-            self.search_seconds += time.perf_counter() - t0
-            if self.embed_all:
-                break
-            need_src, need_tgt = suspect_spans(beads, n, m, p.max_merge)
-            request = [(src_span, need_src), (tgt_span, need_tgt)]
-            todo = sum(len(table.todo(spans)) for table, spans in request)
-            if not todo:
-                break
-            embedded += todo
-            yield request
+        src_par = np.array([s.paragraph for s in src])
+        tgt_par = np.array([t.paragraph for t in tgt])
+        # the reruns share the band, the cell tables and unchanged gains, within a
+        # budget shared by every document in flight (align_many advances many at once)
+        memo: dict = {"max_cells": max(0, self.memo_budget - self._memo_used)}
+        held = 0
+        try:
+            for _ in range(8):
+                t0 = time.perf_counter()
+                beads = search(
+                    src_span,
+                    tgt_span,
+                    n,
+                    m,
+                    p,
+                    src_lengths=src_span.lengths,
+                    tgt_lengths=tgt_span.lengths,
+                    memo=memo,
+                    src_anchors=src_anchors,
+                    tgt_anchors=tgt_anchors,
+                    src_paragraphs=src_par,
+                    tgt_paragraphs=tgt_par,
+                )
+                self.search_seconds += time.perf_counter() - t0
+                if not held and "grid" in memo:
+                    held = memo["grid"].IDX.size
+                    self._memo_used += held
+                if self.embed_all:
+                    break
+                need_src, need_tgt = suspect_spans(beads, n, m, p.max_merge)
+                request = [(src_span, need_src), (tgt_span, need_tgt)]
+                todo = sum(len(table.todo(spans)) for table, spans in request)
+                if not todo:
+                    break
+                embedded += todo
+                yield request
+        finally:
+            self._memo_used -= held
+            memo.clear()
         self.last_embedded = embedded
 
         return self._score(beads, src, tgt, src_span, tgt_span, doc_id, warnings)

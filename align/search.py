@@ -209,8 +209,8 @@ def _span_means(units: np.ndarray, a: int) -> np.ndarray:
 
 
 _MEMO_CELLS = 1_000_000
-"""A search memo keeps its grid only while cells x bead types stay under this: about 9 MB
-per document, however many documents advance together in a batch shard."""
+"""A search memo keeps its grid only while cells x bead types stay under this (about 9 MB),
+unless the memo says otherwise (``memo["max_cells"]``)."""
 
 
 @dataclass
@@ -343,7 +343,8 @@ def search(
     ``memo`` (a dict the caller keeps, one per document and parameter set) makes reruns
     on the same document cheap: the band and cell tables are built once, and with span
     functions that have a ``version(a)`` method, only the gains of spans whose
-    embeddings changed are computed again.
+    embeddings changed are computed again.  The grid is kept only while its cells x bead
+    types stay under ``memo["max_cells"]`` (default 1M, about 9 MB).
     """
     p = params or SearchParams()
     if n == 0 or m == 0:
@@ -364,7 +365,7 @@ def search(
             src_paragraphs,
             tgt_paragraphs,
         )
-        if memo is not None and g.IDX.size <= _MEMO_CELLS:
+        if memo is not None and g.IDX.size <= memo.get("max_cells", _MEMO_CELLS):
             memo["grid"] = g
     types, row_types, lo, hi, offs = g.types, g.row_types, g.lo, g.hi, g.offs
     n_cells = int(offs[-1])

@@ -201,3 +201,13 @@ def test_null_cost_is_validated_and_reaches_the_search(aligner):
         Aligner(aligner.embedder.inner, null_cost=2.0)
     assert Aligner(aligner.embedder.inner, null_cost=0.1).params.skip == -0.1
     assert Aligner(aligner.embedder.inner).params.skip == 0.0
+
+
+def test_search_memo_budget_is_shared_and_released(aligner, corpora):
+    en, ko = corpora / "seed_bank.en.txt", corpora / "seed_bank.ko.txt"
+    lean = Aligner(aligner.embedder.inner)
+    lean.memo_budget = 0  # every rerun searches from scratch
+    with_memo = aligner.align_many([(en, ko), (en, ko)])
+    without = lean.align_many([(en, ko)])
+    assert [(p.src, p.tgt) for p in with_memo[0][0].pairs] == [(p.src, p.tgt) for p in without[0][0].pairs]
+    assert aligner._memo_used == 0 and lean._memo_used == 0  # released when the documents finish
