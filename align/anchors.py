@@ -83,26 +83,13 @@ def unit_rows(masks: np.ndarray, counts: np.ndarray) -> np.ndarray:
 
 
 def overlap(
-    x: np.ndarray,
-    y: np.ndarray,
-    xi: np.ndarray | None = None,
-    yi: np.ndarray | None = None,
-    x_bits: np.ndarray | None = None,
-    y_bits: np.ndarray | None = None,
+    x: np.ndarray, y: np.ndarray, xi: np.ndarray | None = None, yi: np.ndarray | None = None
 ) -> np.ndarray:
-    """Overlap of masks ``x[xi]`` and ``y[yi]``, pair by pair: shared / sqrt(count x * count y).
+    """Overlap of masks ``x[xi]`` and ``y[yi]``, pair by pair (rows in order without indices).
 
-    Without ``xi``/``yi`` the rows of ``x`` and ``y`` are paired in order.  ``x_bits``/
-    ``y_bits`` (:func:`bits` of ``x`` and ``y``) save counting again.  Only pairs where
-    both sides have anchors are compared (most sentences have none).
+    The same numbers the search gets from products of :func:`unit_rows`.
     """
-    xi = np.arange(len(x)) if xi is None else xi
-    yi = np.arange(len(y)) if yi is None else yi
-    xb = (bits(x) if x_bits is None else x_bits)[xi]
-    yb = (bits(y) if y_bits is None else y_bits)[yi]
-    out = np.zeros(len(xb), dtype=np.float64)
-    both = np.flatnonzero((xb > 0) & (yb > 0))
-    if len(both):
-        shared = _POPCOUNT[x[xi[both]] & y[yi[both]]].sum(axis=1, dtype=np.float64)
-        out[both] = shared / np.sqrt(xb[both] * yb[both])
-    return out
+    xs = x if xi is None else x[xi]
+    ys = y if yi is None else y[yi]
+    prod = unit_rows(xs, bits(xs)) * unit_rows(ys, bits(ys))
+    return prod.sum(axis=1, dtype=np.float64)

@@ -208,11 +208,13 @@ def is_copy(ctx: PairContext) -> bool:
     ``2024.``, are rightly the same in both languages), or a Korean side has letters
     but no Hangul.  Only meaningful when the two languages differ.
     """
-    if not _LETTERS.search(ctx.tgt_text):
-        return False
-    if " ".join(ctx.src_text.split()).lower() == " ".join(ctx.tgt_text.split()).lower():
-        return True
-    return ctx.tgt_lang == "ko" and not _HANGUL.search(ctx.tgt_text)
+    return bool(_LETTERS.search(ctx.tgt_text)) and _untranslated(ctx)
+
+
+def _untranslated(ctx: PairContext) -> bool:
+    """Both sides are the same text, or the Korean side has no Hangul (flag ``untranslated``)."""
+    same = " ".join(ctx.src_text.split()).lower() == " ".join(ctx.tgt_text.split()).lower()
+    return same or (ctx.tgt_lang == "ko" and not _HANGUL.search(ctx.tgt_text))
 
 
 def flags_for(ctx: PairContext, values: dict[str, float]) -> list[str]:
@@ -223,8 +225,7 @@ def flags_for(ctx: PairContext, values: dict[str, float]) -> list[str]:
         out.append("number_mismatch")
     if values["length_ratio"] > math.log(2.5):
         out.append("length_outlier")
-    same = " ".join(ctx.src_text.split()).lower() == " ".join(ctx.tgt_text.split()).lower()
-    if same or (ctx.tgt_lang == "ko" and not _HANGUL.search(ctx.tgt_text)):
+    if _untranslated(ctx):
         out.append("untranslated")
     if ctx.cosine < 0.3:
         out.append("low_similarity")

@@ -127,9 +127,9 @@ def embed_spans(embedder: Embedder, requests: list) -> int:
     embedded as their joined text (Vecalign's way: the baseline), never through the
     model's span method, or :class:`Sentences` (sentences, before any table exists).
     """
-    texts = [t for r in requests if isinstance(r, Sentences) for t in r.texts]
-    if texts:
-        embedder.encode(texts)
+    sentences = [t for r in requests if isinstance(r, Sentences) for t in r.texts]
+    if sentences:
+        embedder.encode(sentences)
     requests = [r for r in requests if not isinstance(r, Sentences)]
     todo = [(r[0], r[0].todo(r[1]), len(r) > 2) for r in requests]
     whole = [(table, spans) for table, spans, joined in todo if joined and spans]
@@ -140,9 +140,9 @@ def embed_spans(embedder: Embedder, requests: list) -> int:
     # method (USE: per-sentence records plus junctions) or the joined texts
     for joiner in dict.fromkeys(table.joiner for table, _ in runs):
         same = [(table, spans) for table, spans in runs if table.joiner == joiner]
-        texts = [run for table, spans in same for run in table.texts_of(spans)]
-        _fill(same, encode_spans(embedder, texts, joiner))
-    return len(texts) + sum(len(spans) for _, spans, _ in todo)
+        runs_text = [run for table, spans in same for run in table.texts_of(spans)]
+        _fill(same, encode_spans(embedder, runs_text, joiner))
+    return len(sentences) + sum(len(spans) for _, spans, _ in todo)
 
 
 def _fill(requests: list[tuple[SpanTable, list[tuple[int, int]]]], vecs: np.ndarray) -> None:

@@ -104,14 +104,13 @@ def parts_gain(d: Doc, a: int, b: int) -> np.ndarray:
 
 def anchors_gain(d: Doc, a: int, b: int) -> np.ndarray:
     """Shipped gains plus the anchor term (align.anchors), weight ``--anchor-weight``."""
-    from align.anchors import anchor_masks, overlap, span_masks
+    from align.anchors import anchor_masks, bits, span_masks, unit_rows
 
     g = shipped_gain(d, a, b)
     if not hasattr(d, "anchors"):
         d.anchors = anchor_masks(d.src, d.tgt)
     sa, tb = span_masks(d.anchors[0], a), span_masks(d.anchors[1], b)
-    rows, cols = np.meshgrid(np.arange(len(sa)), np.arange(len(tb)), indexing="ij")
-    lex = overlap(sa, tb, rows.ravel(), cols.ravel()).reshape(len(sa), len(tb))
+    lex = unit_rows(sa, bits(sa)) @ unit_rows(tb, bits(tb)).T
     return g + OPTIONS["anchor_weight"] * lex
 
 
