@@ -93,8 +93,13 @@ class Signature:
     """UTC date the result was made (YYYY-MM-DD)."""
     calibration: str = ""
     """Which score calibration was used (empty: uncalibrated scores)."""
+    saved: str = ""
+    """The signature string of a result read back from a file that recorded one (JSONL):
+    ``str()`` gives it unchanged, so a re-export keeps what produced the pairs."""
 
     def __str__(self) -> str:
+        if self.saved:
+            return self.saved
         items = [
             f"align:{self.version}",
             f"model:{self.model}",
@@ -132,6 +137,14 @@ class DocumentAlignment:
     """Information that is not a problem, e.g. how many furniture lines were removed."""
     encodings: tuple[str, str] = ("utf-8", "utf-8")
     verdict: Verdict | None = None
+    calibrated: bool | None = None
+    """Whether the scores are calibrated, as saved in a result read back from JSONL
+    (None: told by ``verdict``)."""
+    offsets_known: bool = True
+    """False for a result read back from a file without character offsets (TSV): the
+    sentences' ``start``/``end`` are placeholders, and JSONL writes null."""
+    paragraphs_known: bool = True
+    """False for a result read back from a file without paragraphs (TSV)."""
 
     @property
     def src_lang(self) -> str:

@@ -7,6 +7,12 @@ Fields: ``doc_id``, ``type``, ``src_ids``, ``tgt_ids`` (0-based), ``src``, ``tgt
 of the margin), ``model``, ``signature`` (align version, model, scores, parameters, date), ``src_lang``,
 ``tgt_lang``, ``src_paragraphs``/``tgt_paragraphs`` and ``src_offsets``/``tgt_offsets``
 (``[start, end]`` character offsets of each sentence in the decoded input).
+
+Unknown is written as unknown, never invented: a result read back from a TSV (which
+records no offsets or paragraphs) gets ``null`` offsets and paragraphs
+(``DocumentAlignment.offsets_known``/``paragraphs_known``).  A result read back from
+JSONL keeps its saved ``signature`` and ``calibrated`` (``Signature.saved``,
+``DocumentAlignment.calibrated``), so ``align export`` to JSONL repeats them.
 """
 
 from __future__ import annotations
@@ -34,16 +40,22 @@ def record(result: DocumentAlignment, p: Pair) -> dict[str, Any]:
         "margin": None if p.margin is None else round(p.margin, 6),
         "flags": list(p.flags),
         "features": {k: round(v, 6) for k, v in p.features.items()},
-        "calibrated": result.verdict is not None and result.verdict.calibration is not None,
+        "calibrated": _calibrated(result),
         "model": result.signature.model,
         "signature": str(result.signature),
         "src_lang": result.src_lang,
         "tgt_lang": result.tgt_lang,
-        "src_paragraphs": sorted({src[i].paragraph for i in p.src}),
-        "tgt_paragraphs": sorted({tgt[j].paragraph for j in p.tgt}),
-        "src_offsets": [[src[i].start, src[i].end] for i in p.src],
-        "tgt_offsets": [[tgt[j].start, tgt[j].end] for j in p.tgt],
+        "src_paragraphs": sorted({src[i].paragraph for i in p.src}) if result.paragraphs_known else None,
+        "tgt_paragraphs": sorted({tgt[j].paragraph for j in p.tgt}) if result.paragraphs_known else None,
+        "src_offsets": [[src[i].start, src[i].end] for i in p.src] if result.offsets_known else None,
+        "tgt_offsets": [[tgt[j].start, tgt[j].end] for j in p.tgt] if result.offsets_known else None,
     }
+
+
+def _calibrated(result: DocumentAlignment) -> bool:
+    if result.calibrated is not None:
+        return result.calibrated
+    return result.verdict is not None and result.verdict.calibration is not None
 
 
 def write(results: list[DocumentAlignment], stream: IO[str], pairs: list[list[Pair]]) -> None:

@@ -1,83 +1,314 @@
-"""Reading align's own TSV and JSONL outputs back (for ``align filter``)."""
+"""Reading align's own TSV and JSONL outputs back (for ``align filter``, ``export``, ``review``).
+
+Every field is checked before it is used, so a malformed file is one :class:`InputError`
+naming the file, the line and the field, never another exception: ids must be lists of
+non-negative integers, texts strings, scores finite numbers in [0, 1] (``NaN`` and
+``Infinity`` are refused), flags lists of flag names, offsets ``[start, end]`` pairs, one
+per id, and no string may hold a lone surrogate (it could not be written back as UTF-8).
+
+A JSONL result keeps its saved ``signature`` and ``calibrated`` flag when read back, so
+export writes them unchanged; a TSV has neither (its signature says "read back"), nor
+character offsets or paragraphs, which are then unknown rather than invented.
+"""
 
 from __future__ import annotations
 
 import json
+import math
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from ..errors import InputError
+from ..result import DocumentAlignment, Pair, Sentence, Signature
 
 __all__ = ["Records", "read_records", "read_results"]
+
+_ID = re.compile(r" *[0-9]+ *")
+_FLAG = re.compile(r"[A-Za-z0-9_.-]+")
+_LANG = re.compile(r"[A-Za-z0-9_-]{1,32}")
+_TYPE = re.compile(r"([0-9]+)-([0-9]+)")
+_CONTROL = re.compile("[\x00-\x1f\x7f\x85\u2028\u2029]")
 
 
 @dataclass(slots=True)
 class Records:
-    """Rows of an align output: its format, TSV header, raw lines and parsed fields."""
+    """Rows of an align output: its format, TSV header, raw lines and parsed fields.
+
+    Every row has a finite ``score`` in [0, 1], ``flags`` (a list of names) and
+    ``null`` (True for an omission).  ``numbers`` holds each row's 1-based line in
+    the file.
+    """
 
     format: str
     header: str | None
     lines: list[str]
     rows: list[dict[str, Any]]
+    numbers: list[int] | None = None
+
+
+class _Bad(ValueError):
+    """One problem with one line; becomes an InputError naming the file and line."""
+
+
+def _show(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 40 else text[:37] + "..."
+
+
+def _check_text(value: Any, name: str) -> str:
+    if not isinstance(value, str):
+        raise _Bad(f"{name} is not a string: {_show(value)}")
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        raise _Bad(f"{name} holds a lone surrogate (not valid Unicode)") from None
+    return value
+
+
+def _check_score(value: Any, name: str = "score") -> float:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise _Bad(f"{name} is not a number: {_show(value)}")
+    score = float(value)
+    if not math.isfinite(score) or not 0.0 <= score <= 1.0:
+        raise _Bad(f"{name} is not a number from 0 to 1: {_show(value)}")
+    return score
+
+
+def _check_number(value: Any, name: str) -> float:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise _Bad(f"{name} is not a number: {_show(value)}")
+    number = float(value)
+    if not math.isfinite(number):
+        raise _Bad(f"{name} is not a finite number: {_show(value)}")
+    return number
+
+
+def _check_ids(value: Any, name: str) -> tuple[int, ...]:
+    if not isinstance(value, list) or not all(
+        isinstance(i, int) and not isinstance(i, bool) and i >= 0 for i in value
+    ):
+        raise _Bad(f"{name} is not a list of sentence ids (integers from 0): {_show(value)}")
+    return tuple(value)
+
+
+def _check_flags(value: Any) -> list[str]:
+    if not isinstance(value, list) or not all(isinstance(f, str) and _FLAG.fullmatch(f) for f in value):
+        raise _Bad(f"flags is not a list of flag names: {_show(value)}")
+    return list(value)
+
+
+def _check_lang(value: Any, name: str) -> str:
+    if not isinstance(value, str) or not _LANG.fullmatch(value):
+        raise _Bad(f"{name} is not a language code: {_show(value)}")
+    return value
+
+
+def _check_kind(kind: Any, n_src: int, n_tgt: int) -> None:
+    if not isinstance(kind, str) or not _TYPE.fullmatch(kind):
+        raise _Bad(f"type is not an alignment type like 1-1: {_show(kind)}")
+    if kind != f"{n_src}-{n_tgt}":
+        raise _Bad(f"type {kind} does not match {n_src} source and {n_tgt} target id(s)")
+
+
+def _check_paragraphs(value: Any, name: str) -> list[int] | None:
+    if value is None:
+        return None
+    if not isinstance(value, list) or not all(
+        isinstance(i, int) and not isinstance(i, bool) and i >= 0 for i in value
+    ):
+        raise _Bad(f"{name} is not a list of paragraph numbers: {_show(value)}")
+    return value
+
+
+def _check_offsets(value: Any, name: str, n_ids: int) -> list[tuple[int, int]] | None:
+    if value is None:
+        return None
+    ok = isinstance(value, list) and all(
+        isinstance(o, list)
+        and len(o) == 2
+        and all(isinstance(x, int) and not isinstance(x, bool) and x >= 0 for x in o)
+        and o[0] <= o[1]
+        for o in value
+    )
+    if not ok:
+        raise _Bad(f"{name} is not a list of [start, end] character offsets: {_show(value)}")
+    if len(value) != n_ids:
+        raise _Bad(f"{name} has {len(value)} offset(s) for {n_ids} id(s)")
+    return [(o[0], o[1]) for o in value]
+
+
+def _no_constants(name: str) -> Any:
+    raise _Bad(f"{name} is not valid JSON (use null or a number)")
+
+
+def _jsonl_row(line: str) -> dict[str, Any]:
+    """One JSONL record, checked; raises _Bad."""
+    try:
+        rec = json.loads(line, parse_constant=_no_constants)
+    except _Bad:
+        raise
+    except RecursionError:
+        raise _Bad("not a record of align's JSONL output (nested too deeply)") from None
+    except ValueError as exc:
+        raise _Bad(f"not valid JSON ({str(exc).split(':')[0]})") from None
+    if not isinstance(rec, dict):
+        raise _Bad("not a record of align's JSONL output (not a JSON object)")
+    for key in ("src_ids", "tgt_ids", "src", "tgt", "score"):
+        if key not in rec:
+            raise _Bad(f"not a record of align's JSONL output (no {key})")
+    for key in rec:
+        _check_text(key, "a field name")
+    src_ids = _check_ids(rec["src_ids"], "src_ids")
+    tgt_ids = _check_ids(rec["tgt_ids"], "tgt_ids")
+    if not src_ids and not tgt_ids:
+        raise _Bad("src_ids and tgt_ids are both empty")
+    if "type" in rec:
+        _check_kind(rec["type"], len(src_ids), len(tgt_ids))
+    _check_text(rec["src"], "src")
+    _check_text(rec["tgt"], "tgt")
+    rec["score"] = _check_score(rec["score"])
+    rec["flags"] = _check_flags(rec.get("flags", []))
+    for key in ("cosine", "margin"):
+        if rec.get(key) is not None:
+            _check_number(rec[key], key)
+    features = rec.get("features", {})
+    if features is None:
+        features = {}
+    if not isinstance(features, dict):
+        raise _Bad(f"features is not an object of numbers: {_show(features)}")
+    for k, v in features.items():
+        _check_text(k, "a feature name")
+        _check_number(v, f"feature {k}")
+    if "calibrated" in rec and rec["calibrated"] is not None and not isinstance(rec["calibrated"], bool):
+        raise _Bad(f"calibrated is not true or false: {_show(rec['calibrated'])}")
+    for key in ("doc_id", "model", "signature"):
+        if key in rec:
+            _check_text(rec[key], key)
+    if _CONTROL.search(rec.get("signature", "")):
+        raise _Bad("signature holds a line break or control character")
+    for key in ("src_lang", "tgt_lang"):
+        if key in rec:
+            _check_lang(rec[key], key)
+    _check_paragraphs(rec.get("src_paragraphs"), "src_paragraphs")
+    _check_paragraphs(rec.get("tgt_paragraphs"), "tgt_paragraphs")
+    _check_offsets(rec.get("src_offsets"), "src_offsets", len(src_ids))
+    _check_offsets(rec.get("tgt_offsets"), "tgt_offsets", len(tgt_ids))
+    rec["null"] = not src_ids or not tgt_ids
+    return rec
+
+
+def _tsv_ids(text: str, name: str) -> tuple[int, ...]:
+    if not text.strip():
+        return ()
+    parts = text.split(",")
+    if not all(_ID.fullmatch(x) for x in parts):
+        raise _Bad(f"{name} is not a comma-separated list of sentence ids: {_show(text)}")
+    return tuple(int(x) for x in parts)
+
+
+def _tsv_columns(header: list[str]) -> tuple[str, str]:
+    """The two text columns of an align TSV header; raises _Bad."""
+    if len(set(header)) != len(header):
+        raise _Bad("has a TSV header with a repeated column")
+    if len(header) < 2:
+        raise _Bad("has no align TSV header (text, score, flags, type and id columns)")
+    src, tgt = header[0], header[1]
+    need = ["score", "flags", "type", f"{src}_ids", f"{tgt}_ids"]
+    missing = [c for c in need if c not in header]
+    if missing or {src, tgt} & {"score", "flags", "type", "doc_id"}:
+        raise _Bad(
+            "has no align TSV header (text, score, flags, type and id columns)"
+            + (f": no {', '.join(missing)}" if missing else "")
+        )
+    _check_lang(src, "the first column name")
+    _check_lang(tgt, "the second column name")
+    return src, tgt
+
+
+def _tsv_row(header: list[str], line: str) -> dict[str, Any]:
+    """One TSV row, checked, with texts unescaped; raises _Bad."""
+    from .tsv import unescape
+
+    src, tgt = header[0], header[1]
+    cells = line.split("\t")
+    if len(cells) != len(header):
+        raise _Bad(f"has {len(cells)} columns, the header has {len(header)}")
+    rec: dict[str, Any] = dict(zip(header, cells, strict=True))
+    try:
+        score = float(rec["score"])
+    except ValueError:
+        raise _Bad(f"score is not a number: {_show(rec['score'])}") from None
+    rec["score"] = _check_score(score)
+    rec["flags"] = _check_flags([f for f in rec["flags"].split(",") if f])
+    src_ids = _tsv_ids(rec[f"{src}_ids"], f"{src}_ids")
+    tgt_ids = _tsv_ids(rec[f"{tgt}_ids"], f"{tgt}_ids")
+    if not src_ids and not tgt_ids:
+        raise _Bad(f"{src}_ids and {tgt}_ids are both empty")
+    _check_kind(rec["type"], len(src_ids), len(tgt_ids))
+    rec["_ids"] = (src_ids, tgt_ids)
+    rec["_texts"] = (
+        _check_text(unescape(rec[src]), src),
+        _check_text(unescape(rec[tgt]), tgt),
+        _check_text(unescape(rec.get("doc_id", "")), "doc_id"),
+    )
+    rec["null"] = not src_ids or not tgt_ids
+    return rec
 
 
 def read_records(path: str | Path) -> Records:
-    """Read an align TSV (header row) or JSONL file; the format is told by its content."""
+    """Read an align TSV (header row) or JSONL file; the format is told by its content.
+
+    Raises :class:`InputError` (file and line) for anything that is not align's output.
+    """
+    name = str(path)
     try:
         text = Path(path).read_text(encoding="utf-8-sig")
     except OSError as exc:
-        raise InputError(str(path), f"cannot be read ({exc.strerror or exc})") from exc
+        raise InputError(name, f"cannot be read ({exc.strerror or exc})") from exc
     except UnicodeDecodeError as exc:
-        raise InputError(str(path), "is not UTF-8: not an align output") from exc
-    lines = [ln for ln in text.split("\n") if ln.strip()]
-    if not lines:
-        raise InputError(str(path), "is empty")
+        raise InputError(name, "is not UTF-8: not an align output") from exc
+    except ValueError as exc:  # e.g. a NUL in the name
+        raise InputError(name, f"cannot be read ({exc})") from exc
+    numbered = [(n, ln) for n, ln in enumerate(text.split("\n"), 1) if ln.strip()]
+    if not numbered:
+        raise InputError(name, "is empty")
+    numbers = [n for n, _ in numbered]
+    lines = [ln for _, ln in numbered]
     if lines[0].lstrip().startswith("{"):
         rows = []
-        for n, ln in enumerate(lines, 1):
+        for n, ln in numbered:
             try:
-                rec = json.loads(ln)
-                rec["score"] = float(rec["score"])
-                rec.setdefault("flags", [])
-                rec["null"] = not rec["src_ids"] or not rec["tgt_ids"]
-            except (ValueError, KeyError, TypeError):
-                raise InputError(str(path), "not a record of align's JSONL output", line=n) from None
-            rows.append(rec)
-        return Records("jsonl", None, lines, rows)
+                rows.append(_jsonl_row(ln))
+            except _Bad as exc:
+                raise InputError(name, str(exc), line=n) from None
+        return Records("jsonl", None, lines, rows, numbers)
     header = lines[0].split("\t")
-    need = {"score", "flags", "type"}
-    if not need <= set(header):
-        raise InputError(str(path), "has no align TSV header (score, flags, type columns)", line=1)
+    try:
+        _tsv_columns(header)
+    except _Bad as exc:
+        raise InputError(name, str(exc), line=numbers[0]) from None
     rows = []
-    for n, ln in enumerate(lines[1:], 2):
-        cells = ln.split("\t")
-        if len(cells) != len(header):
-            raise InputError(str(path), f"has {len(cells)} columns, the header has {len(header)}", line=n)
-        rec: dict[str, Any] = dict(zip(header, cells, strict=True))
+    for n, ln in numbered[1:]:
         try:
-            rec["score"] = float(rec["score"])
-        except ValueError:
-            raise InputError(str(path), f"score is not a number: {rec['score']!r}", line=n) from None
-        rec["flags"] = [f for f in rec["flags"].split(",") if f]
-        rec["null"] = rec["type"].startswith("0-") or rec["type"].endswith("-0")
-        rows.append(rec)
-    return Records("tsv", lines[0], lines[1:], rows)
+            rows.append(_tsv_row(header, ln))
+        except _Bad as exc:
+            raise InputError(name, str(exc), line=n) from None
+    return Records("tsv", lines[0], lines[1:], rows, numbers[1:])
 
 
-def _ids(text: str) -> tuple[int, ...]:
-    return tuple(int(x) for x in text.split(",") if x.strip())
-
-
-def read_results(path: str | Path):  # type: ignore[no-untyped-def]
+def read_results(path: str | Path) -> list[DocumentAlignment]:
     """Read align's TSV or JSONL back into one DocumentAlignment per document id.
 
     Pairs come back with ids, texts, score, flags (and, from JSONL, cosine, margin,
-    features, paragraphs and offsets); the signature says the result was read back.
+    features, paragraphs and offsets).  From JSONL the saved signature and
+    ``calibrated`` flag are kept (``Signature.saved``, ``DocumentAlignment.calibrated``),
+    so writing the result again repeats them; from TSV the signature says the result
+    was read back.  Offsets or paragraphs the file did not record are marked unknown
+    (``DocumentAlignment.offsets_known``/``paragraphs_known``), never invented.
+    Raises :class:`InputError` for a malformed file.
     """
-    from ..result import DocumentAlignment, Pair, Sentence, Signature
-    from .tsv import unescape
-
     records = read_records(path)
     head = records.header.split("\t") if records.header else []
     docs: dict[str, dict[str, Any]] = {}
@@ -87,31 +318,38 @@ def read_results(path: str | Path):  # type: ignore[no-untyped-def]
             src_ids, tgt_ids = tuple(rec["src_ids"]), tuple(rec["tgt_ids"])
             src_text, tgt_text = rec["src"], rec["tgt"]
             langs = (rec.get("src_lang", "src"), rec.get("tgt_lang", "tgt"))
-            cos, margin, features = rec.get("cosine"), rec.get("margin"), rec.get("features", {})
-            src_par = rec.get("src_paragraphs", [])
-            tgt_par = rec.get("tgt_paragraphs", [])
-            src_off = rec.get("src_offsets", [])
-            tgt_off = rec.get("tgt_offsets", [])
+            cos, margin = rec.get("cosine"), rec.get("margin")
+            features = {k: float(v) for k, v in (rec.get("features") or {}).items()}
+            src_par, tgt_par = rec.get("src_paragraphs"), rec.get("tgt_paragraphs")
+            src_off, tgt_off = rec.get("src_offsets"), rec.get("tgt_offsets")
+            model, saved, calibrated = rec.get("model", ""), rec.get("signature", ""), rec.get("calibrated")
         else:
-            src_col, tgt_col = head[0], head[1]
-            doc_id = unescape(rec.get("doc_id", ""))
-            src_ids, tgt_ids = _ids(rec[f"{src_col}_ids"]), _ids(rec[f"{tgt_col}_ids"])
-            src_text, tgt_text = unescape(rec[src_col]), unescape(rec[tgt_col])
-            langs = (src_col, tgt_col)
+            src_ids, tgt_ids = rec["_ids"]
+            src_text, tgt_text, doc_id = rec["_texts"]
+            langs = (head[0], head[1])
             cos = margin = None
-            features, src_par, tgt_par, src_off, tgt_off = {}, [], [], [], []
-        model = rec.get("model", "") if records.format == "jsonl" else ""
-        d = docs.setdefault(doc_id, {"pairs": [], "src": {}, "tgt": {}, "langs": langs, "model": model})
+            features = {}
+            src_par = tgt_par = src_off = tgt_off = None
+            # a TSV records no signature: say where the pairs came from, claim nothing else
+            saved = f"align:read back|langs:{head[0]}-{head[1]}|from:{_CONTROL.sub('', Path(str(path)).name)}"
+            model, calibrated = "", None
+        d = docs.setdefault(
+            doc_id,
+            {
+                "pairs": [], "src": {}, "tgt": {}, "langs": langs, "model": model, "saved": saved,
+                "calibrated": calibrated, "offsets": True, "paragraphs": True,
+            },
+        )  # fmt: skip
         d["pairs"].append(
             Pair(
                 src_ids,
                 tgt_ids,
                 src_text,
                 tgt_text,
-                float(rec["score"]),
-                cos,
-                margin,
-                dict(features),
+                rec["score"],
+                None if cos is None else float(cos),
+                None if margin is None else float(margin),
+                features,
                 tuple(rec["flags"]),
             )
         )
@@ -119,12 +357,23 @@ def read_results(path: str | Path):  # type: ignore[no-untyped-def]
             (src_ids, d["src"], src_par, src_off),
             (tgt_ids, d["tgt"], tgt_par, tgt_off),
         ):
+            if ids and off is None:
+                d["offsets"] = False
+            if ids and not par:
+                d["paragraphs"] = False
             for k, i in enumerate(ids):
-                start, end = off[k] if k < len(off) else (0, 0)
+                start, end = off[k] if off else (0, 0)
                 store[i] = Sentence(i, "", par[0] if par else 0, start, end)
     out = []
     for doc_id, d in docs.items():
-        sig = Signature("read back", d["model"], d["langs"][0], d["langs"][1], {"from": Path(str(path)).name})
+        sig = Signature(
+            "read back",
+            d["model"],
+            d["langs"][0],
+            d["langs"][1],
+            {"from": Path(str(path)).name},
+            saved=d["saved"],
+        )
         out.append(
             DocumentAlignment(
                 d["pairs"],
@@ -132,6 +381,9 @@ def read_results(path: str | Path):  # type: ignore[no-untyped-def]
                 [d["tgt"][j] for j in sorted(d["tgt"])],
                 sig,
                 doc_id,
+                calibrated=d["calibrated"],
+                offsets_known=d["offsets"],
+                paragraphs_known=d["paragraphs"],
             )
         )
     return out
