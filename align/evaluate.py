@@ -37,35 +37,68 @@ __all__ = [
     "parse_alignments",
     "project",
     "read_alignments",
+    "read_lines",
 ]
 
 Alignment = tuple[tuple[int, ...], tuple[int, ...]]
-_LINE = re.compile(r"^\s*\[([\d,\s]*)\]\s*:\s*\[([\d,\s]*)\]")
+_LINE = re.compile(r"^\s*\[([0-9,\s]*)\]\s*:\s*\[([0-9,\s]*)\]")
+_ID = re.compile(r"\s*[0-9]{1,18}\s*")
 
 
 def _ids(text: str) -> tuple[int, ...]:
-    return tuple(int(x) for x in text.replace(" ", "").split(",") if x)
+    parts = [x for x in text.split(",") if x.strip()]
+    if not all(_ID.fullmatch(x) for x in parts):
+        raise ValueError(text)
+    return tuple(int(x) for x in parts)
 
 
 def parse_alignments(lines: Iterable[str], where: str = "<input>") -> list[Alignment]:
-    """Parse Vecalign-format lines (``[0, 1]:[2]`` with an optional ``:score``)."""
+    """Parse Vecalign-format lines (``[0, 1]:[2]`` with an optional ``:score``).
+
+    Raises :class:`InputError` naming ``where`` and the line for anything else.
+    """
     out = []
     for n, line in enumerate(lines, 1):
+        if not isinstance(line, str):
+            raise InputError(where, "not text", line=n)
         if not line.strip() or line.lstrip().startswith("#"):
             continue
         m = _LINE.match(line)
-        if not m:
-            raise InputError(where, f"not an alignment line: {line.strip()[:60]!r}", line=n)
-        out.append((_ids(m.group(1)), _ids(m.group(2))))
+        try:
+            if not m:
+                raise ValueError(line)
+            out.append((_ids(m.group(1)), _ids(m.group(2))))
+        except ValueError:
+            shown = line.strip()[:60].encode("utf-8", "backslashreplace").decode("utf-8")
+            raise InputError(where, f"not an alignment line: {shown!r}", line=n) from None
     return out
 
 
-def read_alignments(path: str | Path) -> list[Alignment]:
+def _read_text(path: str | Path, what: str) -> str:
+    """A file's UTF-8 text, or an InputError naming it (missing, a folder, binary...)."""
+    name = str(path)
     try:
-        text = Path(path).read_text(encoding="utf-8")
+        data = Path(path).read_bytes()
     except OSError as exc:
-        raise InputError(str(path), f"cannot be read ({exc.strerror or exc})") from exc
-    return parse_alignments(text.splitlines(), str(path))
+        raise InputError(name, f"cannot be read ({exc.strerror or exc})") from exc
+    except ValueError as exc:  # a NUL in the name
+        raise InputError(name, f"cannot be read ({exc})") from exc
+    if b"\0" in data:
+        raise InputError(name, f"looks like binary data, not {what}")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise InputError(name, f"is not UTF-8 text: not {what}") from None
+
+
+def read_alignments(path: str | Path) -> list[Alignment]:
+    """A Vecalign-format file's alignments; :class:`InputError` for a bad file."""
+    return parse_alignments(_read_text(path, "an alignment file").splitlines(), str(path))
+
+
+def read_lines(path: str | Path) -> list[str]:
+    """A gold text's lines (``NAME.en`` for ``--project``); :class:`InputError` for a bad file."""
+    return _read_text(path, "a text file").splitlines()
 
 
 def format_alignment(src: Sequence[int], tgt: Sequence[int]) -> str:
@@ -241,17 +274,16 @@ def alignments_from_jsonl(
     src_units: list[str] = []
     tgt_units: list[str] = []
     units: list[Alignment] = []
-    try:
-        lines = Path(path).read_text(encoding="utf-8").splitlines()
-    except OSError as exc:
-        raise InputError(str(path), f"cannot be read ({exc.strerror or exc})") from exc
+    lines = _read_text(path, "align's JSONL output").splitlines()
     for n, line in enumerate(lines, 1):
         if not line.strip():
             continue
         try:
             rec = json.loads(line)
             src_text, tgt_text = rec["src"], rec["tgt"]
-        except (ValueError, KeyError, TypeError):
+            if not isinstance(src_text, str) or not isinstance(tgt_text, str):
+                raise TypeError
+        except (ValueError, KeyError, TypeError, IndexError, RecursionError):
             raise InputError(str(path), "not a record of align's JSONL output", line=n) from None
         s = (len(src_units),) if src_text else ()
         t = (len(tgt_units),) if tgt_text else ()

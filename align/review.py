@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import html
 import json
+import math
 from pathlib import Path
 
 from .calibration import load_calibration
@@ -93,14 +94,31 @@ _JS = """
 """
 
 
+def _number(value: object, default: float | None = 0.0) -> float | None:
+    """A finite float for the page's JSON (NaN or infinity would break JSON.parse)."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return default
+    value = float(value)
+    return value if math.isfinite(value) else default
+
+
 def _verdict(result: DocumentAlignment) -> dict:
     if result.verdict is not None:
-        return result.verdict.as_dict()
-    values = document_features(result)
-    model = result.signature.model
-    calib = load_calibration(model) if model else None
-    p = calib.document(values) if calib else None
-    return {"coverage": values["coverage"], "mean_score": values["mean_score"], "p_translation": p}
+        v = result.verdict.as_dict()
+    else:
+        values = document_features(result)
+        model = result.signature.model
+        try:
+            calib = load_calibration(model) if model else None
+            p = calib.document(values) if calib else None
+        except (ValueError, TypeError, KeyError, ArithmeticError):  # a saved model name, a bad file
+            p = None
+        v = {"coverage": values["coverage"], "mean_score": values["mean_score"], "p_translation": p}
+    return {
+        "coverage": _number(v["coverage"]),
+        "mean_score": _number(v["mean_score"]),
+        "p_translation": _number(v["p_translation"], None),
+    }
 
 
 def render_review(
@@ -109,13 +127,15 @@ def render_review(
     """The page as a string."""
     docs = []
     for r in results:
-        src_par = {s.index: s.paragraph for s in r.src}
-        tgt_par = {s.index: s.paragraph for s in r.tgt}
+        # paragraphs a file did not record (TSV) draw no rules
+        src_par = {s.index: s.paragraph for s in r.src} if r.paragraphs_known else {}
+        tgt_par = {s.index: s.paragraph for s in r.tgt} if r.paragraphs_known else {}
         pairs = []
         for p in r.pairs:
             par = src_par.get(p.src[0]) if p.src else tgt_par.get(p.tgt[0]) if p.tgt else None
+            score = _number(p.score)
             pairs.append({
-                "src": p.src_text, "tgt": p.tgt_text, "score": round(p.score, 4), "type": p.kind,
+                "src": p.src_text, "tgt": p.tgt_text, "score": round(score or 0.0, 4), "type": p.kind,
                 "flags": list(p.flags), "null": p.is_null, "par": par,
             })  # fmt: skip
         docs.append({"doc_id": r.doc_id, "verdict": _verdict(r), "pairs": pairs})
@@ -127,7 +147,7 @@ def render_review(
     }
     data = json.dumps(payload, ensure_ascii=False).replace("</", "<\\/")
     n = sum(len(d["pairs"]) for d in docs)
-    return (
+    page = (
         '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
         f'<meta name="viewport" content="width=device-width"><title>{html.escape(title)}</title>'
         f"<style>{_CSS}</style></head><body>"
@@ -139,6 +159,8 @@ def render_review(
         f'<script type="application/json" id="align-data">{data}</script>'
         f"<script>{_JS}</script></body></html>\n"
     )
+    # a lone surrogate (a file name that is not UTF-8, a hand-built text) cannot be written
+    return page.encode("utf-8", "replace").decode("utf-8")
 
 
 def write_review(results: list[DocumentAlignment], path: str | Path, threshold: float = 0.5) -> None:
