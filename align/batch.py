@@ -29,6 +29,7 @@ from typing import Any
 
 from .embed import forget
 from .errors import AlignError, InputError
+from .result import TRANSLATION_THRESHOLD
 
 __all__ = ["BatchOptions", "Job", "load_jobs", "run_batch"]
 
@@ -51,6 +52,8 @@ class BatchOptions:
     presplit: bool = False
     clean: bool = True
     min_score: float | None = None
+    keep_non_translations: bool = False
+    """Keep the pairs of documents the verdict judges not to be translations (p < 0.5)."""
     dedupe: bool = True
     exports: tuple[str, ...] = ("tsv",)
     shard_size: int = 50
@@ -326,6 +329,7 @@ def run_batch(
     if not jobs:
         raise InputError(str(source), "has no document pairs")
     out = Path(outdir)
+    _refuse_overwrites(source, jobs, out, options)
     (out / "shards").mkdir(parents=True, exist_ok=True)
     key = options.alignment_key()
     meta_path = out / "batch.json"
@@ -407,6 +411,32 @@ def run_batch(
 _SUFFIX = {"excel": "excel.tsv", "vecalign": "align"}
 
 
+def _export_paths(out: Path, fmt: str, src_lang: str, tgt_lang: str) -> list[Path]:
+    from .formats import output_paths
+
+    return output_paths(
+        fmt, out / ("corpus" if fmt == "moses" else f"corpus.{_SUFFIX.get(fmt, fmt)}"), src_lang, tgt_lang
+    )
+
+
+def _refuse_overwrites(source: str | Path, jobs: list[Job], out: Path, options: BatchOptions) -> None:
+    """No file the batch writes may be its manifest or one of its documents."""
+    from .formats import check_outputs
+
+    if out.exists() and not out.is_dir():
+        raise AlignError(f"{out}: is a file, not a folder; give a folder for the batch output")
+    names = [out / n for n in ("batch.json", "corpus.jsonl", "documents.jsonl", "stats.json", "cache.sqlite")]
+    for fmt in options.exports:
+        names += _export_paths(out, fmt, options.src_lang, options.tgt_lang)
+    if options.cache:
+        names.append(Path(options.cache))
+    inputs = [str(source), *(p for j in jobs for p in (j.en_path, j.ko_path))]
+    check_outputs([n for n in names], [i for i in inputs if not Path(i).is_dir()])
+    shards = out / "shards"
+    if shards.is_dir() and any(Path(i).resolve().parent == shards.resolve() for i in inputs):
+        raise AlignError(f"{shards}: holds inputs of this batch; use another output folder")
+
+
 def _norm(text: str) -> str:
     return " ".join(text.lower().split())
 
@@ -417,6 +447,14 @@ def _assemble(out: Path, shards, options: BatchOptions, problems: list[str]) -> 
 
     seen: set[tuple[str, str]] = set()
     removed: Counter[str] = Counter()
+    # documents the verdict judges not to be translations stay out of the corpus
+    not_translations: set[str] = set()
+    for k, _ in shards:
+        for line in (out / "shards" / f"{k:05d}.docs.jsonl").read_text(encoding="utf-8").splitlines():
+            report = json.loads(line)
+            p = report.get("p_translation")
+            if report.get("status") == "ok" and p is not None and p < TRANSLATION_THRESHOLD:
+                not_translations.add(report["doc_id"])
     types: Counter[str] = Counter()
     hist = [0] * 10
     kept = 0
@@ -427,6 +465,9 @@ def _assemble(out: Path, shards, options: BatchOptions, problems: list[str]) -> 
             for line in (out / "shards" / f"{k:05d}.jsonl").read_text(encoding="utf-8").splitlines():
                 rec = json.loads(line)
                 null = not rec["src_ids"] or not rec["tgt_ids"]
+                if rec["doc_id"] in not_translations and not options.keep_non_translations:
+                    removed["not a translation"] += 1
+                    continue
                 if options.min_score is not None and (null or rec["score"] < options.min_score):
                     removed["omission" if null else "below min score"] += 1
                     continue
@@ -449,6 +490,9 @@ def _assemble(out: Path, shards, options: BatchOptions, problems: list[str]) -> 
         target = out / ("corpus" if fmt == "moses" else f"corpus.{_SUFFIX.get(fmt, fmt)}")
         if results:
             write(results, fmt, target)
+        else:  # an empty corpus: no stale export from an earlier run may stay behind
+            for stale in _export_paths(out, fmt, options.src_lang, options.tgt_lang):
+                stale.unlink(missing_ok=True)
     return {
         "documents": len(reports),
         "documents_ok": sum(1 for r in reports if r["status"] == "ok"),
@@ -456,6 +500,8 @@ def _assemble(out: Path, shards, options: BatchOptions, problems: list[str]) -> 
             {"doc_id": r["doc_id"], "error": r["error"]} for r in reports if r["status"] != "ok"
         ],
         "unpaired_files": problems,
+        "documents_not_translations": sorted(not_translations),
+        "non_translations_kept": options.keep_non_translations,
         "pairs": kept,
         "pairs_by_type": dict(sorted(types.items())),
         "score_histogram": {f"{k / 10:.1f}-{(k + 1) / 10:.1f}": n for k, n in enumerate(hist)},

@@ -10,14 +10,15 @@ import click
 from . import __version__
 from .errors import AlignError
 
-_PAIR_HELP = """Align an English file with its Korean edition (or any language pair).
+_PAIR_HELP = """Align SRC_FILE with its translation TGT_FILE.
 
-EN_FILE and KO_FILE are text files in any common encoding ('-' reads standard
-input, for one of them).  The result goes to OUT (default: standard output).
+SRC_FILE is in --src-lang (default en), TGT_FILE in --tgt-lang (default ko): text
+or HTML files in any common encoding ('-' reads standard input, for one of them).
+The result goes to OUT (default: standard output); no input is ever overwritten.
 
 \b
 TSV columns (header row; one pair per line):
-  en, ko       the texts (several sentences joined by a space for a merge;
+  en, ko       the texts, named after --src-lang/--tgt-lang (several sentences joined by a space for a merge;
                empty on one side for an omission); \\t \\n \\r \\\\ are escaped
   score        0-1, calibrated: for a match, the probability that it is exactly
                right; for an omission, that the sentence has no counterpart
@@ -29,6 +30,28 @@ TSV columns (header row; one pair per line):
 
 
 FORMAT_NAMES = ["tsv", "excel", "xlsx", "tmx", "jsonl", "moses", "vecalign"]
+_IN = click.Path(dir_okay=True, allow_dash=True, readable=False)
+"""An input path: click checks nothing, align's reader refuses bad inputs with one line."""
+
+
+def _guard(outputs: list[str], inputs: list[str]) -> None:
+    """Before any work: inputs are regular readable files, no output is an input or a folder."""
+    from .formats import check_outputs
+    from .reading import check_input
+
+    for path in inputs:
+        check_input(path)
+    check_outputs(outputs, inputs)
+
+
+def _outputs(fmt: str, output: str, src_lang: str, tgt_lang: str) -> list[str]:
+    from .formats import FILE_ONLY, output_paths
+
+    if output == "-":
+        if fmt in FILE_ONLY:
+            raise AlignError(f"format '{fmt}' writes files, not standard output: give -o OUT")
+        return []
+    return [str(p) for p in output_paths(fmt, output, src_lang, tgt_lang)]
 
 
 def _alignment_options(f):  # type: ignore[no-untyped-def]
@@ -53,8 +76,8 @@ def _alignment_options(f):  # type: ignore[no-untyped-def]
             "--presplit", is_flag=True,
             help="Inputs have one sentence per line: no cleaning or splitting; ids are line numbers.",
         ),
-        click.option("--src-lang", default="en", show_default=True, help="Language of the English side (sentence rules)."),
-        click.option("--tgt-lang", default="ko", show_default=True, help="Language of the Korean side (sentence rules)."),
+        click.option("--src-lang", default="en", show_default=True, help="Language of SRC_FILE (sentence rules, column names)."),
+        click.option("--tgt-lang", default="ko", show_default=True, help="Language of TGT_FILE (sentence rules, column names)."),
         click.option("--no-clean", is_flag=True, help="Keep page furniture (bylines, timestamps, navigation)."),
     ]  # fmt: skip
     for option in reversed(options):
@@ -73,8 +96,8 @@ def main() -> None:
 
 
 @main.command("pair", help=_PAIR_HELP)
-@click.argument("en_file", metavar="EN_FILE", type=click.Path(dir_okay=True, allow_dash=True))
-@click.argument("ko_file", metavar="KO_FILE", type=click.Path(dir_okay=True, allow_dash=True))
+@click.argument("en_file", metavar="SRC_FILE", type=_IN)
+@click.argument("ko_file", metavar="TGT_FILE", type=_IN)
 @click.option("-o", "--output", default="-", metavar="OUT", help="Output file ('-': standard output).")
 @click.option(
     "-f",
@@ -88,7 +111,7 @@ def main() -> None:
 @_min_score_option("Write only matched pairs scoring at least this (omissions are dropped).")
 @click.option("--drop-nulls", is_flag=True, help="Leave out omissions (1-0, 0-1).")
 @_alignment_options
-@click.option("--doc-id", default=None, help="Document id in the output (default: EN_FILE's name).")
+@click.option("--doc-id", default=None, help="Document id in the output (default: SRC_FILE's name).")
 @click.option("-q", "--quiet", is_flag=True, help="No summary or warnings on standard error.")
 @click.option("-v", "--verbose", is_flag=True, help="Also report the encodings and formats read.")
 def pair_cmd(
@@ -113,7 +136,8 @@ def pair_cmd(
     from .formats import filter_pairs, write, write_stream
 
     if en_file == "-" and ko_file == "-":
-        raise AlignError("only one of EN_FILE and KO_FILE can be '-' (standard input)")
+        raise AlignError("only one of SRC_FILE and TGT_FILE can be '-' (standard input)")
+    _guard(_outputs(fmt, output, src_lang, tgt_lang), [en_file, ko_file])
     with _progress(quiet) as bar:
         bar.set_description("loading model")
         aligner = Aligner(
@@ -136,6 +160,7 @@ def pair_cmd(
         else:
             write([result], fmt, output, kept)
         bar.update(1)
+    _report_tmx(fmt, kept, quiet)
     if not quiet:
         for w in result.warnings:
             click.echo(f"align: warning: {w}", err=True)
@@ -147,6 +172,23 @@ def pair_cmd(
         click.echo(f"align: {result.summary()}", err=True)
         if min_score is not None or drop_nulls:
             click.echo(f"align: wrote {len(kept[0])} of {len(result.pairs)} pairs", err=True)
+
+
+def _report_tmx(fmt: str, kept: list, quiet: bool) -> int:
+    """Pairs a TMX really holds; a warning for those left out as too long for CAT tools."""
+    from .formats import tmx
+
+    total = sum(1 for ps in kept for p in ps if not p.is_null)
+    if fmt != "tmx":
+        return total
+    skipped = tmx.write_report()
+    if skipped and not quiet:
+        click.echo(
+            f"align: warning: {skipped} of {total} pair(s) over {tmx.MAX_SEGMENT} characters left out of the "
+            f"TMX (CAT tools reject them); it holds {total - skipped} translation units",
+            err=True,
+        )
+    return total - skipped
 
 
 @main.command("batch")
@@ -184,6 +226,17 @@ def pair_cmd(
     "--cache", default=None, help="Embedding cache file (default OUTDIR/cache.sqlite; '' disables)."
 )
 @click.option("--fail-fast", is_flag=True, help="Stop at the first document that fails.")
+@click.option(
+    "--allow-failures",
+    is_flag=True,
+    help="Exit 0 even when some documents failed (by default the exit status is 3 then).",
+)
+@click.option(
+    "--keep-non-translations",
+    is_flag=True,
+    help="Keep the pairs of documents judged not to be translations of each other "
+    "(translation probability below 0.5); by default they stay out of the corpus and are reported.",
+)
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar or summary.")
 def batch_cmd(
     source: str,
@@ -204,6 +257,8 @@ def batch_cmd(
     shard_size: int,
     cache: str | None,
     fail_fast: bool,
+    allow_failures: bool,
+    keep_non_translations: bool,
     quiet: bool,
 ) -> None:
     """Align every document pair of INPUT into one corpus in OUTDIR.
@@ -212,6 +267,9 @@ def batch_cmd(
     optional doc_id and metadata columns, or a folder with en/ and ko/ subfolders whose
     files pair by name. Killing a run and starting it again redoes only unfinished
     shards. Writes corpus.jsonl (+ exports), documents.jsonl and stats.json.
+
+    Exit status: 0 when every document aligned, 3 when some failed (each is named
+    on standard error; --allow-failures makes that 0), 1 when the batch could not run.
     """
     from .batch import BatchOptions, run_batch
 
@@ -224,6 +282,7 @@ def batch_cmd(
         presplit=presplit,
         clean=not no_clean,
         min_score=min_score,
+        keep_non_translations=keep_non_translations,
         dedupe=not no_dedupe,
         exports=tuple(exports),
         shard_size=shard_size,
@@ -239,6 +298,12 @@ def batch_cmd(
             click.echo(f"align: warning: {problem}", err=True)
         for failed in stats["documents_failed"]:
             click.echo(f"align: error in document {failed['doc_id']}: {failed['error']}", err=True)
+        for doc in stats["documents_not_translations"]:
+            kept = "kept (--keep-non-translations)" if keep_non_translations else "left out of the corpus"
+            click.echo(
+                f"align: warning: document {doc}: the two sides do not look like translations of each other; {kept}",
+                err=True,
+            )
         run = stats["run"]
         removed = ", ".join(f"{k}: {v}" for k, v in stats["removed"].items()) or "none"
         click.echo(
@@ -247,6 +312,8 @@ def batch_cmd(
             f"{run['documents_run']} documents, {run['embedded']} strings embedded, {run['documents_per_second']} docs/s",
             err=True,
         )
+    if stats["documents_failed"] and not allow_failures:
+        sys.exit(3)
 
 
 @main.command("export")
@@ -263,19 +330,17 @@ def batch_cmd(
 @_min_score_option("Keep matched pairs scoring at least this.")
 def export_cmd(input_file: str, fmt: str, output: str, min_score: float | None) -> None:
     """Convert a saved align TSV or JSONL result to another format."""
-    from .formats import filter_pairs, tmx, write
+    from .formats import filter_pairs, write
     from .formats.readers import read_results
 
+    _guard(_outputs(fmt, output, "src", "tgt"), [input_file])
     results = read_results(input_file)
+    if fmt == "moses" and results:  # the real file names, now that the languages are known
+        _guard(_outputs(fmt, output, results[0].src_lang, results[0].tgt_lang), [input_file])
     kept = [filter_pairs(r.pairs, min_score, False) for r in results]
     write(results, fmt, output, kept)
-    n = sum(len(k) for k in kept)
+    n = _report_tmx(fmt, kept, False) if fmt == "tmx" else sum(len(k) for k in kept)
     click.echo(f"align: wrote {n} pairs from {len(results)} document(s) to {output} ({fmt})", err=True)
-    if fmt == "tmx" and tmx.write_report():
-        click.echo(
-            f"align: warning: {tmx.write_report()} pair(s) over {tmx.MAX_SEGMENT} characters left out of the TMX",
-            err=True,
-        )
 
 
 @main.command("review")
@@ -293,6 +358,7 @@ def review_cmd(input_file: str, output: str, threshold: float) -> None:
     from .formats.readers import read_results
     from .review import write_review
 
+    _guard([output], [input_file])
     results = read_results(input_file)
     write_review(results, output, threshold)
     n = sum(len(r.pairs) for r in results)
@@ -327,9 +393,11 @@ def filter_cmd(
     flags = {f.strip() for f in drop_flags.split(",") if f.strip()}
     unknown = flags - set(FLAGS) - {"any"}
     if unknown:
-        raise AlignError(
-            f"unknown flag(s) {', '.join(sorted(unknown))}: choose from {', '.join(FLAGS)} or any"
+        raise click.BadParameter(
+            f"unknown flag(s) {', '.join(sorted(unknown))}: choose from {', '.join(FLAGS)} or any",
+            param_hint="'--drop-flags'",
         )
+    _guard([output], [input_file])
     records = read_records(input_file)
     kept: list[str] = []
     removed: Counter[str] = Counter()
@@ -351,9 +419,12 @@ def filter_cmd(
 
 
 @main.command("split")
-@click.argument("file", type=click.Path(allow_dash=True))
+@click.argument("file", type=_IN)
 @click.option(
-    "--lang", default="en", show_default=True, help="Language rules: en, ko, or any code (generic rules)."
+    "--lang",
+    default=None,
+    help="Language rules: en, ko, or any code (generic rules). Default: ko when the text is mostly "
+    "Hangul, else en (said on standard error).",
 )
 @click.option("--offsets", is_flag=True, help="JSONL: text, start, end (character offsets), paragraph, line.")
 @click.option("--no-clean", is_flag=True, help="Keep page furniture.")
@@ -361,17 +432,23 @@ def filter_cmd(
 @click.option(
     "-v", "--verbose", is_flag=True, help="Report the encoding and every line dropped as furniture."
 )
-def split_cmd(file: str, lang: str, offsets: bool, no_clean: bool, output: str, verbose: bool) -> None:
+def split_cmd(file: str, lang: str | None, offsets: bool, no_clean: bool, output: str, verbose: bool) -> None:
     """Split FILE (text or HTML) into sentences, one per line, as align pair would."""
     import json
 
     from .clean import clean_text, furniture_lines
     from .formats import atomic_writer
     from .reading import read_document
-    from .segment import split_sentences, supported_languages
+    from .segment import guess_language, split_sentences, supported_languages
 
+    _guard([] if output == "-" else [output], [file])
     doc = read_document(file)
+    for w in doc.warnings:
+        click.echo(f"align: warning: {w}", err=True)
     text = doc.text
+    if lang is None:
+        lang = guess_language(text)
+        click.echo(f"align: {doc.path}: splitting with '{lang}' rules (detected; --lang sets them)", err=True)
     if lang.lower() not in supported_languages():
         click.echo(
             f"align: warning: no sentence rules for '{lang}': using generic punctuation rules", err=True
@@ -471,8 +548,8 @@ def evaluate_cmd(
             test_list.append([])
         elif project_lines:
             folder = g.parent
-            src_gold = (folder / (name + project_lines[0])).read_text(encoding="utf-8").splitlines()
-            tgt_gold = (folder / (name + project_lines[1])).read_text(encoding="utf-8").splitlines()
+            src_gold = _gold_lines(folder / (name + project_lines[0]))
+            tgt_gold = _gold_lines(folder / (name + project_lines[1]))
             test_list.append(alignments_from_jsonl(t, src_gold, tgt_gold))
         else:
             test_list.append(read_alignments(t))
@@ -484,7 +561,7 @@ def evaluate_cmd(
             out["per_doc"] = {n: d.as_dict() for n, d in zip(names, docs, strict=True)}
         click.echo(json.dumps(out, indent=2))
     else:
-        for n, d in zip(names, docs, strict=True):
+        for n, d in zip(names if per_doc else [], docs, strict=True):
             click.echo(
                 f"{n}\tP={d.precision_strict:.3f} R={d.recall_strict:.3f} F1={d.f1_strict:.3f} (strict)"
                 f"\tP={d.precision_lax:.3f} R={d.recall_lax:.3f} F1={d.f1_lax:.3f} (lax)"
@@ -497,6 +574,19 @@ def evaluate_cmd(
         click.echo(f"documents: {total.n_docs}")
     if missing:
         click.echo(f"align: warning: {missing} gold file(s) had no system file; scored as empty", err=True)
+
+
+def _gold_lines(path: object) -> list[str]:
+    from pathlib import Path
+
+    from .errors import InputError
+
+    try:
+        return Path(str(path)).read_text(encoding="utf-8").splitlines()
+    except OSError as exc:
+        raise InputError(str(path), f"cannot be read ({exc.strerror or exc})") from None
+    except UnicodeDecodeError:
+        raise InputError(str(path), "is not UTF-8 text: not a file of gold sentences") from None
 
 
 class _NoBar:
@@ -524,8 +614,12 @@ def run() -> None:
     except click.exceptions.Abort:
         click.echo("align: interrupted", err=True)
         sys.exit(130)
+    except click.UsageError as exc:
+        hint = f" (see '{exc.ctx.command_path} --help')" if exc.ctx is not None else ""
+        click.echo(f"align: error: {exc.format_message()}{hint}", err=True)
+        sys.exit(exc.exit_code)
     except click.ClickException as exc:
-        exc.show()
+        click.echo(f"align: error: {exc.format_message()}", err=True)
         sys.exit(exc.exit_code)
     except click.exceptions.Exit as exc:
         sys.exit(exc.exit_code)
@@ -540,6 +634,20 @@ def run() -> None:
     except MemoryError:
         click.echo("align: error: out of memory", err=True)
         sys.exit(1)
+    except OSError as exc:  # a file problem no reader or writer caught: still one line
+        if os.environ.get("ALIGN_DEBUG"):
+            raise
+        where = f"{exc.filename}: " if exc.filename else ""
+        click.echo(f"align: error: {where}{exc.strerror or exc}", err=True)
+        sys.exit(1)
+    except Exception as exc:  # a bug: one line, and how to see the traceback
+        if os.environ.get("ALIGN_DEBUG"):
+            raise
+        click.echo(
+            f"align: internal error: {type(exc).__name__}: {exc} (ALIGN_DEBUG=1 shows the traceback)",
+            err=True,
+        )
+        sys.exit(70)
 
 
 if __name__ == "__main__":

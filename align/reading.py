@@ -11,6 +11,9 @@ starts like HTML) are decoded by their declared charset and reduced to their mai
 from __future__ import annotations
 
 import codecs
+import errno
+import os
+import stat
 import sys
 import unicodedata
 from dataclasses import dataclass
@@ -19,7 +22,12 @@ from pathlib import Path
 from .errors import InputError
 from .html import declared_charset, html_to_text, looks_like_html
 
-__all__ = ["Document", "decode_bytes", "read_document"]
+__all__ = ["MAX_INPUT_BYTES", "Document", "check_input", "decode_bytes", "read_document"]
+
+MAX_INPUT_BYTES = 16 * 1024 * 1024
+"""Largest input file align reads as one document (16 MiB: about 100,000 sentences of news prose);
+``ALIGN_MAX_INPUT_MB`` raises or lowers it. A larger file is refused with one line:
+split a book into chapters and align them with ``align batch``."""
 
 _BOMS = (
     (codecs.BOM_UTF32_LE, "utf-32"),
@@ -42,6 +50,8 @@ class Document:
     encoding: str
     format: str = "text"
     """``text`` or ``html`` (then ``text`` is the page's extracted main text)."""
+    warnings: tuple[str, ...] = ()
+    """What the reader had to guess (an HTML page whose declared charset is wrong)."""
 
 
 def _looks_binary(data: bytes) -> bool:
@@ -52,6 +62,32 @@ def _looks_binary(data: bytes) -> bool:
     return controls > max(8, len(sample) // 50)
 
 
+def _texty(text: str) -> bool:
+    """Mostly letters, digits, spaces and punctuation: decoded text, not noise."""
+    if not text:
+        return False
+    bad = sum(1 for c in text if (ord(c) < 32 and c not in "\t\n\r\f") or 0xD800 <= ord(c) <= 0xDFFF)
+    odd = sum(1 for c in text if unicodedata.category(c) in ("Co", "Cn", "Cs"))
+    return bad + odd <= len(text) // 200
+
+
+def _utf16_without_bom(data: bytes) -> str | None:
+    """``utf-16-le``/``utf-16-be`` when ``data`` is UTF-16 text with no byte-order mark."""
+    if len(data) < 4 or len(data) % 2:
+        return None
+    sample = data[:8192]
+    zeros_even = sample[0::2].count(0)
+    zeros_odd = sample[1::2].count(0)
+    if zeros_even == zeros_odd:
+        return None
+    enc = "utf-16-le" if zeros_odd > zeros_even else "utf-16-be"
+    try:
+        text = data.decode(enc)
+    except UnicodeDecodeError:
+        return None
+    return enc if _texty(text[:4096]) else None
+
+
 def decode_bytes(data: bytes, name: str = "<input>") -> tuple[str, str]:
     """Decode ``data``; return (text, encoding). Raise InputError when it is not text."""
     for bom, enc in _BOMS:
@@ -60,6 +96,10 @@ def decode_bytes(data: bytes, name: str = "<input>") -> tuple[str, str]:
                 return data.decode(enc), enc
             except UnicodeDecodeError as exc:
                 raise InputError(name, f"starts with a {enc} byte-order mark but is not valid {enc}") from exc
+    if b"\x00" in data[:8192]:
+        enc16 = _utf16_without_bom(data)
+        if enc16:
+            return data.decode(enc16), enc16
     if _looks_binary(data):
         raise InputError(name, "looks like binary data, not text")
     try:
@@ -93,22 +133,68 @@ def normalise_text(text: str) -> str:
     return unicodedata.normalize("NFC", text)
 
 
+def max_input_bytes() -> int:
+    """:data:`MAX_INPUT_BYTES`, or ``ALIGN_MAX_INPUT_MB`` megabytes when that is set."""
+    value = os.environ.get("ALIGN_MAX_INPUT_MB", "").strip()
+    try:
+        return int(float(value) * 1024 * 1024) if value else MAX_INPUT_BYTES
+    except ValueError:
+        return MAX_INPUT_BYTES
+
+
+def check_input(path: str | Path) -> None:
+    """Refuse, with one line, what align cannot read as a document: before any work is done.
+
+    Missing files, symbolic link loops, folders, FIFOs, devices and sockets (a FIFO
+    would block for ever), unreadable files and files over :func:`max_input_bytes`.
+    """
+    name = str(path)
+    if name == "-":
+        return
+    try:
+        st = os.stat(path)
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            raise InputError(name, "is a symbolic link loop") from None
+        if exc.errno == errno.ENOENT:
+            broken = os.path.islink(path)
+            raise InputError(name, "is a broken symbolic link" if broken else "no such file") from None
+        if exc.errno == errno.ENAMETOOLONG:
+            raise InputError(name, "the file name is too long") from None
+        raise InputError(name, f"cannot be read ({exc.strerror or exc})") from None
+    if stat.S_ISDIR(st.st_mode):
+        raise InputError(name, "is a directory, not a text file")
+    if not stat.S_ISREG(st.st_mode):
+        kind = "a FIFO (named pipe)" if stat.S_ISFIFO(st.st_mode) else "not a regular file"
+        raise InputError(name, f"is {kind}; give a regular file, or '-' for standard input")
+    if not os.access(path, os.R_OK):
+        raise InputError(name, "cannot be read (permission denied)")
+    limit = max_input_bytes()
+    if st.st_size > limit:
+        raise InputError(
+            name,
+            f"is {st.st_size / 2**20:.1f} MiB, over the {limit / 2**20:.0f} MiB limit for one document "
+            "(ALIGN_MAX_INPUT_MB raises it); split it into chapters and use align batch",
+        )
+
+
 def read_document(path: str | Path) -> Document:
     """Read and decode a text file (``-`` reads standard input)."""
     name = str(path)
     if name == "-":
-        data = sys.stdin.buffer.read()
+        data = sys.stdin.buffer.read(max_input_bytes() + 1)
         name = "<stdin>"
+        if len(data) > max_input_bytes():
+            raise InputError(name, f"is over the {max_input_bytes() / 2**20:.0f} MiB limit for one document")
     else:
-        p = Path(path)
-        if not p.exists():
-            raise InputError(name, "no such file")
-        if p.is_dir():
-            raise InputError(name, "is a directory, not a text file")
+        check_input(path)
         try:
-            data = p.read_bytes()
+            with open(path, "rb") as f:
+                data = f.read(max_input_bytes() + 1)
         except OSError as exc:
             raise InputError(name, f"cannot be read ({exc.strerror or exc})") from exc
+        if len(data) > max_input_bytes():
+            raise InputError(name, "grew past the size limit while being read")
     if not data:
         raise InputError(name, "is empty")
     if looks_like_html(data, name):
@@ -120,19 +206,52 @@ def read_document(path: str | Path) -> Document:
     return Document(text=text, path=name, encoding=encoding)
 
 
+def _is_utf8(data: bytes) -> bool:
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
 def _read_html(data: bytes, name: str) -> Document:
     declared = declared_charset(data)
     text = None
     encoding = ""
+    warnings: list[str] = []
     if declared and not data.startswith((codecs.BOM_UTF8, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         enc = "cp949" if declared.replace("-", "_") in {"euc_kr", "ks_c_5601_1987", "cp949"} else declared
         try:
-            text, encoding = data.decode(enc), enc
-        except (LookupError, UnicodeDecodeError):
-            text = None
+            codecs.lookup(enc)
+        except LookupError:
+            warnings.append(
+                f"{name}: the page declares an unknown charset '{declared}'; detected the encoding"
+            )
+            enc = ""
+        utf8_declared = enc and codecs.lookup(enc).name == "utf-8"
+        if enc and not utf8_declared and not data.isascii() and _is_utf8(data):
+            # Multi-byte UTF-8 sequences almost never occur by chance in a legacy
+            # encoding: the declaration is wrong (a common CMS bug); reading it as
+            # declared would turn every non-ASCII character into mojibake.
+            warnings.append(f"{name}: the page declares charset '{declared}' but is UTF-8; read as UTF-8")
+            text, encoding = data.decode("utf-8"), "utf-8"
+        elif enc:
+            try:
+                text, encoding = data.decode(enc), enc
+            except UnicodeDecodeError:
+                text = None
     if text is None:
         text, encoding = decode_bytes(data, name)
+        if (
+            declared
+            and encoding.replace("-", "_").lower() not in {"utf_8", "utf_8_sig", "ascii"}
+            and not any("declares" in w for w in warnings)
+        ):
+            warnings.append(
+                f"{name}: the page declares charset '{declared}' but is not valid {declared}; "
+                f"read as {encoding}"
+            )
     body = normalise_text(html_to_text(text, name))
     if not body.strip():
         raise InputError(name, "is HTML but has no main text")
-    return Document(text=body, path=name, encoding=encoding, format="html")
+    return Document(text=body, path=name, encoding=encoding, format="html", warnings=tuple(warnings))

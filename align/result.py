@@ -6,7 +6,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
-__all__ = ["DocumentAlignment", "Pair", "Sentence", "Signature", "Verdict"]
+__all__ = ["TRANSLATION_THRESHOLD", "DocumentAlignment", "Pair", "Sentence", "Signature", "Verdict"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,6 +56,11 @@ class Pair:
     @property
     def is_null(self) -> bool:
         return not self.src or not self.tgt
+
+
+TRANSLATION_THRESHOLD = 0.5
+"""Below this probability a document pair is judged not to be translations of each other:
+``align pair`` warns, ``align batch`` keeps its pairs out of the corpus."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -160,7 +160,7 @@ def test_swapped_files(cli, corpora):
 
 
 def test_both_stdin_unknown_model_and_bad_folder(cli, corpora, tmp_path):
-    _one_line_error(cli("pair", "-", "-", stdin=b"x"), r"only one of EN_FILE and KO_FILE")
+    _one_line_error(cli("pair", "-", "-", stdin=b"x"), r"only one of SRC_FILE and TGT_FILE")
     _one_line_error(
         cli("pair", EN, KO, "--model", "nonsense", cwd=corpora.parent), r"unknown model 'nonsense'"
     )

@@ -9,9 +9,11 @@ from typing import IO
 from ..errors import AlignError
 from ..result import DocumentAlignment, Pair
 from . import excel, jsonl, moses, tmx, tsv, vecalign, xlsx
-from .atomic import atomic_writer
+from .atomic import atomic_group, atomic_path, atomic_writer, check_outputs
 
-__all__ = ["FILE_ONLY", "FORMATS", "atomic_writer", "filter_pairs", "write", "write_stream"]
+__all__ = [
+    "FILE_ONLY", "FORMATS", "atomic_writer", "check_outputs", "filter_pairs", "output_paths", "write", "write_stream",
+]  # fmt: skip
 
 FORMATS = {
     "tsv": tsv, "excel": excel, "xlsx": xlsx, "tmx": tmx, "jsonl": jsonl, "moses": moses, "vecalign": vecalign,
@@ -49,30 +51,40 @@ def _module(fmt: str):  # type: ignore[no-untyped-def]
         raise AlignError(f"unknown format '{fmt}': choose one of {', '.join(FORMATS)}") from None
 
 
+def output_paths(fmt: str, path: str | Path, src_lang: str, tgt_lang: str) -> list[Path]:
+    """Every file that writing ``fmt`` to ``path`` creates (Moses: ``path.<src>`` and ``path.<tgt>``)."""
+    _module(fmt)
+    if fmt == "moses":
+        return list(moses.paths(path, src_lang, tgt_lang))
+    return [Path(path)]
+
+
 def write(
     results: list[DocumentAlignment], fmt: str, path: str | Path, pairs: list[list[Pair]] | None = None
 ) -> None:
     """Write to ``path`` atomically: the file appears complete or not at all.
 
-    ``moses`` writes ``path.<src_lang>`` and ``path.<tgt_lang>``.
+    ``moses`` writes ``path.<src_lang>`` and ``path.<tgt_lang>``: both or neither.
     """
     module = _module(fmt)
     kept = pairs or [r.pairs for r in results]
     if fmt == "xlsx":
-        import os
-        import tempfile
+        import io
 
-        target = Path(path)
-        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent or ".")
-        os.close(fd)
-        try:
-            module.write_file(results, tmp, kept)
-            os.replace(tmp, target)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
+        buffer = io.BytesIO()  # openpyxl's zip writer must never meet a failing disk
+        module.write_file(results, buffer, kept)
+        with atomic_path(path) as tmp, open(tmp, "wb") as f:
+            f.write(buffer.getbuffer())
     elif fmt == "moses":
-        module.write_file(results, path, kept)
+        src_lang = results[0].src_lang if results else "src"
+        tgt_lang = results[0].tgt_lang if results else "tgt"
+        targets = output_paths(fmt, path, src_lang, tgt_lang)
+        with (
+            atomic_group(targets) as (src_tmp, tgt_tmp),
+            open(src_tmp, "w", encoding="utf-8", newline="\n") as fs,
+            open(tgt_tmp, "w", encoding="utf-8", newline="\n") as ft,
+        ):
+            module.write(kept, fs, ft)
     else:
         with atomic_writer(path, encoding="utf-8") as f:
             write_stream(results, fmt, f, kept)

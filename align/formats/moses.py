@@ -7,11 +7,11 @@ Omissions are left out; newlines and tabs inside a text become spaces.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import IO
 
-from ..result import DocumentAlignment, Pair
-from .atomic import atomic_writer
+from ..result import Pair
 
-__all__ = ["paths", "write_file"]
+__all__ = ["paths", "write"]
 
 
 def paths(base: str | Path, src_lang: str, tgt_lang: str) -> tuple[Path, Path]:
@@ -23,12 +23,9 @@ def _one_line(text: str) -> str:
     return " ".join(text.split())
 
 
-def write_file(results: list[DocumentAlignment], path: str | Path, pairs: list[list[Pair]]) -> None:
-    src_lang = results[0].src_lang if results else "src"
-    tgt_lang = results[0].tgt_lang if results else "tgt"
-    src_path, tgt_path = paths(path, src_lang, tgt_lang)
-    kept = [p for ps in pairs for p in ps if not p.is_null]
-    with atomic_writer(src_path) as fs, atomic_writer(tgt_path) as ft:
-        for p in kept:
-            fs.write(_one_line(p.src_text) + "\n")
-            ft.write(_one_line(p.tgt_text) + "\n")
+def write(pairs: list[list[Pair]], src: IO[str], tgt: IO[str]) -> None:
+    """Line k of ``src`` and line k of ``tgt``: the two sides of the k-th matched pair."""
+    for p in (p for ps in pairs for p in ps):
+        if not p.is_null:
+            src.write(_one_line(p.src_text) + "\n")
+            tgt.write(_one_line(p.tgt_text) + "\n")
