@@ -93,13 +93,19 @@ def test_jsonl_round_trips(tmp_path):
 
 
 def test_excel_tsv_has_bom_and_no_formula_cells(tmp_path):
+    import csv
+
     write([_result()], "excel", tmp_path / "a.tsv")
     raw = (tmp_path / "a.tsv").read_bytes()
     assert raw.startswith(b"\xef\xbb\xbf")
     lines = raw.decode("utf-8-sig").split("\n")
-    cells = [c for line in lines[1:] if line for c in line.split("\t")]
+    assert len(lines) == len(TRICKY) + 3  # header, a pair a line, the final newline
+    rows = list(csv.reader(lines[1:-1], delimiter="\t", quotechar='"', strict=True))
+    cells = [c for row in rows for c in row]
     assert not [c for c in cells if c[:1] in ("=", "+", "-", "@", "\t", "\r")]
-    assert "'=SUM(A1)" in cells and "'@x mentions" in cells
+    assert "'=SUM(A1)" in cells and "'@x mentions" in cells and "'-1과 +1" in cells
+    # a real tab; a line break shown as \n
+    assert rows[0][:2] == ["Tabs\there and\\nnew lines", "탭\t과\\n줄바꿈"]
 
 
 def test_xlsx_text_cells_are_text_and_scores_numbers(tmp_path):

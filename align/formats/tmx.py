@@ -10,18 +10,17 @@ The align signature is a header ``<prop type="x-align-signature">``.
 
 from __future__ import annotations
 
-import re
 import xml.etree.ElementTree as ET
 from datetime import UTC, datetime
 from typing import IO
 
 from .. import __version__
 from ..result import DocumentAlignment, Pair
+from ._xml import xml_safe
 
 __all__ = ["MAX_SEGMENT", "sanitise", "write", "write_report"]
 
 MAX_SEGMENT = 2000
-_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
 _XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 _LANG_CODES = {"en": "en-US", "ko": "ko-KR", "de": "de-DE", "fr": "fr-FR", "ja": "ja-JP", "zh": "zh-CN"}
 _last_skipped = 0
@@ -29,7 +28,7 @@ _last_skipped = 0
 
 def sanitise(text: str) -> str:
     """Remove the characters XML 1.0 cannot carry."""
-    return _ILLEGAL.sub("", text)
+    return xml_safe(text)
 
 
 def write_report() -> int:

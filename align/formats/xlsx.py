@@ -9,14 +9,18 @@ into the workbook's description property.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import BinaryIO
 
 from ..result import DocumentAlignment, Pair
 from . import tsv
+from ._xml import xml_safe
 
 __all__ = ["write_file"]
 
 
-def write_file(results: list[DocumentAlignment], path: str | Path, pairs: list[list[Pair]]) -> None:
+def write_file(
+    results: list[DocumentAlignment], path: str | Path | BinaryIO, pairs: list[list[Pair]]
+) -> None:
     from openpyxl import Workbook
     from openpyxl.cell.cell import TYPE_STRING
     from openpyxl.styles import Alignment, Font
@@ -58,11 +62,12 @@ def write_file(results: list[DocumentAlignment], path: str | Path, pairs: list[l
     for letter, width in zip("ABCDEFGH", (60, 60, 8, 18, 6, 10, 10, 18), strict=True):
         ws.column_dimensions[letter].width = width
     if results:
-        wb.properties.description = str(results[0].signature)
+        wb.properties.description = _clean(str(results[0].signature))
         wb.properties.creator = "align"
-    wb.save(str(path))
+    wb.save(path if hasattr(path, "write") else str(path))  # a file name or a binary stream
 
 
 def _clean(text: str) -> str:
-    # XLSX (XML) cannot hold most control characters
-    return "".join(c for c in text if c in "\t\n" or ord(c) >= 32)
+    # a sheet is XML: a character XML 1.0 forbids (most C0 controls, U+FFFE, U+FFFF,
+    # a lone surrogate) would make openpyxl refuse to save the whole workbook
+    return xml_safe(text)
