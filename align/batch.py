@@ -86,16 +86,24 @@ def load_jobs(source: str | Path) -> tuple[list[Job], list[str]]:
     if not path.exists():
         raise InputError(str(path), "no such manifest or folder")
     rows: list[dict[str, Any]] = []
-    text = path.read_text(encoding="utf-8-sig")
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except OSError as exc:
+        raise InputError(str(path), f"cannot be read ({exc.strerror or exc})") from None
+    except UnicodeDecodeError:
+        raise InputError(str(path), "is not UTF-8 text: not a manifest (TSV or JSONL)") from None
     lines = [ln for ln in text.splitlines() if ln.strip()]
     if not lines:
         raise InputError(str(path), "is empty")
     if lines[0].lstrip().startswith("{"):
         for n, ln in enumerate(lines, 1):
             try:
-                rows.append(json.loads(ln))
-            except ValueError:
+                row = json.loads(ln)
+            except (ValueError, RecursionError):
                 raise InputError(str(path), "not a JSON object", line=n) from None
+            if not isinstance(row, dict):
+                raise InputError(str(path), "not a JSON object", line=n)
+            rows.append(row)
     else:
         head = lines[0].split("\t")
         for n, ln in enumerate(lines[1:], 2):
@@ -107,6 +115,8 @@ def load_jobs(source: str | Path) -> tuple[list[Job], list[str]]:
     for n, row in enumerate(rows, 1):
         if "en_path" not in row or "ko_path" not in row:
             raise InputError(str(path), "needs en_path and ko_path columns", line=n)
+        if not all(isinstance(row[k], str) and row[k].strip() for k in ("en_path", "ko_path")):
+            raise InputError(str(path), "en_path and ko_path must be non-empty file names", line=n)
         en, ko = Path(row["en_path"]), Path(row["ko_path"])
         en = en if en.is_absolute() else path.parent / en
         ko = ko if ko.is_absolute() else path.parent / ko

@@ -153,6 +153,8 @@ def check_input(path: str | Path) -> None:
         return
     try:
         st = os.stat(path)
+    except ValueError:  # a NUL byte in the name
+        raise InputError(name.replace("\0", "\\0"), "is not a valid file name") from None
     except OSError as exc:
         if exc.errno == errno.ELOOP:
             raise InputError(name, "is a symbolic link loop") from None
@@ -222,8 +224,10 @@ def _read_html(data: bytes, name: str) -> Document:
     if declared and not data.startswith((codecs.BOM_UTF8, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         enc = "cp949" if declared.replace("-", "_") in {"euc_kr", "ks_c_5601_1987", "cp949"} else declared
         try:
-            codecs.lookup(enc)
+            known = codecs.lookup(enc)._is_text_encoding  # base64, rot13, zlib ... are no charsets
         except LookupError:
+            known = False
+        if not known:
             warnings.append(
                 f"{name}: the page declares an unknown charset '{declared}'; detected the encoding"
             )

@@ -69,7 +69,12 @@ def test_moses_output_named_like_the_inputs_is_refused(cli, docs, tmp_path):
 def test_pair_output_that_is_an_input_is_refused(cli, docs, tmp_path, how):
     en, ko = docs
     before = _digest([en, ko])
-    out = {"same": ko, "hard link": tmp_path / "hard.ko", "symlink": tmp_path / "sym.ko", "relative": "doc.ko"}[how]
+    out = {
+        "same": ko,
+        "hard link": tmp_path / "hard.ko",
+        "symlink": tmp_path / "sym.ko",
+        "relative": "doc.ko",
+    }[how]
     if how == "hard link":
         os.link(ko, out)
     elif how == "symlink":
@@ -95,7 +100,9 @@ def test_export_to_moses_over_its_input_is_refused(cli, saved, tmp_path):
     victim = tmp_path / "corpus.en"
     shutil.copy(tsv, victim)
     before = _digest([victim])
-    _one_line(cli("export", str(victim), "-f", "moses", "-o", str(tmp_path / "corpus")), r"corpus\.en: is one of")
+    _one_line(
+        cli("export", str(victim), "-f", "moses", "-o", str(tmp_path / "corpus")), r"corpus\.en: is one of"
+    )
     assert _digest([victim]) == before
     assert not (tmp_path / "corpus.ko").exists()
 
@@ -121,7 +128,10 @@ def test_output_naming_a_folder_is_refused(cli, docs, tmp_path):
 
 def test_xlsx_into_a_missing_folder(cli, docs, tmp_path):
     en, ko = docs
-    _one_line(cli("pair", str(en), str(ko), "-f", "xlsx", "-o", str(tmp_path / "nope" / "a.xlsx")), r"does not exist")
+    _one_line(
+        cli("pair", str(en), str(ko), "-f", "xlsx", "-o", str(tmp_path / "nope" / "a.xlsx")),
+        r"does not exist",
+    )
 
 
 # ------------------------------------------------------------------ inputs align cannot read
@@ -220,7 +230,9 @@ def test_html_whose_declared_charset_lies_is_read_as_utf8_with_a_warning(cli, tm
 # ------------------------------------------------------------------ usage and other commands
 def test_unknown_drop_flag_is_a_usage_error(cli, saved, tmp_path):
     tsv, _ = saved
-    _one_line(cli("filter", str(tsv), "-o", str(tmp_path / "f.tsv"), "--drop-flags", "bogus"), r"--drop-flags", 2)
+    _one_line(
+        cli("filter", str(tsv), "-o", str(tmp_path / "f.tsv"), "--drop-flags", "bogus"), r"--drop-flags", 2
+    )
     assert not (tmp_path / "f.tsv").exists()
 
 
@@ -260,12 +272,16 @@ def test_pair_reports_what_tmx_leaves_out(cli, tmp_path):
     long_en = "The committee reviewed the plan in detail. " * 60
     en, ko = tmp_path / "l.en", tmp_path / "l.ko"
     en.write_text(f"The bridge opened on Friday.\n{long_en.strip()}\n", encoding="utf-8")
-    ko.write_text("다리는 금요일에 개통했다.\n" + "위원회는 계획을 자세히 검토했다. " * 60 + "\n", encoding="utf-8")
+    ko.write_text(
+        "다리는 금요일에 개통했다.\n" + "위원회는 계획을 자세히 검토했다. " * 60 + "\n", encoding="utf-8"
+    )
     out = tmp_path / "l.tmx"
     proc = cli("pair", str(en), str(ko), "--presplit", "-f", "tmx", "-o", str(out))
     assert proc.returncode == 0, proc.stderr
     err = proc.stderr.decode()
-    m = re.search(r"warning: (\d+) of (\d+) pair\(s\) over 2000 characters left out of the TMX .* holds (\d+)", err)
+    m = re.search(
+        r"warning: (\d+) of (\d+) pair\(s\) over 2000 characters left out of the TMX .* holds (\d+)", err
+    )
     assert m, err
     skipped, total, held = map(int, m.groups())
     assert skipped >= 1 and held == total - skipped == out.read_text(encoding="utf-8").count("<tu>")
@@ -320,7 +336,19 @@ def test_output_modes_follow_the_umask(docs, tmp_path, mask, mode):
         ("moses", "m", ["m.en", "m.ko"]),
     ):
         proc = subprocess.run(
-            [sys.executable, "-m", "align", "pair", str(en), str(ko), "-q", "-f", fmt, "-o", str(tmp_path / name)],
+            [
+                sys.executable,
+                "-m",
+                "align",
+                "pair",
+                str(en),
+                str(ko),
+                "-q",
+                "-f",
+                fmt,
+                "-o",
+                str(tmp_path / name),
+            ],
             capture_output=True,
             preexec_fn=_with_umask(mask),
             env=dict(os.environ, ALIGN_THREADS="1"),
@@ -408,7 +436,19 @@ def test_read_only_folder(docs, tmp_path):
     with _tmpfs(tmp_path / "ro", "64k", readonly=True) as disk:
         for fmt in ("tsv", "xlsx", "moses"):
             proc = subprocess.run(
-                [sys.executable, "-m", "align", "pair", str(en), str(ko), "-q", "-f", fmt, "-o", str(disk / "x")],
+                [
+                    sys.executable,
+                    "-m",
+                    "align",
+                    "pair",
+                    str(en),
+                    str(ko),
+                    "-q",
+                    "-f",
+                    fmt,
+                    "-o",
+                    str(disk / "x"),
+                ],
                 capture_output=True,
                 env=dict(os.environ, ALIGN_THREADS="1"),
                 timeout=300,
