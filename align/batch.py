@@ -354,7 +354,7 @@ def run_batch(
             )
     for stale in (out / "shards").glob(".*.tmp"):  # left by a killed run; never a finished shard
         stale.unlink(missing_ok=True)
-    cache = options.cache if options.cache is not None else str(out / "cache.sqlite")
+    cache: str | None = options.cache if options.cache is not None else str(out / "cache.sqlite")
     cache = cache or None
     size = max(1, options.shard_size)
     shards = [(k, jobs[i : i + size]) for k, i in enumerate(range(0, len(jobs), size))]

@@ -523,7 +523,7 @@ def evaluate_cmd(
     import json
     from pathlib import Path
 
-    from .evaluate import alignments_from_jsonl, evaluate, read_alignments
+    from .evaluate import Alignment, alignments_from_jsonl, evaluate, read_alignments
 
     if gold_dir:
         if not test_dir:
@@ -539,7 +539,10 @@ def evaluate_cmd(
         if not gold_files or len(gold_files) != len(test_files):
             raise AlignError("give -g and -t the same number of times, or --gold-dir and --test-dir")
         pairs = [(Path(t).name, Path(g), Path(t)) for g, t in zip(gold_files, test_files, strict=True)]
-    gold_list, test_list, names, missing = [], [], [], 0
+    gold_list: list[list[Alignment]] = []
+    test_list: list[list[Alignment]] = []
+    names: list[str] = []
+    missing = 0
     for name, g, t in pairs:
         gold_list.append(read_alignments(g))
         names.append(name)

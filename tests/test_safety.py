@@ -454,3 +454,26 @@ def test_read_only_folder(docs, tmp_path):
                 timeout=300,
             )
             _one_line(proc, r"cannot write here \(Read-only file system\)")
+
+
+# ------------------------------------------------------------------ writers never crash on odd text
+@pytest.mark.parametrize("fmt", ["tsv", "excel", "xlsx", "tmx", "jsonl", "moses", "vecalign"])
+def test_every_format_writes_text_utf8_cannot_hold(tmp_path, fmt):
+    """A library caller's lone surrogate or U+FFFE/U+FFFF: every writer still writes a file."""
+    from align.formats import output_paths, write
+    from align.result import DocumentAlignment, Pair, Sentence, Signature
+
+    odd = "lone \ud800 surrogate, \ufffe and \uffff"
+    result = DocumentAlignment(
+        [Pair((0,), (0,), odd, "한국어 " + odd, 0.9)],
+        [Sentence(0, odd)],
+        [Sentence(0, "한국어 " + odd)],
+        Signature("0", "m", "en", "ko"),
+        "d",
+    )
+    write([result], fmt, tmp_path / "out")
+    for path in output_paths(fmt, tmp_path / "out", "en", "ko"):
+        data = path.read_bytes()
+        assert data
+        if fmt != "xlsx":
+            data.decode("utf-8")  # valid UTF-8

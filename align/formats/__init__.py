@@ -19,6 +19,9 @@ FORMATS = {
     "tsv": tsv, "excel": excel, "xlsx": xlsx, "tmx": tmx, "jsonl": jsonl, "moses": moses, "vecalign": vecalign,
 }  # fmt: skip
 FILE_ONLY = {"xlsx", "moses"}
+_UNENCODABLE = "replace"
+"""A lone surrogate (only a library caller can pass one) becomes ``?``: UTF-8 cannot hold it.
+TSV and the excel TSV escape it as ``\\udXXX`` before it gets here."""
 """Formats written to files only (binary, or two files), never to standard output."""
 
 
@@ -81,10 +84,10 @@ def write(
         targets = output_paths(fmt, path, src_lang, tgt_lang)
         with (
             atomic_group(targets) as (src_tmp, tgt_tmp),
-            open(src_tmp, "w", encoding="utf-8", newline="\n") as fs,
-            open(tgt_tmp, "w", encoding="utf-8", newline="\n") as ft,
+            open(src_tmp, "w", encoding="utf-8", newline="\n", errors=_UNENCODABLE) as fs,
+            open(tgt_tmp, "w", encoding="utf-8", newline="\n", errors=_UNENCODABLE) as ft,
         ):
             module.write(kept, fs, ft)
     else:
-        with atomic_writer(path, encoding="utf-8") as f:
+        with atomic_writer(path, encoding="utf-8", errors=_UNENCODABLE) as f:
             write_stream(results, fmt, f, kept)

@@ -169,11 +169,13 @@ def atomic_path(path: str | Path) -> Iterator[str]:
 
 
 @contextlib.contextmanager
-def atomic_writer(path: str | Path, encoding: str = "utf-8", newline: str = "\n") -> Iterator[IO[str]]:
+def atomic_writer(
+    path: str | Path, encoding: str = "utf-8", newline: str = "\n", errors: str = "strict"
+) -> Iterator[IO[str]]:
     """Open a temporary text file; on success it replaces ``path`` in one rename."""
     with atomic_path(path) as tmp:
         try:
-            f = open(tmp, "w", encoding=encoding, newline=newline)  # noqa: SIM115
+            f = open(tmp, "w", encoding=encoding, newline=newline, errors=errors)  # noqa: SIM115
         except OSError as exc:
             raise AlignError(f"{path}: cannot write ({_why(exc)})") from exc
         with f:

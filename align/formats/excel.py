@@ -53,7 +53,7 @@ _TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 _NUMBER = re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?", re.ASCII)
 # line breaks (and what some importers take for one) and other control characters;
 # the tab is not here: inside a quoted cell it is just a character
-_VISIBLE = re.compile("[\x00-\x08\x0a-\x1f\x7f\x85\u2028\u2029]")
+_VISIBLE = re.compile("[\x00-\x08\x0a-\x1f\x7f\x85\u2028\u2029\ud800-\udfff]")  # + lone surrogates
 _NAMED = {"\n": "\\n", "\r": "\\r"}
 
 

@@ -45,14 +45,16 @@ def write(results: list[DocumentAlignment], stream: IO[str], pairs: list[list[Pa
     header = ET.SubElement(
         root,
         "header",
-        creationtool="align",
-        creationtoolversion=__version__,
-        segtype="sentence",
-        datatype="plaintext",
-        adminlang="en-US",
-        srclang=src_code,
-        **{"o-tmf": "align"},
-        creationdate=datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ"),
+        {
+            "creationtool": "align",
+            "creationtoolversion": __version__,
+            "segtype": "sentence",
+            "datatype": "plaintext",
+            "adminlang": "en-US",
+            "srclang": src_code,
+            "o-tmf": "align",
+            "creationdate": datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ"),
+        },
     )
     if results:
         prop = ET.SubElement(header, "prop", type="x-align-signature")

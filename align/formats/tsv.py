@@ -4,8 +4,8 @@ Columns: ``<src_lang>``, ``<tgt_lang>`` (texts), ``score``, ``flags`` (comma
 separated), ``type`` (``2-1``: source count first), ``<src_lang>_ids``, ``<tgt_lang>_ids`` (0-based sentence indices, comma
 separated, empty for an omission), ``doc_id``.  A backslash, tab, newline or carriage
 return inside a text is written as two characters (a backslash, then the same
-character, ``t``, ``n`` or ``r``); other control and line-separator characters as a
-backslash, ``u`` and four hex digits.  One pair is always one line, whatever splits
+character, ``t``, ``n`` or ``r``); other control and line-separator characters, and
+lone surrogates (which UTF-8 cannot carry), as a backslash, ``u`` and four hex digits.  One pair is always one line, whatever splits
 lines, and :func:`unescape` restores the text exactly.
 """
 
@@ -28,7 +28,7 @@ def escape(text: str) -> str:
     for c in text:
         if c in _ESC:
             out.append(_ESC[c])
-        elif c in _AS_CODE:
+        elif c in _AS_CODE or "\ud800" <= c <= "\udfff":  # a lone surrogate cannot be UTF-8
             out.append(f"\\u{ord(c):04x}")
         else:
             out.append(c)
