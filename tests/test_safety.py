@@ -477,3 +477,22 @@ def test_every_format_writes_text_utf8_cannot_hold(tmp_path, fmt):
         assert data
         if fmt != "xlsx":
             data.decode("utf-8")  # valid UTF-8
+
+
+def test_batch_xlsx_export_survives_xml_illegal_text(cli, corpora, tmp_path):
+    root = tmp_path / "in"
+    (root / "en").mkdir(parents=True)
+    (root / "ko").mkdir()
+    en = (corpora / "harbor_bridge.en.txt").read_text(encoding="utf-8").replace("Friday", "Friday\uffff")
+    ko = (corpora / "harbor_bridge.ko.txt").read_text(encoding="utf-8").replace("금요일", "금요일\ufffe")
+    (root / "en" / "odd.txt").write_text(en, encoding="utf-8")
+    (root / "ko" / "odd.txt").write_text(ko, encoding="utf-8")
+    inputs = sorted(root.rglob("*.txt"))
+    before = _digest(inputs)
+    proc = cli("batch", str(root), "-o", str(tmp_path / "out"), "--export", "xlsx", "--export", "moses")
+    assert proc.returncode == 0, proc.stderr
+    assert (tmp_path / "out" / "corpus.xlsx").stat().st_size > 0
+    en_lines = (tmp_path / "out" / "corpus.en").read_text(encoding="utf-8").splitlines()
+    ko_lines = (tmp_path / "out" / "corpus.ko").read_text(encoding="utf-8").splitlines()
+    assert len(en_lines) == len(ko_lines) > 0
+    assert _digest(inputs) == before
