@@ -113,3 +113,67 @@ def test_cli_projects_align_jsonl_onto_gold_lines(cli, tmp_path):
     )
     assert proc.returncode == 0, proc.stderr
     assert json.loads(proc.stdout)["total"]["f1_strict"] == 1.0
+
+
+# --------------------------------------------------------------- bad files are InputError
+from align.errors import InputError  # noqa: E402
+from align.evaluate import alignments_from_jsonl, read_lines  # noqa: E402
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        (b"\x00\x01binary\x89PNG", "looks like binary data, not an alignment file"),
+        (b"\xff\xfe\xfa[0]:[0]", "is not UTF-8 text: not an alignment file"),
+        (b"[0]:[0]\n[" + b"1" * 5000 + b"]:[1]\n", ":2: not an alignment line"),
+        (b"[0]:[0]\n[\xd9\xa1]:[1]\n", ":2: not an alignment line"),  # an Arabic-Indic digit is not an id
+        (b"[0]:[0]\n[1 2]:[1]\n", ":2: not an alignment line"),  # ids are comma separated
+    ],
+    ids=["binary", "not-utf8", "huge-id", "non-ascii-digit", "no-comma"],
+)
+def test_read_alignments_bad_files_are_input_errors(tmp_path, data, message):
+    path = tmp_path / "a.align"
+    path.write_bytes(data)
+    with pytest.raises(InputError) as err:
+        read_alignments(path)
+    assert str(err.value).startswith(str(path)) and message in str(err.value)
+
+
+def test_read_alignments_missing_file_and_folder(tmp_path):
+    with pytest.raises(InputError, match="cannot be read"):
+        read_alignments(tmp_path / "nope.align")
+    with pytest.raises(InputError, match="cannot be read"):
+        read_alignments(tmp_path)
+    with pytest.raises(InputError, match="cannot be read"):
+        read_lines(tmp_path / "nope.en")
+
+
+def test_read_alignments_accepts_a_bom_and_spaces(tmp_path):
+    path = tmp_path / "a.align"
+    path.write_bytes(b"\xef\xbb\xbf[0, 1]:[ 2 ]:0.5\n[]:[3]\n")
+    assert read_alignments(path) == [((0, 1), (2,)), ((), (3,))]
+
+
+@pytest.mark.parametrize(
+    ("data", "line"),
+    [
+        (b'{"src": "a", "tgt": "b"}\n{"src": 5, "tgt": "b"}\n', 2),
+        (b'{"src": "a", "tgt": "b"}\n["src", "tgt"]\n', 2),
+        (b'{"src": "a"}\n', 1),
+        (b"[" * 50_000 + b"\n", 1),
+    ],
+    ids=["src-int", "list", "no-tgt", "deep"],
+)
+def test_alignments_from_jsonl_bad_records_are_input_errors(tmp_path, data, line):
+    path = tmp_path / "a.jsonl"
+    path.write_bytes(data)
+    with pytest.raises(InputError) as err:
+        alignments_from_jsonl(path, ["a"], ["b"])
+    assert err.value.line == line and "not a record of align's JSONL output" in str(err.value)
+
+
+def test_alignments_from_jsonl_binary_is_input_error(tmp_path):
+    path = tmp_path / "a.jsonl"
+    path.write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00")
+    with pytest.raises(InputError, match="looks like binary data"):
+        alignments_from_jsonl(path, ["a"], ["b"])

@@ -192,3 +192,90 @@ def test_cli_export_jsonl_to_tmx_and_xlsx_to_stdout_refused(cli, corpora, tmp_pa
     assert len(list(root.iter("tu"))) == 8  # 9 pairs, one omission
     bad = cli("pair", str(corpora / "seed_bank.en.txt"), str(corpora / "seed_bank.ko.txt"), "-f", "xlsx")
     assert bad.returncode == 1 and b"give -o OUT" in bad.stderr
+
+
+# --------------------------------------------------------------- read back: keep what was read
+import json  # noqa: E402
+import os  # noqa: E402
+
+from align.errors import InputError  # noqa: E402
+from align.formats.readers import read_records  # noqa: E402
+from align.result import Verdict  # noqa: E402
+
+
+def _jsonl_lines(path: Path) -> list[dict]:
+    return [json.loads(ln) for ln in path.read_text(encoding="utf-8").splitlines()]
+
+
+def test_fresh_results_write_offsets_paragraphs_and_calibrated_as_before(tmp_path):
+    r = _result()
+    write([r], "jsonl", tmp_path / "none.jsonl")
+    rec = _jsonl_lines(tmp_path / "none.jsonl")[0]
+    assert rec["calibrated"] is False  # no verdict: nothing says the scores are calibrated
+    assert rec["src_offsets"] == [[0, 0]] and rec["src_paragraphs"] == [0]
+    assert rec["signature"] == "align:0.1.0|model:test-model|langs:en-ko|scores:uncalibrated|max_merge:4"
+    r.verdict = Verdict(0.9, 0.8, 0.95, "test-model@v1")
+    write([r], "jsonl", tmp_path / "cal.jsonl")
+    assert _jsonl_lines(tmp_path / "cal.jsonl")[0]["calibrated"] is True
+
+
+def test_jsonl_read_back_keeps_signature_calibrated_offsets(tmp_path):
+    r = _result()
+    r.verdict = Verdict(0.9, 0.8, 0.95, "test-model@v1")
+    r.src = [Sentence(i, "", i // 3, 10 * i, 10 * i + 7) for i in range(len(r.src))]
+    write([r], "jsonl", tmp_path / "a.jsonl")
+    back = read_results(tmp_path / "a.jsonl")[0]
+    assert str(back.signature) == str(r.signature) and back.calibrated is True
+    assert back.offsets_known and back.paragraphs_known
+    write([back], "jsonl", tmp_path / "b.jsonl")
+    assert _jsonl_lines(tmp_path / "b.jsonl") == _jsonl_lines(tmp_path / "a.jsonl")
+
+
+def test_tsv_read_back_has_unknown_offsets_and_a_read_back_signature(tmp_path):
+    write([_result()], "tsv", tmp_path / "a.tsv")
+    back = read_results(tmp_path / "a.tsv")[0]
+    assert not back.offsets_known and not back.paragraphs_known and back.calibrated is None
+    assert str(back.signature) == "align:read back|langs:en-ko|from:a.tsv"
+    write([back], "jsonl", tmp_path / "a.jsonl")
+    for rec in _jsonl_lines(tmp_path / "a.jsonl"):
+        assert rec["src_offsets"] is None and rec["tgt_offsets"] is None
+        assert rec["src_paragraphs"] is None and rec["tgt_paragraphs"] is None
+    # the JSONL with unknown offsets reads back, still unknown
+    again = read_results(tmp_path / "a.jsonl")[0]
+    assert not again.offsets_known and str(again.signature) == str(back.signature)
+
+
+def test_review_of_a_tsv_draws_no_paragraph_rules(tmp_path):
+    from align.review import render_review
+
+    write([_result()], "tsv", tmp_path / "a.tsv")
+    page = render_review(read_results(tmp_path / "a.tsv"))
+    data = json.loads(page.split('id="align-data">')[1].split("</script>")[0].replace("<\\/", "</"))
+    assert {p["par"] for d in data["docs"] for p in d["pairs"]} == {None}
+
+
+def test_tsv_with_crlf_line_ends_reads_clean(tmp_path):
+    write([_result()], "tsv", tmp_path / "a.tsv")
+    text = (tmp_path / "a.tsv").read_text(encoding="utf-8")
+    (tmp_path / "crlf.tsv").write_bytes(text.replace("\n", "\r\n").encode("utf-8"))
+    back = read_results(tmp_path / "crlf.tsv")
+    assert [r.doc_id for r in back] == ["doc\t1"]
+    assert [p.src_text for p in back[0].pairs] == [p.src_text for p in _result().pairs]
+
+
+def test_signature_of_a_file_name_that_is_not_utf8(tmp_path):
+    name = os.fsdecode(b"\xff.tsv")
+    write([_result()], "tsv", tmp_path / "a.tsv")
+    (tmp_path / name).write_bytes((tmp_path / "a.tsv").read_bytes())
+    back = read_results(tmp_path / name)
+    write(back, "jsonl", tmp_path / "b.jsonl")  # no UnicodeEncodeError
+    assert str(back[0].signature).endswith("|from:?.tsv")
+
+
+def test_error_lines_count_blank_lines(tmp_path):
+    rec = json.dumps({"src_ids": [0], "tgt_ids": [0], "src": "a", "tgt": "b", "score": 0.5})
+    (tmp_path / "a.jsonl").write_text(f"{rec}\n\n\n{rec.replace('0.5', '2')}\n", encoding="utf-8")
+    with pytest.raises(InputError, match=r"a\.jsonl:4: score is not a number from 0 to 1: 2"):
+        read_records(tmp_path / "a.jsonl")
+    (tmp_path / "b.jsonl").write_text(f"{rec}\n\n{rec}\n", encoding="utf-8")
+    assert read_records(tmp_path / "b.jsonl").numbers == [1, 3]

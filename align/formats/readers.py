@@ -232,7 +232,7 @@ def _tsv_row(header: list[str], line: str) -> dict[str, Any]:
     from .tsv import unescape
 
     src, tgt = header[0], header[1]
-    cells = line.split("\t")
+    cells = line.removesuffix("\r").split("\t")
     if len(cells) != len(header):
         raise _Bad(f"has {len(cells)} columns, the header has {len(header)}")
     rec: dict[str, Any] = dict(zip(header, cells, strict=True))
@@ -284,7 +284,8 @@ def read_records(path: str | Path) -> Records:
             except _Bad as exc:
                 raise InputError(name, str(exc), line=n) from None
         return Records("jsonl", None, lines, rows, numbers)
-    header = lines[0].split("\t")
+    # a TSV edited on Windows ends its lines with CR (align escapes CR inside a text as \r)
+    header = lines[0].removesuffix("\r").split("\t")
     try:
         _tsv_columns(header)
     except _Bad as exc:
@@ -310,7 +311,9 @@ def read_results(path: str | Path) -> list[DocumentAlignment]:
     Raises :class:`InputError` for a malformed file.
     """
     records = read_records(path)
-    head = records.header.split("\t") if records.header else []
+    head = records.header.removesuffix("\r").split("\t") if records.header else []
+    # the file name goes into the signature: printable, and UTF-8 even when the name is not
+    source = _CONTROL.sub("", Path(str(path)).name).encode("utf-8", "replace").decode("utf-8")
     docs: dict[str, dict[str, Any]] = {}
     for rec in records.rows:
         if records.format == "jsonl":
@@ -331,7 +334,7 @@ def read_results(path: str | Path) -> list[DocumentAlignment]:
             features = {}
             src_par = tgt_par = src_off = tgt_off = None
             # a TSV records no signature: say where the pairs came from, claim nothing else
-            saved = f"align:read back|langs:{head[0]}-{head[1]}|from:{_CONTROL.sub('', Path(str(path)).name)}"
+            saved = f"align:read back|langs:{head[0]}-{head[1]}|from:{source}"
             model, calibrated = "", None
         d = docs.setdefault(
             doc_id,
@@ -371,7 +374,7 @@ def read_results(path: str | Path) -> list[DocumentAlignment]:
             d["model"],
             d["langs"][0],
             d["langs"][1],
-            {"from": Path(str(path)).name},
+            {"from": source},
             saved=d["saved"],
         )
         out.append(
