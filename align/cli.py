@@ -67,7 +67,7 @@ def _alignment_options(f):  # type: ignore[no-untyped-def]
             help="Largest number of sentences in one pair, both sides together (4: up to 1-3, 3-1, 2-2).",
         ),
         click.option(
-            "--null-cost", type=click.FloatRange(0.0, 1.0), default=0.0, show_default=True,
+            "--null-cost", type=_Unit(0.0, 1.0), default=0.0, show_default=True,
             help="What leaving a sentence unaligned (1-0, 0-1) costs. 0 suits news editions that drop "
             "or add sentences; 0.1 suits complete translations (books), where a sentence without a "
             "partner is usually part of a merge.",
@@ -85,8 +85,18 @@ def _alignment_options(f):  # type: ignore[no-untyped-def]
     return f
 
 
+class _Unit(click.FloatRange):
+    """A number from 0 to 1 (FloatRange alone lets ``nan`` through)."""
+
+    def convert(self, value, param, ctx):  # type: ignore[no-untyped-def]
+        number = super().convert(value, param, ctx)
+        if number != number:
+            self.fail(f"{value!r} is not a number from 0 to 1", param, ctx)
+        return number
+
+
 def _min_score_option(help_text: str):  # type: ignore[no-untyped-def]
-    return click.option("--min-score", type=click.FloatRange(0.0, 1.0), default=None, help=help_text)
+    return click.option("--min-score", type=_Unit(0.0, 1.0), default=None, help=help_text)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -348,7 +358,7 @@ def export_cmd(input_file: str, fmt: str, output: str, min_score: float | None) 
 @click.option("-o", "--output", required=True, metavar="OUT.html", help="The page to write.")
 @click.option(
     "--threshold",
-    type=click.FloatRange(0.0, 1.0),
+    type=_Unit(0.0, 1.0),
     default=0.5,
     show_default=True,
     help="Scores below this count as low in the page's filter.",

@@ -239,6 +239,10 @@ def test_unknown_drop_flag_is_a_usage_error(cli, saved, tmp_path):
 def test_usage_errors_are_one_line_exit_2(cli):
     _one_line(cli("pair", "only-one-arg"), r"^align: error: .*TGT_FILE", 2)
     _one_line(cli("pair", "a", "b", "--max-merge", "99"), r"--max-merge", 2)
+    _one_line(
+        cli("filter", "a.tsv", "-o", "b.tsv", "--min-score", "nan"), r"'nan' is not a number from 0 to 1", 2
+    )
+    _one_line(cli("pair", "a", "b", "--null-cost", "nan"), r"--null-cost", 2)
 
 
 def test_evaluate_readme_examples(cli, tmp_path):

@@ -96,7 +96,7 @@ def test_filter_by_score_and_flags(cli, corpora, tmp_path, fmt):
     )
     assert all(s >= 0.99 for s in rows)
     bad = cli("filter", str(out), "-o", str(flt), "--drop-flags", "nonsense")
-    assert bad.returncode == 1 and b"unknown flag" in bad.stderr
+    assert bad.returncode == 2 and b"unknown flag" in bad.stderr  # a usage error
 
 
 def test_uncalibrated_fallback_is_marked(aligner):
