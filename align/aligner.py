@@ -15,7 +15,7 @@ import dataclasses
 import math
 import re
 import time
-from collections.abc import Generator, Sequence
+from collections.abc import Callable, Generator, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -29,10 +29,18 @@ from .embed import CachedEmbedder, Embedder, load_embedder
 from .errors import AlignError, InputError
 from .features import COPY_CAP, FEATURES, PairContext, flags_for, is_copy
 from .reading import normalise_text, read_document
-from .result import DocumentAlignment, Pair, Sentence, Signature, Verdict
+from .result import TRANSLATION_THRESHOLD, DocumentAlignment, Pair, Sentence, Signature, Verdict
 from .scoring import document_features, null_best_margins, pair_score
 from .search import SearchParams, search
-from .segment import Segment, split_lines, split_sentences, supported_languages
+from .segment import (
+    MAX_SENTENCE_CHARS,
+    Segment,
+    cut_long,
+    hangul_share,
+    split_lines,
+    split_sentences,
+    supported_languages,
+)
 from .spans import Sentences, SpanTable, embed_spans, suspect_spans
 
 __all__ = ["Aligner", "align_texts"]
@@ -46,9 +54,7 @@ Steps = Generator[list, None, DocumentAlignment]
 """A document's alignment as steps: each yield is a list of requests for :func:`~align.spans.embed_spans`."""
 
 
-def _hangul_share(text: str) -> float:
-    letters = len(_LETTER.findall(text))
-    return len(_HANGUL.findall(text)) / letters if letters else 0.0
+_hangul_share = hangul_share
 
 
 class Aligner:
@@ -66,8 +72,17 @@ class Aligner:
         clean: bool = True,
         embed_all: bool = False,
         uncalibrated: bool = False,
+        progress: Callable[[str, int, int], None] | None = None,
     ) -> None:
-        """``null_cost``: what leaving a sentence unaligned costs (default 0, see ``--null-cost``)."""
+        """``null_cost``: what leaving a sentence unaligned costs (default 0, see ``--null-cost``).
+
+        ``progress(stage, done, total)``, if given, follows the work on a document:
+        ``"embedding"`` (sentences, as the model gets through them), ``"searching"``
+        (source rows: their gains, then the dynamic programme), then per rerun
+        ``"embedding merges (pass k)"`` (spans) and ``"searching (pass k)"``.  Within a
+        stage ``done`` never goes back and ends at ``total``.  Used by :meth:`align_files`,
+        :meth:`align_texts` and :meth:`align_sentences`, not :meth:`align_many`.
+        """
         if max_merge < 2:
             raise AlignError("--max-merge must be at least 2 (2 allows only 1-1 pairs)")
         if null_cost is not None and not 0 <= null_cost <= 1:
@@ -90,6 +105,8 @@ class Aligner:
         """Calibrated scores for this model, or None (uncalibrated fallback)."""
         self.search_seconds = 0.0
         """Time spent in the alignment search, all documents together."""
+        self.progress = progress
+        """``progress(stage, done, total)`` callback, or None."""
         self.memo_budget = 32_000_000
         """Cells x bead types the search memos of all documents in flight may hold (~9 bytes each)."""
         self._memo_used = 0
@@ -128,6 +145,7 @@ class Aligner:
             src_doc.text, tgt_doc.text, doc_id, presplit, src_doc.path, tgt_doc.path
         )
         result.encodings = (src_doc.encoding, tgt_doc.encoding)
+        result.warnings[:0] = [*src_doc.warnings, *tgt_doc.warnings]
         return result
 
     def align_many(
@@ -204,8 +222,8 @@ class Aligner:
         warnings = list(self.warnings)
         notes: list[str] = []
         self._check_languages(src_text, tgt_text, src_name, tgt_name, warnings)
-        src = self._sentences(src_text, self.src_lang, presplit, src_name, notes)
-        tgt = self._sentences(tgt_text, self.tgt_lang, presplit, tgt_name, notes)
+        src = self._sentences(src_text, self.src_lang, presplit, src_name, notes, warnings)
+        tgt = self._sentences(tgt_text, self.tgt_lang, presplit, tgt_name, notes, warnings)
         result = yield from self._align_steps(src, tgt, doc_id, warnings)
         result.notes = notes
         return result
@@ -233,7 +251,9 @@ class Aligner:
         if self.src_lang != self.tgt_lang and " ".join(src_text.split()) == " ".join(tgt_text.split()):
             raise InputError(tgt_name, f"is identical to {src_name}: both files are in the same language")
 
-    def _sentences(self, text: str, lang: str, presplit: bool, name: str, notes: list[str]) -> list[Sentence]:
+    def _sentences(
+        self, text: str, lang: str, presplit: bool, name: str, notes: list[str], warnings: list[str]
+    ) -> list[Sentence]:
         if presplit:
             segs: list[Segment] = [s for s in split_lines(text) if s.text]
             out = [Sentence(s.line - 1, " ".join(s.text.split()), 0, s.start, s.end, s.line) for s in segs]
@@ -242,7 +262,12 @@ class Aligner:
                 text, removed = clean_text(text)
                 if removed:
                     notes.append(f"{name}: removed {removed} line(s) of page furniture")
-            segs = split_sentences(text, lang)
+            segs, cut = cut_long(split_sentences(text, lang), MAX_SENTENCE_CHARS)
+            if cut:
+                warnings.append(
+                    f"{name}: {cut} sentence(s) longer than {MAX_SENTENCE_CHARS:,} characters "
+                    f"(no sentence punctuation?) cut into pieces of at most {MAX_SENTENCE_CHARS:,}"
+                )
             out = [
                 Sentence(k, " ".join(s.text.split()), s.paragraph, s.start, s.end, s.line)
                 for k, s in enumerate(segs)
@@ -258,11 +283,30 @@ class Aligner:
 
     def _drive(self, steps: Steps) -> DocumentAlignment:
         """Run one document's steps, embedding each span request as it comes."""
+        passes = 0
         try:
             while True:
-                embed_spans(self.embedder, next(steps))
+                requests = next(steps)
+                if self.progress is None:
+                    embed_spans(self.embedder, requests)
+                elif any(isinstance(r, Sentences) for r in requests):
+                    embed_spans(self.embedder, requests, self._stage("embedding"))
+                else:
+                    passes += 1
+                    report = self._stage(f"embedding merges (pass {passes + 1})")
+                    spans = sum(len(r[0].todo(r[1])) for r in requests if not isinstance(r, Sentences))
+                    report(0, spans)
+                    embed_spans(self.embedder, requests)
+                    report(spans, spans)
         except StopIteration as done:
             return done.value
+
+    def _stage(self, stage: str) -> Callable[[int, int], None] | None:
+        """The progress callback for one stage: ``(done, total)``."""
+        progress = self.progress
+        if progress is None:
+            return None
+        return lambda done, total: progress(stage, done, total)
 
     def _align_steps(
         self, src: list[Sentence], tgt: list[Sentence], doc_id: str, warnings: list[str]
@@ -271,18 +315,32 @@ class Aligner:
         p = self.params
         n, m = len(src), len(tgt)
         max_span = p.max_merge - 1
-        src_texts, tgt_texts = [s.text for s in src], [t.text for t in tgt]
+        # the model sees at most MAX_SENTENCE_CHARS of a sentence (split text is cut to
+        # that already; a longer --presplit line or list item is embedded by its start)
+        long = sum(len(x.text) > MAX_SENTENCE_CHARS for x in (*src, *tgt))
+        if long:
+            warnings.append(
+                f"{long} line(s) longer than {MAX_SENTENCE_CHARS:,} characters: "
+                f"only the first {MAX_SENTENCE_CHARS:,} characters of each are embedded"
+            )
+        src_texts = [s.text[:MAX_SENTENCE_CHARS] for s in src]
+        tgt_texts = [t.text[:MAX_SENTENCE_CHARS] for t in tgt]
         yield [Sentences(src_texts + tgt_texts)]  # one model call for both sides (and other documents)
         units = self.embedder.encode(src_texts + tgt_texts)  # from the cache
         center = bool(getattr(self.embedder.inner, "wants_centering", False))
-        src_span = SpanTable(src_texts, self._joiner(self.src_lang), units[:n], max_span, center)
-        tgt_span = SpanTable(tgt_texts, self._joiner(self.tgt_lang), units[n:], max_span, center)
+        src_span = SpanTable(
+            src_texts, self._joiner(self.src_lang), units[:n], max_span, center, _byte_lengths(src)
+        )
+        tgt_span = SpanTable(
+            tgt_texts, self._joiner(self.tgt_lang), units[n:], max_span, center, _byte_lengths(tgt)
+        )
+        del units
         embedded = n + m
         if self.embed_all:  # the baseline: every concatenation, as its joined text
             request = [(src_span, src_span.all_spans()), (tgt_span, tgt_span.all_spans())]
             embedded += sum(len(table.todo(spans)) for table, spans in request)
             yield [(table, spans, "joined") for table, spans in request]
-        src_anchors, tgt_anchors = anchor_masks(src_texts, tgt_texts)
+        src_anchors, tgt_anchors = anchor_masks([s.text for s in src], [t.text for t in tgt])
         src_par = np.array([s.paragraph for s in src])
         tgt_par = np.array([t.paragraph for t in tgt])
         # the reruns share the band, the cell tables and unchanged gains, within a
@@ -290,7 +348,7 @@ class Aligner:
         memo: dict = {"max_cells": max(0, self.memo_budget - self._memo_used)}
         held = 0
         try:
-            for _ in range(8):
+            for rerun in range(8):
                 t0 = time.perf_counter()
                 beads = search(
                     src_span,
@@ -305,6 +363,7 @@ class Aligner:
                     tgt_anchors=tgt_anchors,
                     src_paragraphs=src_par,
                     tgt_paragraphs=tgt_par,
+                    progress=self._stage(f"searching (pass {rerun + 1})" if rerun else "searching"),
                 )
                 self.search_seconds += time.perf_counter() - t0
                 if not held and "grid" in memo:
@@ -405,7 +464,7 @@ class Aligner:
             pairs=pairs, src=src, tgt=tgt, signature=self.signature, doc_id=doc_id, warnings=warnings
         )
         result.verdict = self._verdict(result, copies)
-        if result.verdict.p_translation is not None and result.verdict.p_translation < 0.5:
+        if result.verdict.p_translation is not None and result.verdict.p_translation < TRANSLATION_THRESHOLD:
             warnings.append(
                 f"{doc_id or 'the documents'}: the two sides do not look like translations of each other "
                 f"(probability {result.verdict.p_translation:.2f})"
@@ -426,6 +485,11 @@ class Aligner:
 
     def _join(self, texts: list[str], lang: str) -> str:
         return self._joiner(lang).join(texts)
+
+
+def _byte_lengths(sentences: list[Sentence]) -> np.ndarray:
+    """UTF-8 length of every sentence (the whole sentence, however much of it is embedded)."""
+    return np.array([len(x.text.encode("utf-8")) for x in sentences], dtype=np.float64)
 
 
 def _doc_id(path: str | Path) -> str:

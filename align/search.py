@@ -327,6 +327,7 @@ def search(
     tgt_anchors: np.ndarray | None = None,
     src_paragraphs: np.ndarray | None = None,
     tgt_paragraphs: np.ndarray | None = None,
+    progress: Callable[[int, int], None] | None = None,
 ) -> list[Bead]:
     """Best monotone path covering all ``n`` source and ``m`` target sentences.
 
@@ -345,6 +346,9 @@ def search(
     functions that have a ``version(a)`` method, only the gains of spans whose
     embeddings changed are computed again.  The grid is kept only while its cells x bead
     types stay under ``memo["max_cells"]`` (default 1M, about 9 MB).
+
+    ``progress(done, 2 * n)`` is called as the gains of the source rows are computed
+    (the first ``n``) and as the dynamic programme passes them (the second ``n``).
     """
     p = params or SearchParams()
     if n == 0 or m == 0:
@@ -411,8 +415,10 @@ def search(
     if g.GAIN is None:
         g.GAIN = np.full((len(row_types), n_cells), NEG, dtype=np.float32)
     GAIN = g.GAIN
+    report = _Reporter(progress, 2 * n)
     for r, t in enumerate(row_types):
         a, b = types[t]
+        report(n * r // len(row_types))
         if b == 0:
             if r not in g.versions:
                 GAIN[r][g.valid[r]] = p.skip
@@ -467,7 +473,10 @@ def search(
     D = np.full(n_cells, NEG, dtype=np.float64)
     BP = np.full(n_cells, -1, dtype=np.int8)
     type_of_row = np.asarray(row_types, dtype=np.int8)
+    report(n)
     for i in range(n + 1):
+        if not i % 1024:
+            report(n + i)
         k0, k1 = int(offs[i]), int(offs[i + 1])
         width = k1 - k0
         cand = D[IDX[:, k0:k1]] + GAIN[:, k0:k1]
@@ -487,6 +496,8 @@ def search(
             bp[from_left] = 0
         D[k0:k1] = best
         BP[k0:k1] = bp
+
+    report(2 * n)
 
     # Backtrack from (n, m).
     beads: list[Bead] = []
@@ -510,6 +521,21 @@ def search(
         j -= b
     beads.reverse()
     return beads
+
+
+class _Reporter:
+    """Calls ``progress(done, total)`` with ``done`` never going back (a no-op without one)."""
+
+    def __init__(self, progress: Callable[[int, int], None] | None, total: int) -> None:
+        self.progress = progress
+        self.total = total
+        self.done = -1
+
+    def __call__(self, done: int) -> None:
+        done = min(done, self.total)
+        if self.progress is not None and done > self.done:
+            self.done = done
+            self.progress(done, self.total)
 
 
 def path_is_valid(beads: Sequence[Bead], n: int, m: int) -> bool:

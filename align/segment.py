@@ -24,7 +24,27 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-__all__ = ["Segment", "split_lines", "split_sentences", "supported_languages"]
+__all__ = [
+    "MAX_SENTENCE_CHARS",
+    "MAX_SENTENCE_TOKENS",
+    "Segment",
+    "cut_long",
+    "split_lines",
+    "split_sentences",
+    "supported_languages",
+]
+
+MAX_SENTENCE_CHARS = 2_000
+"""Longest sentence the aligner embeds, in characters.  Split text cuts a longer one
+(a paragraph without punctuation, a 1 MB line) into pieces of at most this many
+characters, at a space where there is one (:func:`cut_long`); with ``--presplit`` a
+longer line stays whole in the output, but only its first this many characters are
+embedded.  Either way the result carries a warning."""
+
+MAX_SENTENCE_TOKENS = 1_024
+"""Most tokens of one string that the bundled model's token stage runs (the rest is
+dropped): a safety net under :data:`MAX_SENTENCE_CHARS` for scripts that take several
+tokens per character."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -153,6 +173,20 @@ _KO_OPENERS = "\"'“‘「『《〈(["
 _LANGS = {"en": "en", "ko": "ko"}
 
 
+_LETTER = re.compile(r"[^\W\d_]")
+
+
+def hangul_share(text: str) -> float:
+    """Share of the letters in ``text`` that are Hangul (0 when it has no letters)."""
+    letters = len(_LETTER.findall(text))
+    return len(_HANGUL.findall(text)) / letters if letters else 0.0
+
+
+def guess_language(text: str) -> str:
+    """``ko`` when most letters of ``text`` are Hangul, else ``en`` (for ``align split``)."""
+    return "ko" if hangul_share(text[:200_000]) > 0.5 else "en"
+
+
 def supported_languages() -> list[str]:
     """Languages with their own rules; any other code gets the generic rules."""
     return sorted(_LANGS)
@@ -258,6 +292,39 @@ def _split_line(line: str, offset: int, lang: str) -> list[tuple[int, int]]:
             spans.append((offset + begin + lead, offset + begin + lead + len(stripped)))
         begin = c
     return spans
+
+
+def cut_long(segments: list[Segment], limit: int = MAX_SENTENCE_CHARS) -> tuple[list[Segment], int]:
+    """Cut every segment longer than ``limit`` characters into pieces of at most ``limit``.
+
+    A piece ends at the last space before the limit (or, with no space in its second
+    half, at the limit itself).  Returns the segments and how many were cut.
+    """
+    if all(len(seg.text) <= limit for seg in segments):
+        return segments, 0
+    out: list[Segment] = []
+    cut = 0
+    for seg in segments:
+        if len(seg.text) <= limit:
+            out.append(seg)
+            continue
+        cut += 1
+        text, begin = seg.text, 0
+        while begin < len(text):
+            end = min(len(text), begin + limit)
+            if end < len(text):
+                space = text.rfind(" ", begin + limit // 2, end + 1)
+                if space > begin:
+                    end = space
+            piece = text[begin:end]
+            stripped = piece.strip()
+            if stripped:
+                lead = len(piece) - len(piece.lstrip())
+                start = seg.start + begin + lead
+                line = seg.line + text.count("\n", 0, begin + lead)
+                out.append(Segment(stripped, start, start + len(stripped), seg.paragraph, line))
+            begin = end
+    return out, cut
 
 
 def split_sentences(text: str, lang: str = "en") -> list[Segment]:

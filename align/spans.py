@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .embed import Embedder, encode_spans
+from .embed import Embedder, Progress, encode_spans, encode_with_progress
 
 __all__ = ["OPTIMISM", "Sentences", "SpanTable", "embed_spans", "suspect_spans"]
 
@@ -29,11 +29,22 @@ OPTIMISM = 0.06
 class SpanTable:
     """Span embeddings of one side; callable as ``table(a)`` -> (n - a + 1, dim) array."""
 
-    def __init__(self, texts: list[str], joiner: str, units: np.ndarray, max_span: int, center: bool = False):
+    def __init__(
+        self,
+        texts: list[str],
+        joiner: str,
+        units: np.ndarray,
+        max_span: int,
+        center: bool = False,
+        lengths: np.ndarray | None = None,
+    ):
+        """``lengths``: per-sentence lengths for the search (default: UTF-8 bytes of ``texts``)."""
         self.texts = texts
         self.joiner = joiner
         self.max_span = max_span
-        self.lengths = np.array([len(t.encode("utf-8")) for t in texts], dtype=np.float64)
+        if lengths is None:
+            lengths = np.array([len(t.encode("utf-8")) for t in texts], dtype=np.float64)
+        self.lengths = np.asarray(lengths, dtype=np.float64)
         # centring: subtract the side's mean sentence embedding (removes a model's
         # common direction, which crowds the cosines of some models together)
         self.center = units.mean(axis=0) if center and len(units) >= CENTER_MIN else None
@@ -120,16 +131,17 @@ class Sentences:
     texts: list[str]
 
 
-def embed_spans(embedder: Embedder, requests: list) -> int:
+def embed_spans(embedder: Embedder, requests: list, progress: Progress | None = None) -> int:
     """Embed the requested spans of several tables in one model call; return how many.
 
     A request is ``(table, spans)``, ``(table, spans, "joined")`` for spans to be
     embedded as their joined text (Vecalign's way: the baseline), never through the
     model's span method, or :class:`Sentences` (sentences, before any table exists).
+    ``progress(done, total)`` follows the sentences as the model embeds them.
     """
     sentences = [t for r in requests if isinstance(r, Sentences) for t in r.texts]
     if sentences:
-        embedder.encode(sentences)
+        encode_with_progress(embedder, sentences, progress)
     requests = [r for r in requests if not isinstance(r, Sentences)]
     todo = [(r[0], r[0].todo(r[1]), len(r) > 2) for r in requests]
     whole = [(table, spans) for table, spans, joined in todo if joined and spans]

@@ -11,15 +11,28 @@ alignment was recovered.
 
     python scripts/bench_scale.py                  # 1k, 5k, 20k, 100k sentences a side
     python scripts/bench_scale.py --sizes 1000 5000
+
+``--e2e`` runs the real command line instead, ``align pair --presplit``, one process
+per size, on generated English and Korean documents: templated sentences with
+distinct numbers, names, places and things on both sides (a translation of each
+other, sentence by sentence), with 5% of the English sentences missing from the
+Korean side and 10% of the Korean lines holding two sentences.  It reports the
+command's wall time, its peak RSS (``os.wait4``) and the share of the planted
+alignment (omissions included) found in its output:
+
+    python scripts/bench_scale.py --e2e                            # 1k, 5k, 20k, 100k
+    python scripts/bench_scale.py --e2e --sizes 5000 --root /tmp/old_checkout
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import resource
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -116,12 +129,229 @@ def _child(n: int, dim: int) -> None:
     )
 
 
+_NAMES = [
+    ("Minjun", "민준"),
+    ("Seoyeon", "서연"),
+    ("Jiho", "지호"),
+    ("Hana", "하나"),
+    ("Daniel", "다니엘"),
+    ("Sophie", "소피"),
+    ("Thomas", "토마스"),
+    ("Yuna", "유나"),
+    ("Emma", "엠마"),
+    ("Lucas", "루카스"),
+    ("Haeun", "하은"),
+    ("Oliver", "올리버"),
+    ("Clara", "클라라"),
+    ("Jisoo", "지수"),
+    ("Martin", "마르틴"),
+]
+_CITIES = [
+    ("Seoul", "서울"),
+    ("Busan", "부산"),
+    ("Paris", "파리"),
+    ("London", "런던"),
+    ("Tokyo", "도쿄"),
+    ("Berlin", "베를린"),
+    ("Rome", "로마"),
+    ("Madrid", "마드리드"),
+    ("Daegu", "대구"),
+    ("Incheon", "인천"),
+    ("Vienna", "빈"),
+    ("Prague", "프라하"),
+    ("Lisbon", "리스본"),
+    ("Oslo", "오슬로"),
+]
+_ITEMS = [
+    ("apples", "사과"),
+    ("books", "책"),
+    ("chairs", "의자"),
+    ("lamps", "램프"),
+    ("bicycles", "자전거"),
+    ("potatoes", "감자"),
+    ("pears", "배"),
+    ("cameras", "카메라"),
+    ("umbrellas", "우산"),
+    ("shoes", "신발"),
+    ("maps", "지도"),
+    ("candles", "양초"),
+]
+_TEMPLATES = [
+    (
+        "{name} bought {n} {item} in {city} in {year}.",
+        "{year}년 {name_ko}은 {city_ko}에서 {item_ko} {n}개를 샀다.",
+    ),
+    (
+        "The museum in {city} received {n} visitors on day {d} of the festival.",
+        "{city_ko}의 박물관은 축제 {d}일째에 {n}명의 방문객을 맞았다.",
+    ),
+    (
+        "{name} walked {n} metres along the river before lunch.",
+        "{name_ko}은 점심 전에 강을 따라 {n}미터를 걸었다.",
+    ),
+    (
+        "According to the report, the price of {item} in {city} rose by {d} percent in {year}.",
+        "보고서에 따르면 {year}년 {city_ko}의 {item_ko} 가격이 {d}퍼센트 올랐다.",
+    ),
+    ("Room {n} on floor {d} was painted blue by {name}.", "{d}층 {n}호실은 {name_ko}이 파란색으로 칠했다."),
+    (
+        "The train from {city} to {city2} left at {h}:{mm} with {n} passengers.",
+        "{city_ko}에서 {city2_ko}로 가는 기차는 승객 {n}명을 태우고 {h}시 {mm}분에 출발했다.",
+    ),
+    (
+        "{name} wrote {n} letters to a friend in {city} that winter.",
+        "그해 겨울 {name_ko}은 {city_ko}에 사는 친구에게 편지 {n}통을 썼다.",
+    ),
+    (
+        "Farmers near {city} harvested {n} tonnes of {item} this autumn.",
+        "올가을 {city_ko} 근처 농부들은 {item_ko} {n}톤을 수확했다.",
+    ),
+    (
+        "The committee met {d} times and approved budget line {n}.",
+        "위원회는 {d}번 모여 예산 항목 {n}번을 승인했다.",
+    ),
+    (
+        "In chapter {n}, {name} finally returns to {city} with the {item}.",
+        "{n}장에서 {name_ko}은 {item_ko}을 들고 마침내 {city_ko}로 돌아온다.",
+    ),
+    (
+        "Nobody in {city} expected {name} to sell {n} {item} before {year}.",
+        "{city_ko}의 누구도 {name_ko}이 {year}년 전에 {item_ko} {n}개를 팔 줄은 몰랐다.",
+    ),
+    (
+        "At {h}:{mm} the bridge to {city} was closed for {d} hours.",
+        "{h}시 {mm}분에 {city_ko}로 가는 다리가 {d}시간 동안 통제되었다.",
+    ),
+]
+
+
+def generate(
+    n: int, seed: int = 0
+) -> tuple[list[str], list[str], set[tuple[tuple[int, ...], tuple[int, ...]]]]:
+    """English and Korean lines that translate each other, with planted omissions and merges.
+
+    Every sentence is unique (its number ``n`` is).  Returns the two sides (one
+    sentence or, on the Korean side, one or two sentences per line) and the gold
+    beads as (English line ids, Korean line ids); an omission has no Korean ids.
+    """
+    import random
+
+    rng = random.Random(seed)
+    numbers = rng.sample(range(100, 100 + 20 * n), n)
+    en, ko = [], []
+    for k in range(n):
+        name, name_ko = rng.choice(_NAMES)
+        city, city_ko = rng.choice(_CITIES)
+        city2, city2_ko = rng.choice([c for c in _CITIES if c[0] != city])
+        item, item_ko = rng.choice(_ITEMS)
+        fields = {
+            "name": name,
+            "name_ko": name_ko,
+            "city": city,
+            "city_ko": city_ko,
+            "city2": city2,
+            "city2_ko": city2_ko,
+            "item": item,
+            "item_ko": item_ko,
+            "n": f"{numbers[k]:,}",
+            "year": rng.randrange(1890, 2030),
+            "d": rng.randrange(2, 99),
+            "h": rng.randrange(1, 13),
+            "mm": f"{rng.randrange(0, 60):02d}",
+        }
+        e, k_ = rng.choice(_TEMPLATES)
+        en.append(e.format(**fields))
+        ko.append(k_.format(**fields))
+    lines, gold, i = [], set(), 0
+    while i < n:
+        r = rng.random()
+        if r < 0.05:
+            gold.add(((i,), ()))
+            i += 1
+        elif r < 0.15 and i + 1 < n:
+            gold.add(((i, i + 1), (len(lines),)))
+            lines.append(ko[i] + " " + ko[i + 1])
+            i += 2
+        else:
+            gold.add(((i,), (len(lines),)))
+            lines.append(ko[i])
+            i += 1
+    return en, lines, gold
+
+
+def _ids(cell: str) -> tuple[int, ...]:
+    return tuple(int(x) for x in cell.split(",") if x.strip())
+
+
+def _e2e(n: int, root: Path, folder: Path, threads: str | None) -> dict:
+    """Run ``align pair --presplit`` on a generated document pair of ``n`` English sentences."""
+    en, ko, gold = generate(n, seed=n)
+    src, tgt, out = folder / f"doc{n}.en", folder / f"doc{n}.ko", folder / f"doc{n}.tsv"
+    src.write_text("\n".join(en) + "\n", encoding="utf-8")
+    tgt.write_text("\n".join(ko) + "\n", encoding="utf-8")
+    boot = f"import sys; sys.path.insert(0, {str(root)!r}); from align.cli import run; run()"
+    cmd = [sys.executable, "-c", boot, "pair", str(src), str(tgt), "-o", str(out), "--presplit", "-q"]
+    env = dict(os.environ)
+    if threads:
+        env["ALIGN_THREADS"] = threads
+    t0 = time.perf_counter()
+    proc = subprocess.Popen(cmd, cwd=root, env=env, stderr=subprocess.PIPE)
+    _, status, usage = os.wait4(proc.pid, 0)
+    seconds = time.perf_counter() - t0
+    err = proc.stderr.read().decode("utf-8", "replace") if proc.stderr else ""
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    if proc.returncode != 0:
+        raise RuntimeError(err.strip().splitlines()[-1] if err.strip() else f"exit {proc.returncode}")
+    rows = out.read_text(encoding="utf-8").splitlines()
+    head = rows[0].split("\t")
+    si, ti = head.index("en_ids"), head.index("ko_ids")
+    got = set()
+    for row in rows[1:]:
+        cells = row.split("\t")
+        got.add((_ids(cells[si]), _ids(cells[ti])))
+    for path in (src, tgt, out):
+        path.unlink()
+    return {
+        "n": n,
+        "m": len(ko),
+        "seconds": seconds,
+        "rss_mb": usage.ru_maxrss / 1024,
+        "recovered": len(got & gold) / len(gold),
+    }
+
+
+def _run_e2e(sizes: list[int], root: Path, threads: str | None) -> None:
+    print("| sentences (en x ko lines) | seconds | seconds per 1k | peak RSS | planted alignment recovered |")
+    print("| --- | ---: | ---: | ---: | ---: |", flush=True)
+    with tempfile.TemporaryDirectory() as tmp:
+        for n in sizes:
+            try:
+                r = _e2e(n, root, Path(tmp), threads)
+            except RuntimeError as exc:
+                print(f"| {n} | failed: {exc} | | | |", flush=True)
+                continue
+            rss = f"{r['rss_mb']:.0f} MB" if r["rss_mb"] < 1024 else f"{r['rss_mb'] / 1024:.2f} GB"
+            print(
+                f"| {r['n']:,} x {r['m']:,} | {r['seconds']:.1f} | {1000 * r['seconds'] / r['n']:.2f} | "
+                f"{rss} | {r['recovered']:.3f} |",
+                flush=True,
+            )
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--sizes", nargs="+", type=int, default=[1000, 5000, 20000, 100000])
     ap.add_argument("--dim", type=int, default=512)
+    ap.add_argument("--e2e", action="store_true", help="Time the real `align pair --presplit` end to end.")
+    ap.add_argument(
+        "--root", type=Path, default=ROOT, help="Checkout whose `align` --e2e runs (default: this one)."
+    )
+    ap.add_argument("--threads", default=None, help="ALIGN_THREADS for --e2e (default: the environment's).")
     ap.add_argument("--child", type=int, help=argparse.SUPPRESS)
     args = ap.parse_args()
+    if args.e2e:
+        _run_e2e(args.sizes, args.root.resolve(), args.threads)
+        return 0
     if args.child:
         _child(args.child, args.dim)
         return 0
