@@ -89,10 +89,11 @@ class Record:
     """Token ids with the start and end markers."""
     total: np.ndarray
     """Sum of the token outputs (512,)."""
-    head: np.ndarray
-    """Sum of the outputs of the start marker and the first ``REACH`` tokens."""
-    tail: np.ndarray
-    """Sum of the outputs of the last ``REACH`` tokens and the end marker."""
+    head: np.ndarray | None
+    """Sum of the outputs of the start marker and the first ``REACH`` tokens (None: not
+    kept, :meth:`UseTwoStage.junctions` recomputes it from the ids)."""
+    tail: np.ndarray | None
+    """Sum of the outputs of the last ``REACH`` tokens and the end marker (None: not kept)."""
 
     @property
     def size(self) -> int:
@@ -232,31 +233,73 @@ class UseTwoStage:
         """Output projection of summed token features."""
         return np.asarray(sums, dtype=np.float32) @ self.b.cnn_W
 
-    def records(self, texts: Sequence[str], progress: Callable[[int], None] | None = None) -> list[Record]:
+    def records(
+        self, texts: Sequence[str], progress: Callable[[int], None] | None = None, edges: bool = True
+    ) -> list[Record]:
         """The token stage of every text, summed: memory is the records plus one micro-batch.
 
-        ``progress(k)`` is called after every micro-batch with the texts done so far.
+        ``edges=False`` keeps only each text's total (2 KB instead of 6 KB a record); the
+        few records that end up in a junction get their edges recomputed from the ids
+        (:meth:`junctions`, the same numbers).  ``progress(k)`` is called as the texts
+        are done.
         """
         seqs = self.tokenize_all(texts)
         if not seqs:
             return []
         # A micro-batch's per-token features (5 KB a token) are summed as they come,
-        # and every _PROJECT texts the (3 x texts, 1280) sums are projected to 512
-        out = np.empty((3 * len(seqs), _DIM), dtype=np.float32)
-        sums = np.empty((3 * min(_PROJECT, len(seqs)), _DIM + 3 * _CONV), dtype=np.float32)
+        # and every _PROJECT texts the (parts x texts, 1280) sums are projected to 512
+        parts = 3 if edges else 1
+        out = np.empty((parts * len(seqs), _DIM), dtype=np.float32)
+        sums = np.empty((parts * min(_PROJECT, len(seqs)), _DIM + 3 * _CONV), dtype=np.float32)
         for k, (seq, tok) in enumerate(zip(seqs, self.iter_token_outputs(seqs), strict=True)):
             n = len(seq)
             reach = min(REACH, n - 1)
-            at = 3 * (k % _PROJECT)
+            at = parts * (k % _PROJECT)
             tok.sum(axis=0, out=sums[at])
-            tok[: 1 + reach].sum(axis=0, out=sums[at + 1])
-            tok[n - 1 - reach :].sum(axis=0, out=sums[at + 2])
+            if edges:
+                tok[: 1 + reach].sum(axis=0, out=sums[at + 1])
+                tok[n - 1 - reach :].sum(axis=0, out=sums[at + 2])
             if (k + 1) % _PROJECT == 0 or k + 1 == len(seqs):
-                k0 = 3 * (k // _PROJECT) * _PROJECT
-                out[k0 : 3 * (k + 1)] = self.project(sums[: 3 * (k + 1) - k0])
+                k0 = parts * (k // _PROJECT) * _PROJECT
+                out[k0 : parts * (k + 1)] = self.project(sums[: parts * (k + 1) - k0])
                 if progress is not None:
                     progress(k + 1)
+        if not edges:
+            return [Record(seq, out[k], None, None) for k, seq in enumerate(seqs)]
         return [Record(seq, out[3 * k], out[3 * k + 1], out[3 * k + 2]) for k, seq in enumerate(seqs)]
+
+    def _edges(self, pairs: Sequence[tuple[Record, Record]]) -> np.ndarray:
+        """``a.tail + b.head`` of every pair, recomputed where a record does not keep them.
+
+        An edge's outputs see at most ``REACH`` tokens inward, so the last (first)
+        ``2 * REACH + 1`` ids of a sentence, run as a sequence of their own, give them.
+        """
+        out = np.zeros((len(pairs), _DIM), dtype=np.float32)
+        seqs: list[tuple[int, ...]] = []
+        where: list[tuple[int, int, int]] = []  # (pair, first output, last output + 1)
+        for k, (a, b) in enumerate(pairs):
+            if a.tail is not None:
+                out[k] += a.tail
+            else:
+                w = a.ids[-(2 * REACH + 1) :]
+                seqs.append(w)
+                where.append((k, len(w) - 1 - min(REACH, a.size - 1), len(w)))
+            if b.head is not None:
+                out[k] += b.head
+            else:
+                seqs.append(b.ids[: 2 * REACH + 1])
+                where.append((k, 0, 1 + min(REACH, b.size - 1)))
+        if seqs:
+            sums = np.stack(
+                [
+                    tok[i0:i1].sum(axis=0)
+                    for tok, (_, i0, i1) in zip(self.iter_token_outputs(seqs), where, strict=True)
+                ]
+            )
+            fixes = self.project(sums)
+            for (k, _, _), fix in zip(where, fixes, strict=True):
+                out[k] += fix
+        return out
 
     def junctions(self, pairs: Sequence[tuple[Record, Record]]) -> np.ndarray:
         """Correction to the summed outputs when ``a`` is directly followed by ``b``."""
@@ -277,11 +320,11 @@ class UseTwoStage:
                 ctx[rows] = self._middles(np.array([seqs[k] for k in rows], dtype=np.int64))
         short = [k for k, seq in enumerate(seqs) if len(seq) != 4 * REACH]
         if short:
-            toks = self.token_outputs([seqs[k] for k in short])
+            toks = self.iter_token_outputs([seqs[k] for k in short])
             for k, tok in zip(short, toks, strict=True):
                 cut, na, nb = cuts[k]
                 ctx[k] = tok[cut - na : cut + nb].sum(axis=0)
-        return self.project(ctx) - np.stack([a.tail + b.head for a, b in pairs])
+        return self.project(ctx) - self._edges(pairs)
 
     def _middles(self, ids: np.ndarray) -> np.ndarray:
         """Summed features of the middle ``2 * REACH`` tokens of (B, 4 * REACH) id windows.

@@ -325,8 +325,10 @@ class Aligner:
             )
         src_texts = [s.text[:MAX_SENTENCE_CHARS] for s in src]
         tgt_texts = [t.text[:MAX_SENTENCE_CHARS] for t in tgt]
-        yield [Sentences(src_texts + tgt_texts)]  # one model call for both sides (and other documents)
-        units = self.embedder.encode(src_texts + tgt_texts)  # from the cache
+        asked = Sentences(src_texts + tgt_texts)
+        yield [asked]  # one model call for both sides (and other documents)
+        # the call's own result (no copy); from the cache where the caller did not fill it
+        units = asked.vectors[0] if asked.vectors else self.embedder.encode(asked.texts)
         center = bool(getattr(self.embedder.inner, "wants_centering", False))
         src_span = SpanTable(
             src_texts, self._joiner(self.src_lang), units[:n], max_span, center, _byte_lengths(src)

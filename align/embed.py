@@ -168,7 +168,10 @@ class USEEmbedder:
                 progress(min(total, ready + k), total)
 
         if missing:
-            self._records.update(zip(missing, self._two_stage.records(missing, step), strict=True))
+            # a call too big for the bound (a long document's sentences) keeps totals only:
+            # junctions recompute the edges of the few records they need
+            edges = len(missing) <= self._max_records
+            self._records.update(zip(missing, self._two_stage.records(missing, step, edges), strict=True))
         if progress is not None:
             progress(len(texts), len(texts))
         return [self._records[t] for t in texts]
@@ -359,22 +362,29 @@ class CachedEmbedder:
         )
 
     def _lookup(self, texts: list[str], compute) -> np.ndarray:  # type: ignore[no-untyped-def]
+        """Vectors of ``texts``; after a model call the result is read-only, as the cache
+        keeps views of its rows (one copy of a long document's sentence vectors, not two)."""
         missing = sorted({t for t in texts if t not in self._cache}, key=len)
-        if missing:
-            t0 = time.perf_counter()
-            vecs = compute(missing)
-            self.seconds += time.perf_counter() - t0
-            self.encoded += len(missing)
-            if len(self._cache) + len(missing) > self._max_items:
-                self._cache.clear()
-            for t, v in zip(missing, vecs, strict=True):
-                self._cache[t] = v
-            if any(t not in self._cache for t in texts):  # cache was too small for this call
-                local = dict(zip(missing, vecs, strict=True))
-                return np.stack([self._cache.get(t, local.get(t)) for t in texts])
-        if not texts:
-            return self.inner.encode([])
-        return np.stack([self._cache[t] for t in texts])
+        if not missing:
+            if not texts:
+                return self.inner.encode([])
+            return np.stack([self._cache[t] for t in texts])
+        t0 = time.perf_counter()
+        vecs = compute(missing)
+        self.seconds += time.perf_counter() - t0
+        self.encoded += len(missing)
+        local = dict(zip(missing, vecs, strict=True))
+        out = np.stack([local[t] if t in local else self._cache[t] for t in texts])
+        del local, vecs
+        out.flags.writeable = False
+        if len(self._cache) + len(missing) > self._max_items:
+            self._cache.clear()
+        row: dict[str, int] = {}
+        for k, t in enumerate(texts):
+            row.setdefault(t, k)
+        for t in missing:
+            self._cache[t] = out[row[t]]
+        return out
 
 
 def load_embedder(spec: str | Embedder | None = None) -> Embedder:

@@ -11,7 +11,7 @@ baseline).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -24,6 +24,9 @@ CENTER_MIN = 2
 
 OPTIMISM = 0.06
 """Cosine bonus per extra sentence for a span that is only approximated."""
+
+_BLOCK = 8192
+"""Sentences per step of the running sums behind approximated spans."""
 
 
 class SpanTable:
@@ -66,14 +69,30 @@ class SpanTable:
         return [self.texts[k : k + a] for k, a in spans]
 
     def _approx(self, a: int) -> np.ndarray:
+        """Length-weighted means of every run of ``a`` sentences, normalised (float32).
+
+        The running sum is float64 but built ``_BLOCK`` rows at a time (the same sums as one
+        ``cumsum`` over the side: a float64 copy of a 100k-sentence side is 400 MB).
+        """
         n, d = len(self.texts), self.units.shape[1]
         if n < a:
             return np.zeros((0, d), np.float32)
-        weighted = self.units.astype(np.float64) * self.lengths[:, None]
-        c = np.cumsum(np.vstack([np.zeros((1, d)), weighted]), axis=0)
-        v = c[a:] - c[:-a]
-        v /= np.linalg.norm(v, axis=1, keepdims=True) + 1e-12
-        return v.astype(np.float32)
+        out = np.empty((n - a + 1, d), dtype=np.float32)
+        c = np.zeros((1, d))  # prefix sums c[first:], c[k] = sum of rows < k
+        first = 0
+        for s in range(0, n, _BLOCK):
+            w = self.units[s : s + _BLOCK].astype(np.float64)
+            w *= self.lengths[s : s + _BLOCK, None]
+            w[0] += c[-1]
+            c = np.vstack([c, np.cumsum(w, axis=0)])  # c[first .. s + len(w)]
+            k0, k1 = max(0, first), s + len(w) - a + 1  # rows whose run ends in this block
+            if k1 > k0:
+                v = c[k0 + a - first : k1 + a - first] - c[k0 - first : k1 - first]
+                v /= np.linalg.norm(v, axis=1, keepdims=True) + 1e-12
+                out[k0:k1] = v
+            keep = min(len(c), a)
+            c, first = c[-keep:], s + len(w) + 1 - keep
+        return out
 
     def __call__(self, a: int) -> np.ndarray:
         if a not in self._arrays:
@@ -126,9 +145,11 @@ class SpanTable:
 
 @dataclass(frozen=True, slots=True)
 class Sentences:
-    """A request to embed whole sentences (the embedder's cache keeps them for the asker)."""
+    """A request to embed whole sentences; :func:`embed_spans` leaves their vectors in
+    ``vectors`` (one array: a view of the model call's result, shared with the cache)."""
 
     texts: list[str]
+    vectors: list[np.ndarray] = field(default_factory=list)
 
 
 def embed_spans(embedder: Embedder, requests: list, progress: Progress | None = None) -> int:
@@ -139,9 +160,14 @@ def embed_spans(embedder: Embedder, requests: list, progress: Progress | None = 
     model's span method, or :class:`Sentences` (sentences, before any table exists).
     ``progress(done, total)`` follows the sentences as the model embeds them.
     """
-    sentences = [t for r in requests if isinstance(r, Sentences) for t in r.texts]
+    asked = [r for r in requests if isinstance(r, Sentences)]
+    sentences = [t for r in asked for t in r.texts]
     if sentences:
-        encode_with_progress(embedder, sentences, progress)
+        vecs = encode_with_progress(embedder, sentences, progress)
+        at = 0
+        for r in asked:
+            r.vectors[:] = [vecs[at : at + len(r.texts)]]
+            at += len(r.texts)
     requests = [r for r in requests if not isinstance(r, Sentences)]
     todo = [(r[0], r[0].todo(r[1]), len(r) > 2) for r in requests]
     whole = [(table, spans) for table, spans, joined in todo if joined and spans]
