@@ -629,8 +629,8 @@ class _StageBar(_NoBar):
     def stage(self, name: str, done: int, total: int) -> None:
         if name != self.name:
             self.name = name
+            self.bar.set_description(name, refresh=False)
             self.bar.reset(total=max(1, total))
-            self.bar.set_description(name)
         self.bar.update(done - self.bar.n)  # tqdm redraws at most ~10 times a second
 
     def __exit__(self, *exc: object) -> None:
