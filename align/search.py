@@ -213,6 +213,37 @@ _MEMO_CELLS = 1_000_000
 unless the memo says otherwise (``memo["max_cells"]``)."""
 
 
+def _idx_dtype(n_cells: int) -> type:
+    return np.int32 if n_cells < 2**31 else np.int64
+
+
+def _cells(offs: np.ndarray, lo: np.ndarray, r0: int, r1: int) -> tuple[np.ndarray, np.ndarray]:
+    """Row and target prefix of the cells of rows ``r0 .. r1 - 1`` (flat ``offs[r0] .. offs[r1]``)."""
+    cell_row = np.repeat(np.arange(r0, r1), offs[r0 + 1 : r1 + 1] - offs[r0:r1])
+    cell_j = np.arange(int(offs[r0]), int(offs[r1])) - offs[cell_row] + lo[cell_row]
+    return cell_row, cell_j
+
+
+def _pred(
+    shape: tuple[int, int],
+    cell_row: np.ndarray,
+    cell_j: np.ndarray,
+    lo: np.ndarray,
+    hi: np.ndarray,
+    offs: np.ndarray,
+    m: int,
+) -> tuple[np.ndarray, np.ndarray]:
+    """For a bead of ``shape`` ending in each cell: its predecessor's flat index (0 where
+    there is none), and whether there is one."""
+    a, b = shape
+    pj = cell_j - b
+    pr = np.maximum(cell_row - a, 0)
+    valid = (cell_row >= a) & (pj >= lo[pr]) & (pj < hi[pr])
+    if b:
+        valid &= (pj >= 0) & (pj <= m - b)
+    return np.where(valid, offs[pr] + pj - lo[pr], 0), valid
+
+
 @dataclass
 class _Grid:
     """What a search over a document keeps across reruns: the band and the cell tables."""
@@ -222,10 +253,11 @@ class _Grid:
     lo: np.ndarray
     hi: np.ndarray
     offs: np.ndarray
-    cell_row: np.ndarray
-    cell_j: np.ndarray
-    IDX: np.ndarray
-    """Per bead type (but 0-1): where each cell's predecessor sits in the flat table."""
+    cell_row: np.ndarray | None
+    cell_j: np.ndarray | None
+    IDX: np.ndarray | None
+    """Per bead type (but 0-1): where each cell's predecessor sits in the flat table
+    (None: not kept, built a block of rows at a time)."""
     valid: list[np.ndarray]
     """Per bead type (but 0-1): the cells that have a predecessor."""
     lengths: tuple[np.ndarray, np.ndarray, float] | None
@@ -253,7 +285,9 @@ def _grid(
     tgt_anchors: np.ndarray | None = None,
     src_paragraphs: np.ndarray | None = None,
     tgt_paragraphs: np.ndarray | None = None,
+    keep_cells: int = -1,
 ) -> _Grid:
+    """The band and per-document tables; the cell tables only within ``keep_cells``."""
     types = bead_types(p.max_merge)
     if band is None:
         if (n + 1) * (m + 1) > p.max_cells and min(n, m) > 4 * p.band:
@@ -264,8 +298,6 @@ def _grid(
     widths = hi - lo
     offs = np.concatenate([[0], np.cumsum(widths)]).astype(np.int64)
     n_cells = int(offs[-1])
-    cell_row = np.repeat(np.arange(n + 1), widths)
-    cell_j = np.arange(n_cells) - offs[cell_row] + lo[cell_row]
 
     lengths = None
     if p.length_weight > 0 and src_lengths is not None and tgt_lengths is not None:
@@ -282,20 +314,18 @@ def _grid(
             anchors = ({a: (x, bits(x)) for a, x in sm.items()}, {b: (x, bits(x)) for b, x in tm.items()})
 
     # For every bead type but 0-1 (one row of IDX each): where each cell's predecessor
-    # sits in the flat table, and which cells have one.
+    # sits in the flat table, and which cells have one.  Only a grid that a memo keeps
+    # has them for every cell at once (88 bytes a cell); otherwise the search builds
+    # them a block of rows at a time.
     row_types = [t for t, (a, _) in enumerate(types) if a > 0]
-    idx_dtype = np.int32 if n_cells < 2**31 else np.int64
-    IDX = np.zeros((len(row_types), n_cells), dtype=idx_dtype)
-    valids = []
-    for r, t in enumerate(row_types):
-        a, b = types[t]
-        pj = cell_j - b
-        pr = np.maximum(cell_row - a, 0)
-        valid = (cell_row >= a) & (pj >= lo[pr]) & (pj < hi[pr])
-        if b:
-            valid &= (pj >= 0) & (pj <= m - b)
-        IDX[r] = np.where(valid, offs[pr] + pj - lo[pr], 0)
-        valids.append(valid)
+    cell_row = cell_j = IDX = None
+    valids: list[np.ndarray] = []
+    if len(row_types) * n_cells <= keep_cells:
+        cell_row, cell_j = _cells(offs, lo, 0, n + 1)
+        IDX = np.zeros((len(row_types), n_cells), dtype=_idx_dtype(n_cells))
+        for r, t in enumerate(row_types):
+            IDX[r], valid = _pred(types[t], cell_row, cell_j, lo, hi, offs, m)
+            valids.append(valid)
     crossing = None
     if p.paragraph_penalty and src_paragraphs is not None and tgt_paragraphs is not None:
         sp, tp = np.asarray(src_paragraphs), np.asarray(tgt_paragraphs)
@@ -368,8 +398,9 @@ def search(
             tgt_anchors,
             src_paragraphs,
             tgt_paragraphs,
+            keep_cells=memo.get("max_cells", _MEMO_CELLS) if memo is not None else -1,
         )
-        if memo is not None and g.IDX.size <= memo.get("max_cells", _MEMO_CELLS):
+        if memo is not None and g.IDX is not None:
             memo["grid"] = g
     types, row_types, lo, hi, offs = g.types, g.row_types, g.lo, g.hi, g.offs
     n_cells = int(offs[-1])
@@ -410,92 +441,110 @@ def search(
         g.hubs = kept
 
     # Each bead type's gain per cell (NEG where it has no predecessor); match gains
-    # come from dense products over blocks of rows.  Rows whose spans have not changed
-    # since the last run keep their gains.
-    if g.GAIN is None:
-        g.GAIN = np.full((len(row_types), n_cells), NEG, dtype=np.float32)
-    GAIN = g.GAIN
+    # come from dense products over blocks of rows.
+    type_of_row = np.asarray(row_types, dtype=np.int8)
     report = _Reporter(progress, 2 * n)
-    for r, t in enumerate(row_types):
-        a, b = types[t]
-        report(n * r // len(row_types))
-        if b == 0:
-            if r not in g.versions:
-                GAIN[r][g.valid[r]] = p.skip
-                g.versions[r] = ()
-            continue
-        stamp = (src_ver[a], tgt_ver[b], src_ver[1], tgt_ver[1])
-        if None not in stamp and g.versions.get(r) == stamp:
-            continue
-        g.versions[r] = stamp
-        row = GAIN[r]
+
+    def block_gain(r: int, r0: int, r1: int, cell_row: np.ndarray, cell_j: np.ndarray, ok: np.ndarray):  # type: ignore[no-untyped-def]
+        """Gains of bead type ``r`` at the cells ``ok`` of rows ``r0 .. r1 - 1`` (None: no such cell)."""
+        a, b = types[row_types[r]]
+        if not ok.any():
+            return None
         weight = (0.5 * (a + b)) ** p.size_weight
         xs, ys = src_emb[a], tgt_emb[b]
-        for r0 in range(a, n + 1, _BLOCK):
-            r1 = min(n + 1, r0 + _BLOCK)
-            k0, k1 = int(offs[r0]), int(offs[r1])
-            ok = g.valid[r][k0:k1]
-            if not ok.any():
-                continue
-            kr = g.cell_row[k0:k1][ok]
-            kj = g.cell_j[k0:k1][ok] - b
-            c0, c1 = int(kj.min()), int(kj.max()) + 1
-            sims = xs[r0 - a : r1 - a] @ ys[c0:c1].T
-            cos = sims[kr - r0, kj - c0].astype(np.float64)
-            if src_bonus is not None and a > 1:
-                cos = cos + src_bonus(a)[kr - a]
-            if tgt_bonus is not None and b > 1:
-                cos = cos + tgt_bonus(b)[kj]
-            margin = cos
-            if p.margin_weight:
-                margin = cos - p.margin_weight * 0.5 * (src_hub[a][kr - a] + tgt_hub[b][kj])
-            gain = weight * (margin - p.threshold) - p.merge_penalty * (a + b - 2)
-            if g.lengths is not None:
-                sl, tl, doc_ratio = g.lengths
-                ratio = np.log((tl[kj + b] - tl[kj]) / (sl[kr] - sl[kr - a])) - doc_ratio
-                gain = gain - p.length_weight * np.abs(ratio)
-            if g.crossing is not None and a + b > 2:
-                gain = gain - p.paragraph_penalty * (g.crossing[0][a][kr - a] + g.crossing[1][b][kj])
-            if g.anchors is not None:  # one small product per block, like the cosines
-                (sx, sb), (tx, tb) = g.anchors[0][a], g.anchors[1][b]
-                sb, tb = sb[r0 - a : r1 - a], tb[c0:c1]
-                if sb.any() and tb.any():
-                    lex = unit_rows(sx[r0 - a : r1 - a], sb) @ unit_rows(tx[c0:c1], tb).T
-                    gain = gain + p.anchor_weight * lex[kr - r0, kj - c0]
-            seg = row[k0:k1]
-            seg[ok] = gain
-    if memo is None or memo.get("grid") is not g:
-        g.GAIN = None  # not kept: free it with the search
+        kr = cell_row[ok]
+        kj = cell_j[ok] - b
+        c0, c1 = int(kj.min()), int(kj.max()) + 1
+        sims = xs[r0 - a : r1 - a] @ ys[c0:c1].T
+        cos = sims[kr - r0, kj - c0].astype(np.float64)
+        if src_bonus is not None and a > 1:
+            cos = cos + src_bonus(a)[kr - a]
+        if tgt_bonus is not None and b > 1:
+            cos = cos + tgt_bonus(b)[kj]
+        margin = cos
+        if p.margin_weight:
+            margin = cos - p.margin_weight * 0.5 * (src_hub[a][kr - a] + tgt_hub[b][kj])
+        gain = weight * (margin - p.threshold) - p.merge_penalty * (a + b - 2)
+        if g.lengths is not None:
+            sl, tl, doc_ratio = g.lengths
+            ratio = np.log((tl[kj + b] - tl[kj]) / (sl[kr] - sl[kr - a])) - doc_ratio
+            gain = gain - p.length_weight * np.abs(ratio)
+        if g.crossing is not None and a + b > 2:
+            gain = gain - p.paragraph_penalty * (g.crossing[0][a][kr - a] + g.crossing[1][b][kj])
+        if g.anchors is not None:  # one small product per block, like the cosines
+            (sx, sb), (tx, tb) = g.anchors[0][a], g.anchors[1][b]
+            sb, tb = sb[r0 - a : r1 - a], tb[c0:c1]
+            if sb.any() and tb.any():
+                lex = unit_rows(sx[r0 - a : r1 - a], sb) @ unit_rows(tx[c0:c1], tb).T
+                gain = gain + p.anchor_weight * lex[kr - r0, kj - c0]
+        return gain
 
-    # The dynamic programme, one row at a time over the flat table: every bead type
-    # that ends in this row at once (a gather, an add, a max), then the 0-1 beads.
-    IDX = g.IDX
     D = np.full(n_cells, NEG, dtype=np.float64)
     BP = np.full(n_cells, -1, dtype=np.int8)
-    type_of_row = np.asarray(row_types, dtype=np.int8)
-    report(n)
-    for i in range(n + 1):
-        if not i % 1024:
-            report(n + i)
-        k0, k1 = int(offs[i]), int(offs[i + 1])
-        width = k1 - k0
-        cand = D[IDX[:, k0:k1]] + GAIN[:, k0:k1]
-        pick = cand.argmax(axis=0)
-        best = cand[pick, np.arange(width)]
-        bp = np.where(best > NEG / 2, type_of_row[pick], -1).astype(np.int8)
-        best = np.where(best > NEG / 2, best, NEG)
-        if i == 0 and lo[0] == 0:
-            best[0] = 0.0
-        # 0-1 beads inside the row: best[j] = max_k<=j best[k] + (j-k)*skip
-        steps = np.arange(width) * p.skip
-        shifted = best - steps
-        run = np.maximum.accumulate(shifted)
-        from_left = run > shifted + 1e-12
-        if from_left.any():
-            best = np.where(from_left, run + steps, best)
-            bp[from_left] = 0
-        D[k0:k1] = best
-        BP[k0:k1] = bp
+    if g.IDX is not None:
+        # A kept grid: every gain at once, in the memo; rows whose spans have not
+        # changed since the last run keep their gains.
+        if g.GAIN is None:
+            g.GAIN = np.full((len(row_types), n_cells), NEG, dtype=np.float32)
+        GAIN = g.GAIN
+        for r, t in enumerate(row_types):
+            a, b = types[t]
+            report(n * r // len(row_types))
+            if b == 0:
+                if r not in g.versions:
+                    GAIN[r][g.valid[r]] = p.skip
+                    g.versions[r] = ()
+                continue
+            stamp = (src_ver[a], tgt_ver[b], src_ver[1], tgt_ver[1])
+            if None not in stamp and g.versions.get(r) == stamp:
+                continue
+            g.versions[r] = stamp
+            for r0 in range(a, n + 1, _BLOCK):
+                r1 = min(n + 1, r0 + _BLOCK)
+                k0, k1 = int(offs[r0]), int(offs[r1])
+                ok = g.valid[r][k0:k1]
+                gain = block_gain(r, r0, r1, g.cell_row[k0:k1], g.cell_j[k0:k1], ok)
+                if gain is not None:
+                    seg = GAIN[r][k0:k1]
+                    seg[ok] = gain
+        if memo is None or memo.get("grid") is not g:
+            g.GAIN = None  # not kept: free it with the search
+        report(n)
+        _dp_rows(D, BP, g.IDX, GAIN, offs, lo, 0, n + 1, 0, type_of_row, p.skip, report, n)
+    else:
+        # No kept grid: the predecessor tables and gains a block of rows at a time,
+        # each gain block exactly as above (the same rows, the same products), so
+        # memory is the D and BP tables (9 bytes a cell) and a few blocks.
+        idx_dtype = _idx_dtype(n_cells)
+        blocks: dict[int, tuple[int, np.ndarray]] = {}  # per type: its latest gain block
+        for R0 in range(0, n + 1, _BLOCK):
+            R1 = min(n + 1, R0 + _BLOCK)
+            K0, K1 = int(offs[R0]), int(offs[R1])
+            cell_row, cell_j = _cells(offs, lo, R0, R1)
+            IDX = np.zeros((len(row_types), K1 - K0), dtype=idx_dtype)
+            GAIN = np.full((len(row_types), K1 - K0), NEG, dtype=np.float32)
+            for r, t in enumerate(row_types):
+                a, b = types[t]
+                IDX[r], valid = _pred((a, b), cell_row, cell_j, lo, hi, offs, m)
+                if b == 0:
+                    GAIN[r][valid] = p.skip
+                    continue
+                # this type's gain blocks (rows a + k * _BLOCK ..) that meet rows R0 .. R1 - 1
+                for t0 in range(a + max(0, (R0 - a) // _BLOCK) * _BLOCK, R1, _BLOCK):
+                    t1 = min(n + 1, t0 + _BLOCK)
+                    if r not in blocks or blocks[r][0] != t0:
+                        crow, cj = _cells(offs, lo, t0, t1)
+                        _, ok = _pred((a, b), crow, cj, lo, hi, offs, m)
+                        seg = np.full(int(offs[t1] - offs[t0]), NEG, dtype=np.float32)
+                        gain = block_gain(r, t0, t1, crow, cj, ok)
+                        if gain is not None:
+                            seg[ok] = gain
+                        blocks[r] = (t0, seg)
+                    seg = blocks[r][1]
+                    s0, s1 = max(R0, t0), min(R1, t1)
+                    GAIN[r, offs[s0] - K0 : offs[s1] - K0] = seg[offs[s0] - offs[t0] : offs[s1] - offs[t0]]
+            _dp_rows(D, BP, IDX, GAIN, offs, lo, R0, R1, K0, type_of_row, p.skip, None, 0)
+            report(2 * R1)
 
     report(2 * n)
 
@@ -521,6 +570,48 @@ def search(
         j -= b
     beads.reverse()
     return beads
+
+
+def _dp_rows(
+    D: np.ndarray,
+    BP: np.ndarray,
+    IDX: np.ndarray,
+    GAIN: np.ndarray,
+    offs: np.ndarray,
+    lo: np.ndarray,
+    i0: int,
+    i1: int,
+    base: int,
+    type_of_row: np.ndarray,
+    skip: float,
+    report: Callable[[int], None] | None,
+    shift: int,
+) -> None:
+    """The dynamic programme over rows ``i0 .. i1 - 1``, one row at a time over the flat
+    table: every bead type that ends in the row at once (a gather, an add, a max), then
+    the 0-1 beads.  ``IDX`` and ``GAIN`` hold the cells from flat index ``base`` on."""
+    for i in range(i0, i1):
+        if report is not None and not i % 1024:
+            report(shift + i)
+        k0, k1 = int(offs[i]), int(offs[i + 1])
+        width = k1 - k0
+        cand = D[IDX[:, k0 - base : k1 - base]] + GAIN[:, k0 - base : k1 - base]
+        pick = cand.argmax(axis=0)
+        best = cand[pick, np.arange(width)]
+        bp = np.where(best > NEG / 2, type_of_row[pick], -1).astype(np.int8)
+        best = np.where(best > NEG / 2, best, NEG)
+        if i == 0 and lo[0] == 0:
+            best[0] = 0.0
+        # 0-1 beads inside the row: best[j] = max_k<=j best[k] + (j-k)*skip
+        steps = np.arange(width) * skip
+        shifted = best - steps
+        run = np.maximum.accumulate(shifted)
+        from_left = run > shifted + 1e-12
+        if from_left.any():
+            best = np.where(from_left, run + steps, best)
+            bp[from_left] = 0
+        D[k0:k1] = best
+        BP[k0:k1] = bp
 
 
 class _Reporter:
