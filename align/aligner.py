@@ -294,6 +294,7 @@ class Aligner:
                 else:
                     passes += 1
                     report = self._stage(f"embedding merges (pass {passes + 1})")
+                    assert report is not None
                     spans = sum(len(r[0].todo(r[1])) for r in requests if not isinstance(r, Sentences))
                     report(0, spans)
                     embed_spans(self.embedder, requests)

@@ -318,7 +318,9 @@ def _grid(
     # has them for every cell at once (88 bytes a cell); otherwise the search builds
     # them a block of rows at a time.
     row_types = [t for t, (a, _) in enumerate(types) if a > 0]
-    cell_row = cell_j = IDX = None
+    cell_row: np.ndarray | None = None
+    cell_j: np.ndarray | None = None
+    IDX: np.ndarray | None = None
     valids: list[np.ndarray] = []
     if len(row_types) * n_cells <= keep_cells:
         cell_row, cell_j = _cells(offs, lo, 0, n + 1)
@@ -481,12 +483,14 @@ def search(
 
     D = np.full(n_cells, NEG, dtype=np.float64)
     BP = np.full(n_cells, -1, dtype=np.int8)
-    if g.IDX is not None:
+    IDX = g.IDX
+    if IDX is not None:
         # A kept grid: every gain at once, in the memo; rows whose spans have not
         # changed since the last run keep their gains.
         if g.GAIN is None:
             g.GAIN = np.full((len(row_types), n_cells), NEG, dtype=np.float32)
         GAIN = g.GAIN
+        assert g.cell_row is not None and g.cell_j is not None
         for r, t in enumerate(row_types):
             a, b = types[t]
             report(n * r // len(row_types))
@@ -510,7 +514,7 @@ def search(
         if memo is None or memo.get("grid") is not g:
             g.GAIN = None  # not kept: free it with the search
         report(n)
-        _dp_rows(D, BP, g.IDX, GAIN, offs, lo, 0, n + 1, 0, type_of_row, p.skip, report, n)
+        _dp_rows(D, BP, IDX, GAIN, offs, lo, 0, n + 1, 0, type_of_row, p.skip, report, n)
     else:
         # No kept grid: the predecessor tables and gains a block of rows at a time,
         # each gain block exactly as above (the same rows, the same products), so
@@ -521,13 +525,13 @@ def search(
             R1 = min(n + 1, R0 + _BLOCK)
             K0, K1 = int(offs[R0]), int(offs[R1])
             cell_row, cell_j = _cells(offs, lo, R0, R1)
-            IDX = np.zeros((len(row_types), K1 - K0), dtype=idx_dtype)
-            GAIN = np.full((len(row_types), K1 - K0), NEG, dtype=np.float32)
+            idx_rows: np.ndarray = np.zeros((len(row_types), K1 - K0), dtype=idx_dtype)
+            gain_rows = np.full((len(row_types), K1 - K0), NEG, dtype=np.float32)
             for r, t in enumerate(row_types):
                 a, b = types[t]
-                IDX[r], valid = _pred((a, b), cell_row, cell_j, lo, hi, offs, m)
+                idx_rows[r], valid = _pred((a, b), cell_row, cell_j, lo, hi, offs, m)
                 if b == 0:
-                    GAIN[r][valid] = p.skip
+                    gain_rows[r][valid] = p.skip
                     continue
                 # this type's gain blocks (rows a + k * _BLOCK ..) that meet rows R0 .. R1 - 1
                 for t0 in range(a + max(0, (R0 - a) // _BLOCK) * _BLOCK, R1, _BLOCK):
@@ -542,8 +546,10 @@ def search(
                         blocks[r] = (t0, seg)
                     seg = blocks[r][1]
                     s0, s1 = max(R0, t0), min(R1, t1)
-                    GAIN[r, offs[s0] - K0 : offs[s1] - K0] = seg[offs[s0] - offs[t0] : offs[s1] - offs[t0]]
-            _dp_rows(D, BP, IDX, GAIN, offs, lo, R0, R1, K0, type_of_row, p.skip, None, 0)
+                    gain_rows[r, offs[s0] - K0 : offs[s1] - K0] = seg[
+                        offs[s0] - offs[t0] : offs[s1] - offs[t0]
+                    ]
+            _dp_rows(D, BP, idx_rows, gain_rows, offs, lo, R0, R1, K0, type_of_row, p.skip, None, 0)
             report(2 * R1)
 
     report(2 * n)
