@@ -370,7 +370,7 @@ class Aligner:
                 )
                 self.search_seconds += time.perf_counter() - t0
                 if not held and "grid" in memo:
-                    held = memo["grid"].IDX.size
+                    held = getattr(memo["grid"].IDX, "size", 0)  # no cell tables: nothing held
                     self._memo_used += held
                 if self.embed_all:
                     break

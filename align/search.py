@@ -376,8 +376,9 @@ def search(
     ``memo`` (a dict the caller keeps, one per document and parameter set) makes reruns
     on the same document cheap: the band and cell tables are built once, and with span
     functions that have a ``version(a)`` method, only the gains of spans whose
-    embeddings changed are computed again.  The grid is kept only while its cells x bead
-    types stay under ``memo["max_cells"]`` (default 1M, about 9 MB).
+    embeddings changed are computed again.  The cell tables and gains are kept only
+    while cells x bead types stay under ``memo["max_cells"]`` (default 1M, about 9 MB);
+    a bigger document's memo keeps the band and the neighbourhoods (a few bytes a row).
 
     ``progress(done, 2 * n)`` is called as the gains of the source rows are computed
     (the first ``n``) and as the dynamic programme passes them (the second ``n``).
@@ -402,8 +403,8 @@ def search(
             tgt_paragraphs,
             keep_cells=memo.get("max_cells", _MEMO_CELLS) if memo is not None else -1,
         )
-        if memo is not None and g.IDX is not None:
-            memo["grid"] = g
+        if memo is not None:
+            memo["grid"] = g  # without cell tables it still keeps the band and neighbourhoods
     types, row_types, lo, hi, offs = g.types, g.row_types, g.lo, g.hi, g.offs
     n_cells = int(offs[-1])
 

@@ -287,3 +287,23 @@ def test_a_terminal_gets_a_moving_bar_and_a_pipe_gets_none(tmp_path, cli) -> Non
     os.close(parent)
     assert b"embedding" in seen and b"searching" in seen
     assert b"/1200" in seen  # sentences embedded: both sides counted
+
+
+@pytest.mark.slow
+def test_a_search_too_big_for_the_memo_gives_the_same_alignment(aligner) -> None:
+    """Without room for the cell tables the search builds them a block at a time and its
+    memo keeps only the band and neighbourhoods: the same pairs, cosines and margins."""
+    en, ko = _document(1_200)
+    ko = [*ko[:300], ko[300] + " " + ko[301], *ko[302:800], *ko[801:]]  # a merge, an omission
+    roomy = aligner.align_sentences(en, ko)
+    budget = aligner.memo_budget
+    try:
+        aligner.memo_budget = 0
+        tight = aligner.align_sentences(en, ko)
+    finally:
+        aligner.memo_budget = budget
+    key = [(p.src, p.tgt, p.cosine, p.margin, p.score) for p in roomy.pairs]
+    assert key == [(p.src, p.tgt, p.cosine, p.margin, p.score) for p in tight.pairs]
+    assert any(p.kind == "2-1" for p in roomy.pairs) and any(
+        p.kind == "0-1" or p.kind == "1-0" for p in roomy.pairs
+    )
