@@ -241,6 +241,22 @@ def _project_dir(tmp_path: Path, test: bytes) -> tuple[Path, Path]:
     return gold, out
 
 
+def _evaluate_projected(gold: Path, out: Path, *extra: str):  # type: ignore[no-untyped-def]
+    """``align evaluate`` of out/*.jsonl projected onto the gold texts beside gold/*.gold."""
+    args = [
+        "--gold-dir",
+        str(gold),
+        "--test-dir",
+        str(out),
+        "--test-suffix",
+        ".jsonl",
+        "--project",
+        ".en",
+        ".ko",
+    ]
+    return run_cli("evaluate", *args, *extra)
+
+
 @pytest.mark.parametrize(
     ("test", "line", "message"),
     [
@@ -256,27 +272,13 @@ def test_evaluate_project_bad_jsonl_is_one_line(
     tmp_path: Path, test: bytes, line: int | None, message: str
 ) -> None:
     gold, out = _project_dir(tmp_path, test)
-    proc = run_cli(
-        "evaluate",
-        "--gold-dir",
-        str(gold),
-        "--test-dir",
-        str(out),
-        "--test-suffix",
-        ".jsonl",
-        "--project",
-        ".en",
-        ".ko",
-    )
+    proc = _evaluate_projected(gold, out)
     _one_error(proc, out / "a.jsonl", line, message)
 
 
 def test_evaluate_project_scores_a_good_jsonl(tmp_path: Path) -> None:
     gold, out = _project_dir(tmp_path, (json.dumps(_rec(), ensure_ascii=False) + "\n").encode())
-    proc = run_cli(
-        "evaluate", "--gold-dir", str(gold), "--test-dir", str(out), "--test-suffix", ".jsonl",
-        "--project", ".en", ".ko", "--json",
-    )  # fmt: skip
+    proc = _evaluate_projected(gold, out, "--json")
     assert proc.returncode == 0, proc.stderr
     assert json.loads(proc.stdout)["total"]["f1_strict"] == 1.0
 
@@ -289,16 +291,5 @@ def test_evaluate_project_bad_gold_text_is_one_line(tmp_path: Path, gold_text: b
         (gold / "a.en").unlink()
     else:
         (gold / "a.en").write_bytes(gold_text)
-    proc = run_cli(
-        "evaluate",
-        "--gold-dir",
-        str(gold),
-        "--test-dir",
-        str(out),
-        "--test-suffix",
-        ".jsonl",
-        "--project",
-        ".en",
-        ".ko",
-    )
+    proc = _evaluate_projected(gold, out)
     _one_error(proc, gold / "a.en", None, "")

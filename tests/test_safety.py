@@ -331,6 +331,17 @@ def _with_umask(mask: int):  # type: ignore[no-untyped-def]
     return lambda: os.umask(mask)
 
 
+def _pair(en: Path, ko: Path, fmt: str, out: Path, preexec=None) -> subprocess.CompletedProcess:  # type: ignore[no-untyped-def]
+    """``align pair -q -f FMT -o OUT`` in a subprocess, with an optional preexec_fn."""
+    return subprocess.run(
+        [sys.executable, "-m", "align", "pair", str(en), str(ko), "-q", "-f", fmt, "-o", str(out)],
+        capture_output=True,
+        preexec_fn=preexec,
+        env=dict(os.environ, ALIGN_THREADS="1"),
+        timeout=300,
+    )
+
+
 @pytest.mark.parametrize(("mask", "mode"), [(0o022, 0o644), (0o077, 0o600), (0o002, 0o664)])
 def test_output_modes_follow_the_umask(docs, tmp_path, mask, mode):
     en, ko = docs
@@ -339,25 +350,7 @@ def test_output_modes_follow_the_umask(docs, tmp_path, mask, mode):
         ("xlsx", "o.xlsx", ["o.xlsx"]),
         ("moses", "m", ["m.en", "m.ko"]),
     ):
-        proc = subprocess.run(
-            [
-                sys.executable,
-                "-m",
-                "align",
-                "pair",
-                str(en),
-                str(ko),
-                "-q",
-                "-f",
-                fmt,
-                "-o",
-                str(tmp_path / name),
-            ],
-            capture_output=True,
-            preexec_fn=_with_umask(mask),
-            env=dict(os.environ, ALIGN_THREADS="1"),
-            timeout=300,
-        )
+        proc = _pair(en, ko, fmt, tmp_path / name, _with_umask(mask))
         assert proc.returncode == 0, proc.stderr
         for f in files:
             assert stat.S_IMODE((tmp_path / f).stat().st_mode) == mode, (fmt, f)
@@ -420,12 +413,7 @@ def test_disk_full_leaves_earlier_outputs_untouched(docs, full_disk, fmt, name, 
         (full_disk / f).write_text(f"earlier {f}\n" * 50, encoding="utf-8")
     before = _digest([full_disk / f for f in files] + [en, ko])
     _fill(full_disk)
-    proc = subprocess.run(
-        [sys.executable, "-m", "align", "pair", str(en), str(ko), "-f", fmt, "-o", str(full_disk / name)],
-        capture_output=True,
-        env=dict(os.environ, ALIGN_THREADS="1"),
-        timeout=300,
-    )
+    proc = _pair(en, ko, fmt, full_disk / name)
     err = proc.stderr.decode()
     assert proc.returncode == 1, err
     assert "Traceback" not in err
@@ -439,24 +427,7 @@ def test_read_only_folder(docs, tmp_path):
     en, ko = docs
     with _tmpfs(tmp_path / "ro", "64k", readonly=True) as disk:
         for fmt in ("tsv", "xlsx", "moses"):
-            proc = subprocess.run(
-                [
-                    sys.executable,
-                    "-m",
-                    "align",
-                    "pair",
-                    str(en),
-                    str(ko),
-                    "-q",
-                    "-f",
-                    fmt,
-                    "-o",
-                    str(disk / "x"),
-                ],
-                capture_output=True,
-                env=dict(os.environ, ALIGN_THREADS="1"),
-                timeout=300,
-            )
+            proc = _pair(en, ko, fmt, disk / "x")
             _one_line(proc, r"cannot write here \(Read-only file system\)")
 
 

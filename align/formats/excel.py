@@ -75,26 +75,7 @@ def cell(value: str) -> str:
     return '"' + text.replace('"', '""') + '"'
 
 
-def _ids(ids: tuple[int, ...]) -> str:
-    return ",".join(map(str, ids))
-
-
 def write(results: list[DocumentAlignment], stream: IO[str], pairs: list[list[Pair]]) -> None:
-    src_lang = results[0].src_lang if results else "src"
-    tgt_lang = results[0].tgt_lang if results else "tgt"
     stream.write(BOM)
-    stream.write("\t".join(cell(name) for name in tsv.header(src_lang, tgt_lang)) + "\n")
-    for result, kept in zip(results, pairs, strict=True):
-        doc = cell(result.doc_id)
-        for p in kept:
-            row = [
-                cell(p.src_text),
-                cell(p.tgt_text),
-                f"{p.score:.4f}",
-                cell(",".join(p.flags)),
-                cell(p.kind),
-                cell(_ids(p.src)),
-                cell(_ids(p.tgt)),
-                doc,
-            ]
-            stream.write("\t".join(row) + "\n")
+    for line in tsv.lines(results, pairs, text=cell, field=cell):
+        stream.write(line + "\n")

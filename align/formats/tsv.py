@@ -11,6 +11,7 @@ lines, and :func:`unescape` restores the text exactly.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import IO
 
 from ..result import DocumentAlignment, Pair
@@ -62,26 +63,38 @@ def header(src_lang: str, tgt_lang: str) -> list[str]:
     return [s, t, "score", "flags", "type", f"{s}_ids", f"{t}_ids", "doc_id"]
 
 
+def _plain(value: str) -> str:
+    return value
+
+
 def _ids(ids: tuple[int, ...]) -> str:
     return ",".join(map(str, ids))
 
 
-def lines(results: list[DocumentAlignment], pairs: list[list[Pair]]) -> list[str]:
-    """The header and one line per pair, without line ends."""
+def lines(
+    results: list[DocumentAlignment],
+    pairs: list[list[Pair]],
+    text: Callable[[str], str] = escape,
+    field: Callable[[str], str] = _plain,
+) -> list[str]:
+    """The header and one line per pair, without line ends.
+
+    ``text`` writes the two texts and the document id, ``field`` every other cell but
+    the score (the excel format quotes them all)."""
     src_lang = results[0].src_lang if results else "src"
     tgt_lang = results[0].tgt_lang if results else "tgt"
-    out = ["\t".join(header(src_lang, tgt_lang))]
+    out = ["\t".join(field(name) for name in header(src_lang, tgt_lang))]
     for result, kept in zip(results, pairs, strict=True):
-        doc = escape(result.doc_id)
+        doc = text(result.doc_id)
         for p in kept:
             row = [
-                escape(p.src_text),
-                escape(p.tgt_text),
+                text(p.src_text),
+                text(p.tgt_text),
                 f"{p.score:.4f}",
-                ",".join(p.flags),
-                p.kind,
-                _ids(p.src),
-                _ids(p.tgt),
+                field(",".join(p.flags)),
+                field(p.kind),
+                field(_ids(p.src)),
+                field(_ids(p.tgt)),
                 doc,
             ]
             out.append("\t".join(row))
