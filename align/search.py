@@ -178,8 +178,8 @@ def _coarse_band(
     # widen: row r may use columns of rows r-w .. r+w, plus w columns each way
     lo_w = np.minimum.accumulate(lo[::-1])[::-1]  # monotone non-decreasing from the right
     hi_w = np.maximum.accumulate(hi)
-    lo_s = np.array([lo_w[max(0, r - w)] for r in idx]) - w
-    hi_s = np.array([hi_w[min(n, r + w)] for r in idx]) + w
+    lo_s = lo_w[np.maximum(idx - w, 0)] - w
+    hi_s = hi_w[np.minimum(idx + w, n)] + w
     lo_s = np.clip(lo_s, 0, m)
     hi_s = np.clip(hi_s, 1, m + 1)
     lo_s[0] = 0
