@@ -42,10 +42,18 @@ def _sets() -> dict[str, dict]:
     enko = SHARED / "data" / "enko_dev"
     hard = enko / "hard"
     tb = SHARED / "data" / "textberg"
+    real = SHARED / "data" / "real_dev"
     return {
         "hard-raw": {"docs": _raw(hard), "langs": ("en", "ko"), "max_merge": 4, "raw": True},
         "clean-raw": {"docs": _raw(enko / "clean"), "langs": ("en", "ko"), "max_merge": 4, "raw": True},
         "para": {"docs": _raw(enko / "para"), "langs": ("en", "ko"), "max_merge": 4, "raw": True},
+        # real published editions (issue 15): raw scraped pages, and the gold sentences presplit
+        "real-raw": {"docs": _raw(real), "langs": ("en", "ko"), "max_merge": 4, "raw": True},
+        "real": {
+            "docs": [(n, real / (n + ".en"), real / (n + ".ko"), g) for n, _, _, g in _raw(real)],
+            "langs": ("en", "ko"),
+            "max_merge": 4,
+        },
         "hard": {
             "docs": [
                 (p.name[: -len(".gold")], hard / (p.name[:-5] + ".en"), hard / (p.name[:-5] + ".ko"), p)
@@ -231,8 +239,8 @@ def run_cli(spec: dict, out_dir: Path, model: str) -> dict:
 
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    choices = ["hard", "textberg", "hard-raw", "clean-raw", "para"]
-    ap.add_argument("--sets", nargs="+", default=choices, choices=choices)
+    choices = ["hard", "textberg", "hard-raw", "clean-raw", "para", "real-raw", "real"]
+    ap.add_argument("--sets", nargs="+", default=choices[:5], choices=choices)
     ap.add_argument("--cli", action="store_true", help="run the align CLI once per document (slower)")
     ap.add_argument("--model", default="use", help="model of the default mode")
     ap.add_argument("--accurate", action="store_true", help="also run the accurate mode (--model accurate)")
