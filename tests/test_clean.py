@@ -122,3 +122,57 @@ def test_repeated_headline_is_dropped_once_and_offsets_kept():
     cleaned, n = clean_text(text)
     assert n == 1 and len(cleaned) == len(text)
     assert cleaned.split("\n")[0] == "Same headline" and cleaned.split("\n")[2].strip() == ""
+
+
+# furniture of the kinds real scraped editions carry (lines written for these tests)
+FURNITURE = [
+    "• 입력 2011년 3월 2일 14시 05분",
+    "입력 2019.07.04 09:12",
+    "2018년04월27일 22시06분",
+    "2023년 6월 30일",
+    "2018.05.01 .",
+    "박민수 기자 minsu@example.co.kr",
+    "댓글 0",
+    "구독",
+    "코멘트",
+    "조회 : 1,204",
+    "작성일 : 12-09-14 11:02",
+    "April. 3, 2021 09:15. by Min-Ji Park mjpark@example.com.",
+    "English news | Japanese news | Chinese news | Spanish",
+]
+SENTENCES = [
+    "The council approved the budget on Tuesday.",
+    "시의회는 화요일 예산안을 승인했다.",
+    "Comments from residents were mixed.",
+    "조회수가 급증했다.",
+    "2021년 3월 2일 오후 주민들이 모였다.",
+    "Views of the river were stunning | he said | it was | fine",
+    "By April 3, 2021, the bridge was open.",
+]
+
+
+@pytest.mark.parametrize("line", FURNITURE)
+def test_real_page_furniture_is_dropped(line):
+    text = f"{SENTENCES[0]}\n{line}\n{SENTENCES[1]}\n"
+    assert furniture_lines(text) == [1]
+
+
+@pytest.mark.parametrize("line", SENTENCES)
+def test_sentences_that_look_like_furniture_stay(line):
+    assert furniture_lines(f"{line}\n") == []
+
+
+def test_related_articles_block_goes_up_to_the_next_sentence():
+    lines = [
+        "기사 본문의 마지막 문장이다.",
+        "▼관련기사▼",
+        "시, 새 다리 개통 앞둬",
+        "주민들 환영 행사 열어",
+        "다음 문단의 첫 문장이 이어졌다.",
+        "",
+        "Related articles",
+        "City opens new bridge",
+        "",
+        "The last paragraph follows here.",
+    ]
+    assert furniture_lines("\n".join(lines)) == [1, 2, 3, 6, 7]
