@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import dataclasses
 import math
-import re
 import time
 from collections.abc import Callable, Generator, Sequence
 from datetime import UTC, datetime
@@ -45,16 +44,11 @@ from .spans import Sentences, SpanTable, embed_spans, suspect_spans
 
 __all__ = ["Aligner", "align_texts"]
 
-_HANGUL = re.compile(r"[\uac00-\ud7a3]")
-_LETTER = re.compile(r"[^\W\d_]")
 # Languages written without spaces between words: spans are joined without one.
 _NO_SPACE_LANGS = {"zh", "ja", "th", "lo", "km", "my"}
 
 Steps = Generator[list, None, DocumentAlignment]
 """A document's alignment as steps: each yield is a list of requests for :func:`~align.spans.embed_spans`."""
-
-
-_hangul_share = hangul_share
 
 
 class Aligner:
@@ -238,7 +232,7 @@ class Aligner:
     def _check_languages(
         self, src_text: str, tgt_text: str, src_name: str, tgt_name: str, warnings: list[str]
     ) -> None:
-        src_ko, tgt_ko = _hangul_share(src_text), _hangul_share(tgt_text)
+        src_ko, tgt_ko = hangul_share(src_text), hangul_share(tgt_text)
         for lang, share, name in ((self.src_lang, src_ko, src_name), (self.tgt_lang, tgt_ko, tgt_name)):
             if lang == "ko" and share < 0.05:
                 raise InputError(

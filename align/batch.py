@@ -421,12 +421,15 @@ def run_batch(
 _SUFFIX = {"excel": "excel.tsv", "vecalign": "align"}
 
 
+def _export_base(out: Path, fmt: str) -> Path:
+    """The name a corpus export is written under (Moses adds ``.<lang>`` twice)."""
+    return out / ("corpus" if fmt == "moses" else f"corpus.{_SUFFIX.get(fmt, fmt)}")
+
+
 def _export_paths(out: Path, fmt: str, src_lang: str, tgt_lang: str) -> list[Path]:
     from .formats import output_paths
 
-    return output_paths(
-        fmt, out / ("corpus" if fmt == "moses" else f"corpus.{_SUFFIX.get(fmt, fmt)}"), src_lang, tgt_lang
-    )
+    return output_paths(fmt, _export_base(out, fmt), src_lang, tgt_lang)
 
 
 def _refuse_overwrites(source: str | Path, jobs: list[Job], out: Path, options: BatchOptions) -> None:
@@ -441,7 +444,7 @@ def _refuse_overwrites(source: str | Path, jobs: list[Job], out: Path, options: 
     if options.cache:
         names.append(Path(options.cache))
     inputs = [str(source), *(p for j in jobs for p in (j.en_path, j.ko_path))]
-    check_outputs([n for n in names], [i for i in inputs if not Path(i).is_dir()])
+    check_outputs(names, [i for i in inputs if not Path(i).is_dir()])
     shards = out / "shards"
     if shards.is_dir() and any(Path(i).resolve().parent == shards.resolve() for i in inputs):
         raise AlignError(f"{shards}: holds inputs of this batch; use another output folder")
@@ -493,13 +496,11 @@ def _assemble(out: Path, shards, options: BatchOptions, problems: list[str]) -> 
                 kept += 1
                 fc.write(line + "\n")
     reports = [json.loads(x) for x in (out / "documents.jsonl").read_text(encoding="utf-8").splitlines() if x]
-    for fmt in options.exports:
-        if fmt == "jsonl":
-            continue
-        results = read_results(corpus) if kept else []
-        target = out / ("corpus" if fmt == "moses" else f"corpus.{_SUFFIX.get(fmt, fmt)}")
+    exports = [fmt for fmt in options.exports if fmt != "jsonl"]
+    results = read_results(corpus) if kept and exports else []  # read once for every export
+    for fmt in exports:
         if results:
-            write(results, fmt, target)
+            write(results, fmt, _export_base(out, fmt))
         else:  # an empty corpus: no stale export from an earlier run may stay behind
             for stale in _export_paths(out, fmt, options.src_lang, options.tgt_lang):
                 stale.unlink(missing_ok=True)
