@@ -12,8 +12,17 @@ before a lower-case word.
 
 Korean: a period after a Hangul syllable ends a sentence even with no space after
 it (``했다.그러나``); reported speech never splits before the particle that follows
-the closing quote (``다."라고``, ``다.”며``); decimals, Latin abbreviations
-(``U.S.``) and e-mails stay whole.
+the closing quote (``다."라고``, ``다.”며``, ``“하겠다."고``: straight and curly
+quotes mixed); a quotation of several sentences keeps its inner boundaries, the
+particle staying with the last one (``“포기하지 않겠다.`` | ``끝까지 하겠다”고
+말했다.``); decimals, Latin abbreviations (``U.S.``) and e-mails stay whole.  A
+subhead glued to the first body sentence on the same line is cut off when it is
+marked as a headline (an ellipsis, a closing quote, or ``X, … 추진``) and the body
+opens with a subject and a date (``… 정부 "강력 대응" 국방부는 3일 …``).
+
+Any language: an ellipsis is not a boundary in a headline or standfirst line (no
+sentence punctuation at its end or before a space inside it: ``북한 미사일 발사…
+정부 "강력 대응"``), nor outside Korean with no space after it (``stalled…then``).
 
 Every sentence keeps its character offsets in the text it came from and the index
 of its paragraph.
@@ -169,6 +178,26 @@ _KO_QUOTE_CONT = re.compile(
     r"(?:라고|라며|라는|라면서|고|며|는|이라고|이라며|하고|하며|란|라|면서|와|과|를|을|의|에)(?=\s|$)"
 )
 _KO_OPENERS = "\"'“‘「『《〈(["
+_ELLIPSIS = re.compile(r"…|\.{2,}")
+# Sentence punctuation other than an ellipsis, before a space.
+_INNER_END = re.compile(r"(?<![.…])(?:[!?。！？]+|\.)(?![.…])[\"'”’»)\]}》」』〉]*\s")
+# A subhead glued to the body: the body opens with (up to two plain words and) a
+# subject word ending in 은/는/이/가, then a date word (3일, 지난 3일, 지난달, 이날).
+_KO_BODY_START = re.compile(
+    r"(?:[\w·-]+\s+){0,2}[\w·()-]*[가-힣][은는이가]\s+"
+    r"(?:(?:지난\s?)?\d{1,2}일|\d{1,2}월\s?\d{1,2}일|지난달|지난주|지난해|이날|전날|올해|오늘|어제)\s"
+)
+# Headline-final verbal nouns (… 예산 증액 추진), for a subhead that opens with "X, ".
+_KO_HEAD_NOUN = re.compile(
+    r"(?:추진|발표|우려|합의|결정|검토|강화|확대|축소|촉구|경고|전망|예고|착수|돌입|개최|시사|"
+    r"반발|논란|비판|요구|거부|연기|취소|시행|도입|출시|돌파|급증|급감|상승|하락|증가|감소|"
+    r"지속|완화|해야)$"
+)
+# Cheap pre-checks for _subhead_end: a headline mark early in the line, a date word.
+_KO_HEAD_MARK = re.compile(r"…|\.\.|[\"”]\s|^[^\s,]{1,10}, ")
+_KO_BODY_DATE = re.compile(r"[은는이가]\s+(?:지난|이날|전날|올해|오늘|어제|\d{1,2}[일월])")
+_DOUBLE_QUOTE = re.compile(r"[\"“”]")
+_KO_SENTENCE_END = re.compile(r"[다요까죠][.?!][\"'”’)]*(?:\s|$)")
 
 _LANGS = {"en": "en", "ko": "ko"}
 
@@ -193,6 +222,8 @@ def supported_languages() -> list[str]:
 
 
 def _protected_spans(text: str) -> list[tuple[int, int]]:
+    if "@" not in text and "/" not in text and "www." not in text.lower():
+        return []  # no e-mail or URL can match (the common case: skip the regex)
     return [m.span() for m in _EMAIL_URL.finditer(text)]
 
 
@@ -208,8 +239,14 @@ def _word_before(text: str, pos: int) -> str:
     return text[k:pos]
 
 
-def _is_boundary(text: str, start: int, end: int, lang: str, protected: list[tuple[int, int]]) -> bool:
-    """Whether the punctuation run ``text[start:end]`` ends a sentence."""
+def _is_boundary(
+    text: str, start: int, end: int, lang: str, protected: list[tuple[int, int]], headline: bool = False
+) -> bool:
+    """Whether the punctuation run ``text[start:end]`` ends a sentence.
+
+    ``headline``: the line does not end in sentence punctuation, so an ellipsis in it
+    joins two headline phrases (``발사… 정부 "강력 대응"``).
+    """
     if _inside(start, protected):
         return False
     punct = text[start:end]
@@ -222,8 +259,13 @@ def _is_boundary(text: str, start: int, end: int, lang: str, protected: list[tup
     prev = text[start - 1] if start > 0 else ""
     terminal_run = punct.rstrip(_CLOSERS)
     only_period = set(terminal_run) == {"."}
+    ellipsis = set(terminal_run) <= {".", "…"} and ("…" in terminal_run or len(terminal_run) > 1)
+    korean = lang == "ko" or (lang != "en" and bool(_HANGUL.match(prev or " ")))
+    if ellipsis and (headline or (not has_space and not korean)):
+        # "발사… 정부 대응" (a headline line), "stalled…then": not a sentence end
+        return False
 
-    if lang == "ko" or (lang != "en" and _HANGUL.match(prev or " ")):
+    if korean:
         if not has_space:
             # 했다.그러나 : a Hangul-final period followed by Hangul is a boundary,
             # unless a quote closed and a particle follows (다."라고).
@@ -267,21 +309,111 @@ def _is_boundary(text: str, start: int, end: int, lang: str, protected: list[tup
     return True
 
 
+def _reported_quotes(line: str) -> list[tuple[int, int]]:
+    """Quotations in a Korean line that a reporting particle follows (``”고``, ``"라며``).
+
+    Returns ``(open, close)`` index pairs.  The splitter uses the closing ones: a
+    straight quote there closes a quotation (``“끝까지 하겠다."고``) and does not open
+    the next sentence, whatever the count of straight quotes before it.  Curly and straight double quotes pair with each other (``"…”``).  A straight quote
+    after a space opens a quotation, one before a space or a particle closes it, one
+    between two letters (text that lost its spaces) alternates.  A closing quote with
+    no opening one in the line (a quotation that began in an earlier paragraph, or a
+    stray quote) gives no span.
+    """
+    spans: list[tuple[int, int]] = []
+    if '"' not in line and "”" not in line:
+        return spans
+    opened: int | None = None
+    for qm in _DOUBLE_QUOTE.finditer(line):
+        k, ch = qm.start(), qm.group(0)
+        before = line[k - 1] if k else " "
+        after = line[k + 1] if k + 1 < len(line) else " "
+        follows = _KO_QUOTE_CONT.match(line[k + 1 :].lstrip()) is not None
+        if ch == "“":
+            opening = True
+        elif ch == "”":
+            opening = False
+        elif before.isspace() or before in _KO_OPENERS:
+            opening = not after.isspace()
+        elif after.isspace() or follows:
+            opening = False
+        else:
+            opening = opened is None
+        if opening:
+            opened = k
+            continue
+        if opened is not None and follows:
+            spans.append((opened, k))
+        opened = None
+    return spans
+
+
+def _subhead_end(line: str) -> int:
+    """Where a subhead glued to the first body sentence ends (0: no subhead).
+
+    Only on strong evidence: a head of at most 40 characters at the start of the line,
+    without sentence punctuation and with balanced quotes, marked as a headline (it
+    ends in a closing quote, or has an ellipsis or opens with ``X, `` and ends in an
+    ellipsis or a headline noun such as ``추진``), then a body that opens with a subject and a date
+    (``국방부는 3일``) and ends in a sentence-final ending and a period.
+    """
+    if not _KO_HEAD_MARK.search(line, 0, 41) or not _KO_BODY_DATE.search(line, 0, 80):
+        return 0
+    if not _KO_SENTENCE_END.search(line):
+        return 0
+    for m in re.finditer(r"\s+", line[:41]):
+        head = line[: m.start()]
+        if len(head) < 4:
+            continue
+        plain = _ELLIPSIS.sub(" ", re.sub(r"\d[.,]\d", "0", head))
+        if re.search(r"[.!?。！？]", plain):
+            return 0
+        if head.count('"') % 2 or head.count("“") != head.count("”"):
+            continue
+        # the head ends in a closing quote, an ellipsis or a headline noun (where the
+        # subject starts is otherwise unknown: 복구 지연 해양시 전력공사는) ...
+        quote_end = head[-1] in '"”' and len(head) > 1
+        if not (quote_end or head.endswith(("…", "..")) or _KO_HEAD_NOUN.search(head)):
+            continue
+        # ... and it is marked as a headline: an ellipsis, a quotation, or "X, "
+        if not (quote_end or _ELLIPSIS.search(head) or re.match(r"[^\s,]{1,10}, ", head)):
+            continue
+        body = line[m.end() :]
+        if _KO_BODY_START.match(body) and _KO_SENTENCE_END.search(body):
+            return m.start()
+    return 0
+
+
 def _split_line(line: str, offset: int, lang: str) -> list[tuple[int, int]]:
     protected = _protected_spans(line)
+    # a headline or standfirst: no sentence punctuation at its end nor before a space
+    # inside it (ellipses aside); a line cut off mid-sentence has some before the cut
+    headline = line.rstrip().rstrip(_CLOSERS)[-1:] not in _TERMINALS and not _INNER_END.search(line)
     cuts: list[int] = []
+    # closing quotes that a reporting particle follows: “끝까지 하겠다."고 is one piece
+    closers = {q for _, q in _reported_quotes(line)} if lang == "ko" else set()
+    head = _subhead_end(line) if lang == "ko" and not headline else 0
     for m in _END.finditer(line):
         s, e = m.span()
         if lang == "ko" and e < len(line) and not line[e].isspace():
             # 했다."그러나 : with no space, a straight quote after the period opens the
             # next sentence when the quotes before it are balanced
             run_end = s + len(m.group(0).rstrip(_CLOSERS))
-            if run_end < e and line[run_end] in "\"'" and line.count(line[run_end], 0, run_end) % 2 == 0:
-                if _is_boundary(line, s, run_end, lang, protected):
+            if (
+                run_end < e
+                and line[run_end] in "\"'"
+                and run_end not in closers
+                and line.count(line[run_end], 0, run_end) % 2 == 0
+            ):
+                if _is_boundary(line, s, run_end, lang, protected, headline):
                     cuts.append(run_end)
                 continue
-        if _is_boundary(line, s, e, lang, protected):
+        if _is_boundary(line, s, e, lang, protected, headline):
             cuts.append(e)
+    if head:
+        # the subhead is a headline phrase: no boundary inside it (발사… 정부 "대응")
+        cuts = [head, *(c for c in cuts if c > head)]
+    cuts = sorted(set(cuts))
     spans = []
     begin = 0
     for c in [*cuts, len(line)]:

@@ -200,3 +200,127 @@ def test_unknown_language_uses_generic_rules():
         "Wir gehen jetzt!",
         "Kommst du?",
     ]
+
+
+# Issue 15, item 3: reported speech.  The particle after a closing quote never starts
+# a sentence, whatever the quotes (straight, curly, mixed) and with or without a period
+# inside them; a quotation of several sentences keeps its inner boundaries.
+REPORTED_SPEECH = [
+    ("그는 “끝까지 하겠다.”고 말했다. 회의는 끝났다.", ["그는 “끝까지 하겠다.”고 말했다.", "회의는 끝났다."]),
+    ("그는 “끝까지 하겠다”고 말했다. 회의는 끝났다.", ["그는 “끝까지 하겠다”고 말했다.", "회의는 끝났다."]),
+    ('그는 "끝까지 하겠다"고 말했다. 회의는 끝났다.', ['그는 "끝까지 하겠다"고 말했다.', "회의는 끝났다."]),
+    ('그는 “끝까지 하겠다."고 말했다. 회의는 끝났다.', ['그는 “끝까지 하겠다."고 말했다.', "회의는 끝났다."]),
+    (
+        '“다시 해보자."라며 그가 웃었다. 모두 따라 웃었다.',
+        ['“다시 해보자."라며 그가 웃었다.', "모두 따라 웃었다."],
+    ),
+    ("위원장은 “서두르지 않겠다.”며 자리를 떴다.", ["위원장은 “서두르지 않겠다.”며 자리를 떴다."]),
+    ("위원장은 “서두르지 않겠다”라며 자리를 떴다.", ["위원장은 “서두르지 않겠다”라며 자리를 떴다."]),
+    ("대변인은 “검토 중이다.”라고 답했다.", ["대변인은 “검토 중이다.”라고 답했다."]),
+    (
+        "그는 “포기하지 않겠다. 끝까지 하겠다”고 말했다.",
+        ["그는 “포기하지 않겠다.", "끝까지 하겠다”고 말했다."],
+    ),
+    ("“모두 끝났다.” 그는 조용히 떠났다.", ["“모두 끝났다.”", "그는 조용히 떠났다."]),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), REPORTED_SPEECH)
+def test_korean_reported_speech(text, expected):
+    assert texts(text, "ko") == expected
+
+
+def test_korean_reported_speech_without_spaces():
+    # scraped text that lost its spaces: a closing quote before a particle stays, a
+    # straight quote after a sentence end still opens the next sentence
+    assert texts('그는 “끝까지 하겠다."고 말했다.“새 출발이다."라며 웃었다.', "ko") == [
+        '그는 “끝까지 하겠다."고 말했다.',
+        '“새 출발이다."라며 웃었다.',
+    ]
+    assert texts('회의가 끝났다."다음은 없다"고 그가 말했다.', "ko") == [
+        "회의가 끝났다.",
+        '"다음은 없다"고 그가 말했다.',
+    ]
+
+
+# Issue 15, item 2: an ellipsis inside a headline or standfirst line is no boundary;
+# in a line with sentence punctuation it still ends a sentence.
+ELLIPSES = [
+    ("ko", '항구 도시 정전 사태…시 "복구 총력"', ['항구 도시 정전 사태…시 "복구 총력"']),
+    ("ko", '항구 도시 정전 사태… 시 "복구 총력"', ['항구 도시 정전 사태… 시 "복구 총력"']),
+    ("ko", "항구 도시 정전 사태... 시 복구 총력", ["항구 도시 정전 사태... 시 복구 총력"]),
+    ("ko", "전력 수급 비상… 공장 가동 중단… 주민 불편", ["전력 수급 비상… 공장 가동 중단… 주민 불편"]),
+    ("ko", "그는 잠시 멈췄다… 그리고 다시 걸었다.", ["그는 잠시 멈췄다…", "그리고 다시 걸었다."]),
+    # a body line cut off mid-sentence is no headline: it has a sentence end inside
+    (
+        "ko",
+        "비가 그쳤어요... 오늘은 산책을 했어요. 내일은 아마",
+        ["비가 그쳤어요...", "오늘은 산책을 했어요.", "내일은 아마"],
+    ),
+    ("en", "The talks stalled… then resumed.", ["The talks stalled… then resumed."]),
+    ("en", "The talks stalled... then resumed.", ["The talks stalled... then resumed."]),
+    ("en", "The talks stalled…Then they resumed.", ["The talks stalled…Then they resumed."]),
+    (
+        "en",
+        "Harbour city loses power… Mayor vows quick repairs",
+        ["Harbour city loses power… Mayor vows quick repairs"],
+    ),
+    ("en", "He paused… Then he went on.", ["He paused…", "Then he went on."]),
+    ("en", "He paused... Then he went on. She was", ["He paused...", "Then he went on.", "She was"]),
+]
+
+
+@pytest.mark.parametrize(("lang", "text", "expected"), ELLIPSES)
+def test_ellipsis_in_headlines(lang, text, expected):
+    assert texts(text, lang) == expected
+
+
+# Issue 15, item 1: a subhead glued to the first body sentence on the same line.
+SUBHEADS = [
+    (
+        '항구 도시 정전 사태…시 "복구 총력" 해양시는 4일 전력 복구에 인력을 모두 투입했다고 밝혔다.',
+        ['항구 도시 정전 사태…시 "복구 총력"', "해양시는 4일 전력 복구에 인력을 모두 투입했다고 밝혔다."],
+    ),
+    (
+        "항구 도시 정전 사태… 복구 착수 해양시 전력공사는 지난달 설비 점검을 마쳤다. 원인은 아직 모른다.",
+        [
+            "항구 도시 정전 사태… 복구 착수",
+            "해양시 전력공사는 지난달 설비 점검을 마쳤다.",
+            "원인은 아직 모른다.",
+        ],
+    ),
+    (
+        "교육청, 급식 단가 인상 검토 해양시교육청은 지난 4일 급식 단가 인상안을 공개했다.",
+        ["교육청, 급식 단가 인상 검토", "해양시교육청은 지난 4일 급식 단가 인상안을 공개했다."],
+    ),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), SUBHEADS)
+def test_korean_subhead_glued_to_body(text, expected):
+    segs = split_sentences(text, "ko")
+    assert [s.text for s in segs] == expected
+    for s in segs:
+        assert text[s.start : s.end] == s.text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # no headline mark: a compound noun before the subject (추진 기획단은) is common
+        "급식 단가 인상 추진 기획단은 4일 첫 회의를 열었다.",
+        "해양시 전력공사 설비 점검반은 지난달 보고서를 냈다.",
+        # a headline mark but no date after the subject
+        '항구 도시 정전 사태…시 "복구 총력" 해양시는 전력 복구에 인력을 모두 투입했다.',
+        # the head is too long to be a subhead
+        '항구 도시 전역의 정전 사흘째 이어져 시민 불편 나날이 가중 "복구 총력" 해양시는 4일 대책을 내놨다.',
+        # an ellipsis in the head, but it ends in none of the marks: where would the body start?
+        "항구 도시 정전 사태…복구 지연 해양시 전력공사는 지난달 설비 점검을 마쳤다.",
+        # the head has a sentence end of its own: ordinary sentence rules apply
+        '그는 "복구 총력"이라고 썼고 해양시는 4일 인력을 투입했다.',
+        # no sentence-final ending: a headline line, not a subhead and a body
+        '항구 도시 정전 사태…시 "복구 총력" 해양시는 4일 총력전',
+    ],
+)
+def test_korean_subhead_needs_strong_evidence(text):
+    assert texts(text, "ko") == [text]
