@@ -30,13 +30,27 @@ _BULLET = r"(?:[•·▶►■□◆◇○●※*-]\s*)?"
 """A list mark some pages put before a timestamp (``• 입력 2008년 4월 11일``)."""
 _TIMESTAMP = re.compile(
     rf"^{_BULLET}(?:posted|updated|published|modified|last updated|date|입력|수정|승인|등록|기사입력|최종수정"
-    rf"|작성일|등록일|게재일|발행일)"
+    rf"|작성일|등록일|게재일|발행일|최종편집일|기사최종편집일|편집일|최종편집|송고|송고시간|last modified|last edited)"
     rf"\s*:?\s*(?:on\s+)?(?:{_MONTHS}|\d{{4}}\s*년|\d{{4}}[-./]|\d{{1,2}}[-./ ]).{{0,40}}$",
     re.IGNORECASE,
 )
 _DATE = rf"(?:{_MONTHS}\s*\d{{1,2}},?\s*\d{{4}}|\d{{4}}[-./]\d{{1,2}}[-./]\d{{1,2}}\.?|\d{{4}}\s*년\s*\d{{1,2}}\s*월\s*\d{{1,2}}\s*일)"
 _CLOCK = r"(?:\s*\d{1,2}(?::\d{2}(?::\d{2})?|\s*시\s*\d{1,2}\s*분)(?:\s*[ap]\.?m\.?)?)?"
-_DATE_ONLY = re.compile(rf"^{_BULLET}{_DATE}{_CLOCK}[\s,.]*$", re.IGNORECASE)
+_WEEKDAY = (
+    r"(?:mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun)(?:day|nesday|sday|urday|rsday)?\.?"
+    r"|[월화수목금토일](?:요일)?"
+)
+_DAY_NAME = rf"(?:,?\s*[(\[]?(?:{_WEEKDAY})[)\]]?(?![a-z가-힣]))?"
+"""A weekday after a date, spaced or not (``2018년11월21일wed``, ``2024.03.02 (토)``)."""
+_DATE_ONLY = re.compile(
+    rf"^{_BULLET}(?:(?:{_WEEKDAY}),?\s*)?{_DATE}{_DAY_NAME}{_CLOCK}[\s,.]*$", re.IGNORECASE
+)
+_LABEL_DATE = re.compile(
+    rf"^{_BULLET}(?:[^\W\d_]+\s+){{1,2}}(?:\d{{1,2}}:\d{{2}}\s+)?{_DATE}{_DAY_NAME}{_CLOCK}[\s,.]*$",
+    re.IGNORECASE,
+)
+"""A site or section name with a date, clock first or last (``All News 11:04 June 06, 2019``,
+``• 데일리예시 2024-05-01``): at most two words before the date, nothing after it."""
 _DATE_BYLINE = re.compile(
     rf"^{_BULLET}{_DATE}{_CLOCK}[\s,.]*(?:by\s+[^@]{{2,60}}?)?[\s,.]*(?:{_EMAIL}[\s,.]*)*$", re.IGNORECASE
 )
@@ -66,6 +80,79 @@ _EN_BYLINE = re.compile(
     r"^[Bb]y\s+[A-Z][\w.'-]+(?:\s+[A-Z][\w.'-]+){0,3}(?:,?\s+[Ss]taff [Ww]riter|,?\s+[Ss]taff [Rr]eporter|,?\s+[Cc]orrespondent)?\s*$"
 )
 
+_NAV_WORDS = (
+    r"home|홈|홈으로|뉴스홈|about(?: us)?|contact(?: us)?|subscribe|newsletters?|sign (?:in|up|out)|log ?(?:in|out)"
+    r"|register|my page|search|menu|main menu|print|e-?mail|share|font size|text size|dictionary|sitemap|site map"
+    r"|rss|language|select language|other languages:?|donate(?: now)?(?: »)?"
+    r"|(?:go|skip|jump) to (?:the )?(?:contents?|navigation|top|main(?: content)?|menu|search)"
+    r"|회사소개|시작페이지로|즐겨찾기(?:추가)?|설문조사|시민기자(?:신청)?|기사제보|제보하기|로그인|로그아웃|회원가입|마이페이지"
+    r"|사이트맵|전체메뉴|메인메뉴|주메뉴|메뉴|검색|본문|바로가기|콘텐츠 영역|언어선택|글자\s?크기|글자\s?(?:크게|작게)"
+    r"|기사내용|(?:이)?메일\s?보내기|(?:뉴스\s?)?(?:프린트|스크랩|인쇄)(?:하기)?|목록|구독하기|퍼가기|url\s?복사"
+    r"|(?:페이스북|트위터|카카오톡|카카오스토리|밴드|네이버\s?블로그|facebook|twitter|kakao(?:talk|story)?)"
+    r"(?:\s?(?:공유하기|공유|보내기|share))?|공유하기"
+)
+_NAV_LINE = re.compile(rf"^{_BULLET}(?:{_NAV_WORDS})(?:[\s|/·•]+(?:{_NAV_WORDS}))*$", re.IGNORECASE)
+"""A menu or button row made only of navigation words, without bars between them
+(``HOME 회사소개 즐겨찾기추가``, ``로그인 회원가입``, ``Go to Contents Go to Navigation``)."""
+_SECTION_LABEL = re.compile(
+    r"^(?:top stories|top news|latest news|most read|most popular|editor'?s picks|date|"
+    r"주요\s?뉴스|최신\s?뉴스|많이\s?본\s?뉴스|인기\s?기사|날짜)\s*:?$",
+    re.IGNORECASE,
+)
+_READING_TIME = re.compile(r"^\d{1,3}\s*(?:min(?:ute)?s?\.?\s+read|분\s*(?:읽기|분량))$", re.IGNORECASE)
+"""``22 MINUTE READ``, ``5 min read``, ``3분 읽기``."""
+_CRUMB_HOME = re.compile(r"^(?:home|홈|뉴스홈|news|뉴스|메인)$", re.IGNORECASE)
+_CATEGORIES = re.compile(
+    r"^(?:categories|category|tags?|filed under|topics?|sections?|카테고리|태그)\s*[:：]\s*(?P<items>.{0,300})$",
+    re.IGNORECASE,
+)
+_BRACKET_ONLY = re.compile(r"^[\[【]\s*[^\[\]【】:：]{0,30}?\s*[\]】]$")
+"""A bracketed tag alone on a line (``[YONHAP]``, ``[As prepared for delivery]``, ``[…]``);
+an editorial note with a colon (``[Update: ...]``) is body text."""
+_STAFF_BYLINE = re.compile(
+    r"^(?:[A-Z][\w.&-]*\s+){0,2}(?:[Ss]taff|STAFF)(?: [Ww]riters?| [Rr]eporters?)?$"
+    r"|^[가-힣]{1,8}\s?(?:스태프|편집부|취재팀|뉴스팀)$"
+)
+"""A desk byline (``FORUM Staff``, ``예시 스태프``, ``온라인 뉴스팀``)."""
+_CREDIT = re.compile(
+    r"^(?:photos?|images?|pictures?|videos?|illustrations?|graphics?|screen\s?(?:shots?|caps?)|source|courtesy|credits?"
+    r"|사진|이미지|영상|동영상|그래픽|일러스트|자료|출처)"
+    r"(?:\s*(?:제공|출처|credits?|courtesy))?\s*[:：/]\s*\S.{0,80}$"
+    r"|^(?:photos?|images?|pictures?|videos?)\s+(?:by|courtesy of)\s+(?-i:[A-Z][\w.&'-]*\s*){1,5}$",
+    re.IGNORECASE,
+)
+"""Photo and video credits: a label with a colon or slash (``Photo: City Archive``,
+``사진 제공: 예시시청``, ``사진/공동취재단``), or ``Photos by`` and a capitalised name."""
+_SEPARATOR = re.compile(r"^([-=_*~#])\1{2,}$")
+"""A rule drawn with one repeated mark (``-----``, ``=====``); dots are an ellipsis, not a rule."""
+_GOV_BANNER = re.compile(
+    r"^an official website of the [\w -]{2,60}? government$|^.{0,20}누리집은 대한민국 공식 전자정부 누리집입니다\.?$",
+    re.IGNORECASE,
+)
+"""The banner every government site of a country carries (US ``.gov``, Korean ``.go.kr``)."""
+_SITE_URL = re.compile(r"^[-–—|\s]*(?:[^\s.!?][^.!?]{0,40}?\s*[-–—|]\s*)?(?:https?://|www\.)\S+?[-–—|\s]*$")
+"""A print-view header: the site name beside its address (``- Example Voices - https://x.org -``)."""
+
+
+def _is_breadcrumb(s: str) -> bool:
+    """``Home > Section > Subsection``: three or more short items between ``>``, or two after a home link."""
+    items = [x.strip() for x in re.split(r"\s[>›»]\s|\s?[>›»]\s?(?=\S)", s)]
+    if len(items) < 2 or any(
+        not x or len(x) > 25 or len(x.split()) > 3 or _TERMINAL.search(x) for x in items
+    ):
+        return False
+    if any("," in x or "<" in x for x in items):
+        return False
+    return len(items) >= 3 or bool(_CRUMB_HOME.match(items[0]))
+
+
+def _is_categories(s: str) -> bool:
+    m = _CATEGORIES.match(s)
+    if not m:
+        return False
+    items = [x.strip() for x in m.group("items").split(",")]
+    return all(len(x.split()) <= 4 and not _TERMINAL.search(x) for x in items if x)
+
 
 def _is_menu(s: str) -> bool:
     """An edition-switch or section menu: three or more short items between ``|`` bars."""
@@ -90,6 +177,18 @@ def _is_furniture(line: str) -> bool:
         or _COUNTER.match(s)
         or _BOARD.match(s)
         or _is_menu(s)
+        or _LABEL_DATE.match(s)
+        or _NAV_LINE.match(s)
+        or _SECTION_LABEL.match(s)
+        or _READING_TIME.match(s)
+        or _BRACKET_ONLY.match(s)
+        or _STAFF_BYLINE.match(s)
+        or _CREDIT.match(s)
+        or _SEPARATOR.match(s)
+        or _GOV_BANNER.match(s)
+        or _SITE_URL.match(s)
+        or _is_breadcrumb(s)
+        or _is_categories(s)
     )
 
 
@@ -102,9 +201,58 @@ _RELATED_MAX = 10
 """Most headline lines dropped under one related-articles header."""
 
 
+_TITLE_TOP = 8
+"""A page-title line is one of the first content lines ..."""
+_TITLE_SPAN = 20
+"""... and the headline it repeats comes within this many content lines of the top."""
+_TITLE_SEP = " \t:|-–—>»·•/"
+
+
+def _title_like(s: str) -> bool:
+    """A headline a page title can repeat: two or more words, no sentence-final mark."""
+    return 10 <= len(s) <= 200 and len(s.split()) >= 2 and not _TERMINAL.search(s)
+
+
+def _title_copy(line: str, headline: str) -> bool:
+    """``line`` is the page title of ``headline``: the headline with a short site or section name
+    before or after it (``Example News : Headline``, ``Headline - Example News``)."""
+    if line.startswith(headline):
+        rest = line[len(headline) :]
+    elif line.endswith(headline):
+        rest = line[: -len(headline)]
+    else:
+        return False
+    if not rest or rest[0 if line.startswith(headline) else -1] not in _TITLE_SEP:
+        return False  # the headline must end at a separator, not inside a word
+    rest = rest.strip(_TITLE_SEP)
+    return 0 < len(rest) <= 30 and len(rest.split()) <= 4 and not _TERMINAL.search(rest)
+
+
+def _page_titles(lines: list[str]) -> set[int]:
+    """Browser page-title lines at the top of a page (``Site : Headline``, ``Headline - Site``) whose
+    headline comes again a few lines later, and plain repeats of a headline there: repeated page
+    titles count once.  A decorated title goes, the bare headline stays; of plain repeats the first
+    copy stays."""
+    content = [(k, " ".join(x.split())) for k, x in enumerate(lines) if x.strip()][:_TITLE_SPAN]
+    out = set()
+    for a, (k, s) in enumerate(content[:_TITLE_TOP]):
+        if k in out or _is_furniture(s):
+            continue
+        for j, t in content[a + 1 :]:
+            if not _title_like(t):
+                continue
+            if s == t:
+                out.add(j)  # a plain repeat: the first copy stays, as for a repeat right below it
+            elif _title_copy(s, t):
+                out.add(k)
+                break
+    return out
+
+
 def furniture_lines(text: str) -> list[int]:
     """0-based indices of the lines that ``clean_text`` blanks out."""
     lines = text.split("\n")
+    titles = _page_titles(lines)
     out = []
     last_content: str | None = None
     related = 0  # headline lines still to drop under a related-articles header
@@ -122,7 +270,7 @@ def furniture_lines(text: str) -> list[int]:
             related -= 1
             continue
         related = 0
-        if _is_furniture(line) or (s == last_content):
+        if k in titles or _is_furniture(line) or (s == last_content):
             out.append(k)
             continue
         last_content = s

@@ -176,3 +176,158 @@ def test_related_articles_block_goes_up_to_the_next_sentence():
         "The last paragraph follows here.",
     ]
     assert furniture_lines("\n".join(lines)) == [1, 2, 3, 6, 7]
+
+
+# top-of-page furniture: menus, stamps, breadcrumbs, labels, credits (lines written for these tests)
+PAGE_FURNITURE = [
+    "HOME 회사소개 시작페이지로 즐겨찾기추가",
+    "로그인 회원가입",
+    "글자크기 기사내용 이메일보내기 뉴스프린트하기 뉴스스크랩하기",
+    "본문 바로가기 메인메뉴 바로가기",
+    "• 페이스북 공유하기",
+    "인쇄 목록",
+    "Go to Contents Go to Navigation",
+    "Sign in Register",
+    "Home | About",
+    "Jump to content",
+    "• Font Size",
+    "Donate now »",
+    "기사최종편집일: 2024-03-02 18:41:03",
+    "송고시간 2024-03-02 11:04",
+    "2024년03월02일sat",
+    "2024년 3월 2일 (토)",
+    "Saturday, March 2, 2024",
+    "All News 11:04 March 02, 2024",
+    "• 예시일보 2024-05-01",
+    "뉴스홈 > 뉴스 > 사회 > 지역",
+    "뉴스 > 경제",
+    "Home > World > Asia",
+    "Categories: East Asia, Example Land, Arts & Culture",
+    "Category:",
+    "Tags: harbour, fishing boats",
+    "Top Stories",
+    "주요 뉴스",
+    "DATE",
+    "12 MINUTE READ",
+    "5 min read",
+    "[EXAMPLE PRESS]",
+    "[As prepared for delivery]",
+    "[…]",
+    "[김예시 위원장]",
+    "EXAMPLE Staff",
+    "예시 스태프",
+    "Photo: Harbour Museum via Example Times.",
+    "Photos by EXAMPLE COAST GUARD",
+    "사진 제공: 예시시청",
+    "동영상 제공: 예시 해양경찰",
+    "사진/공동취재단>",
+    "----------------------------------------",
+    "An official website of the Example Republic government",
+    "- Example Voices - https://example.org -",
+]
+PAGE_SENTENCES = [
+    "The mayor said the new home for the museum would open in May.",
+    "로그인 기록을 확인한 결과 외부 접속이 있었다.",
+    "Sign in sheets showed that 40 people attended the meeting.",
+    "기사최종편집일을 바꾼 것은 편집국 실수였다고 해명했다.",
+    "Saturday, March 2, 2024, was the warmest day of the year.",
+    "Profits > costs for the first time, the report said.",
+    "시장은 뉴스 > 정치 분야 보도가 늘었다고 말했다.",
+    "Categories: the ministry said these were set by law, not by the agency.",
+    "[Update: The council voted again on March 5.]",
+    "[속보] 예시시 항구에 대형 어선 좌초",
+    "Staff at the museum said the painting was safe.",
+    "Photos by the agency were released on Monday.",
+    "Photographs taken from the air show the damage.",
+    "사진을 찍던 관광객들이 대피했다.",
+    "An official website of the city was hacked on Friday.",
+    "The agency posted the report at https://example.org on Monday.",
+    ".....",
+]
+
+
+@pytest.mark.parametrize("line", PAGE_FURNITURE)
+def test_top_of_page_furniture_is_dropped(line):
+    text = f"{PAGE_SENTENCES[0]}\n{line}\n{PAGE_SENTENCES[1]}\n"
+    assert furniture_lines(text) == [1]
+
+
+@pytest.mark.parametrize("line", PAGE_SENTENCES)
+def test_sentences_that_look_like_page_furniture_stay(line):
+    assert furniture_lines(f"{line}\n") == []
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        "예시뉴스 : <속보>예시시, 항구 재개발 착수",
+        "<속보>예시시, 항구 재개발 착수 - 예시뉴스",
+        "<속보>예시시, 항구 재개발 착수 | 예시뉴스",
+        "Home Section <속보>예시시, 항구 재개발 착수",
+    ],
+)
+def test_page_title_is_dropped_when_the_headline_comes_again(title):
+    lines = [
+        title,
+        "로그인 회원가입",
+        "2024년 3월 2일 토요일",
+        "<속보>예시시, 항구 재개발 착수",
+        "예시시는 2일 항구 재개발 사업에 착수한다고 밝혔다.",
+    ]
+    assert furniture_lines("\n".join(lines)) == [0, 1, 2]
+    cleaned, n = clean_text("\n".join(lines))
+    assert n == 3 and cleaned.split("\n")[3] == lines[3]
+
+
+def test_plain_repeat_of_the_headline_near_the_top_keeps_the_first_copy():
+    lines = [
+        "Harbour city starts redevelopment",
+        "Example Section",
+        "Harbour city starts redevelopment",
+        "The city said on Monday that work would begin soon.",
+    ]
+    assert furniture_lines("\n".join(lines)) == [2]
+
+
+def test_decorated_title_and_two_copies_leave_one_headline():
+    lines = [
+        "Harbour city starts redevelopment - Example News",
+        "",
+        "Harbour city starts redevelopment",
+        "",
+        "Harbour city starts redevelopment",
+        "",
+        "The city said on Monday that work would begin soon.",
+    ]
+    assert furniture_lines("\n".join(lines)) == [0, 4]
+
+
+@pytest.mark.parametrize(
+    "lines",
+    [
+        # the headline is not repeated: nothing goes
+        ["Example News : Harbour city starts redevelopment", "The city said work would begin soon."],
+        # a sentence that contains the headline is not a page title
+        [
+            "Officials said harbour city starts redevelopment this year, a plan long delayed.",
+            "Harbour city starts redevelopment",
+            "The city said work would begin soon.",
+        ],
+        # the site part is a whole clause, not a short name
+        [
+            "Harbour city starts redevelopment - and residents of the old port are worried about rents",
+            "Harbour city starts redevelopment",
+            "The city said work would begin soon.",
+        ],
+        # the headline only inside a word
+        ["Harbour city starts redevelopments", "Harbour city starts redevelopment", "Work begins soon."],
+    ],
+)
+def test_lines_that_only_look_like_page_titles_stay(lines):
+    assert furniture_lines("\n".join(lines)) == []
+
+
+def test_a_repeat_far_below_the_top_is_not_a_page_title():
+    body = [f"Body sentence number {k} is here." for k in range(25)]
+    lines = ["Harbour city starts redevelopment", *body, "Harbour city starts redevelopment"]
+    assert furniture_lines("\n".join(lines)) == []
