@@ -8,21 +8,31 @@ closing quotes or brackets, when what comes next can start a sentence.
 English: no boundary after a known abbreviation (``Mr.``, ``Lt. Gen.``, ``U.S.``,
 ``e.g.``), after a month or ``No.`` before a number (``Feb. 28``, ``No. 3``), after a
 single capital initial (``J. Smith``), inside numbers (``3.5``), e-mails or URLs, or
-before a lower-case word.
+before a lower-case word; none inside a quotation opened mid-sentence after a reporting
+word (*tweeted, said, wrote, posted, asked, added, that*) that the sentence ends with
+(``Ana tweeted that ‘We are sorry. But you cannot say we cheated’.``, up to three
+sentences quoted).  A quotation standing alone still ends its sentence (``“It is
+over.”`` | ``He left.``).
 
 Korean: a period after a Hangul syllable ends a sentence even with no space after
 it (``했다.그러나``); reported speech never splits before the particle that follows
 the closing quote (``다."라고``, ``다.”며``, ``“하겠다."고``: straight and curly
 quotes mixed); a quotation of several sentences keeps its inner boundaries, the
 particle staying with the last one (``“포기하지 않겠다.`` | ``끝까지 하겠다”고
-말했다.``); decimals, Latin abbreviations (``U.S.``) and e-mails stay whole.  A
+말했다.``), unless it opens mid-sentence after a subject (``민수는 ‘…다. 그러나
+…없다’고 말했다.``: one sentence, for up to three sentences quoted); decimals, Latin abbreviations (``U.S.``) and e-mails stay whole.  A
 subhead glued to the first body sentence on the same line is cut off when it is
 marked as a headline (an ellipsis, a closing quote, or ``X, … 추진``) and the body
 opens with a subject and a date (``… 정부 "강력 대응" 국방부는 3일 …``).
 
 Any language: an ellipsis is not a boundary in a headline or standfirst line (no
 sentence punctuation at its end or before a space inside it: ``북한 미사일 발사…
-정부 "강력 대응"``), nor outside Korean with no space after it (``stalled…then``).
+정부 "강력 대응"``), nor outside Korean with no space after it (``stalled…then``).  A short stage
+direction after a sentence end stays with it (``방문입니다. (웃음)`` | ``다음 …``,
+``(Laughter)``, ``[Applause]``: up to three words of letters in brackets), but not a
+parenthetical sentence or a dateline (``(서울=연합뉴스) 정부는 …`` opens the next
+sentence).  A piece of a line with no letter or digit (a lone ``“``, ``…``, an emoji)
+joins the sentence before it, or the next one at the start of the line.
 
 Every sentence keeps its character offsets in the text it came from and the index
 of its paragraph.
@@ -197,12 +207,30 @@ _KO_HEAD_NOUN = re.compile(
 _KO_HEAD_MARK = re.compile(r"…|\.\.|[\"”]\s|^[^\s,]{1,10}, ")
 _KO_BODY_DATE = re.compile(r"[은는이가]\s+(?:지난|이날|전날|올해|오늘|어제|\d{1,2}[일월])")
 _DOUBLE_QUOTE = re.compile(r"[\"“”]")
+_SINGLE_QUOTE = re.compile(r"[‘’]")
 _KO_SENTENCE_END = re.compile(r"[다요까죠][.?!][\"'”’)]*(?:\s|$)")
+# A short stage direction in brackets, (웃음) (Laughter) [Applause] (laughs): up to
+# three words of letters, or one word with a final period (Laughter.).
+_STAGE_WORDS = r"(?:[^\W\d_]+(?:[ '’-][^\W\d_]+){0,2}|[^\W\d_]+\.)"
+_STAGE = re.compile(rf"\s*(?:\((?P<p>{_STAGE_WORDS})\)|\[(?P<b>{_STAGE_WORDS})\])(?=\s|$)")
+_ACRONYM = re.compile(r"[A-Z]{1,5}\.?")
+# Reported speech opened mid-sentence: a reporting word (English) or a subject
+# particle (Korean) and a space before the opening quote.
+_EN_REPORTING = re.compile(
+    r"\b(?:tweet(?:ed|s)|sa(?:id|ys)|wr(?:ote|ites)|post(?:ed|s)|ask(?:ed|s)|add(?:ed|s)|that)\s+$",
+    re.IGNORECASE,
+)
+_KO_REPORTING = re.compile(r"\S[는은가이]\s+$")
+_QUOTE_MAX_CHARS = 400
+"""Longest reported quotation kept in one sentence (see :func:`_reported_spans`)."""
+_QUOTE_MAX_CUTS = 2
+"""Most sentence ends inside a reported quotation kept in one sentence."""
 
 _LANGS = {"en": "en", "ko": "ko"}
 
 
 _LETTER = re.compile(r"[^\W\d_]")
+_ALNUM = re.compile(r"[^\W_]")
 
 
 def hangul_share(text: str) -> float:
@@ -309,7 +337,7 @@ def _is_boundary(
     return True
 
 
-def _reported_quotes(line: str) -> list[tuple[int, int]]:
+def _reported_quotes(line: str, single: bool = False) -> list[tuple[int, int]]:
     """Quotations in a Korean line that a reporting particle follows (``”고``, ``"라며``).
 
     Returns ``(open, close)`` index pairs.  The splitter uses the closing ones: a
@@ -318,20 +346,21 @@ def _reported_quotes(line: str) -> list[tuple[int, int]]:
     after a space opens a quotation, one before a space or a particle closes it, one
     between two letters (text that lost its spaces) alternates.  A closing quote with
     no opening one in the line (a quotation that began in an earlier paragraph, or a
-    stray quote) gives no span.
+    stray quote) gives no span.  ``single``: single curly quotes (``‘…’고``) instead
+    (a straight ``'`` is too often an apostrophe).
     """
     spans: list[tuple[int, int]] = []
-    if '"' not in line and "”" not in line:
+    if ("’" not in line) if single else ('"' not in line and "”" not in line):
         return spans
     opened: int | None = None
-    for qm in _DOUBLE_QUOTE.finditer(line):
+    for qm in (_SINGLE_QUOTE if single else _DOUBLE_QUOTE).finditer(line):
         k, ch = qm.start(), qm.group(0)
         before = line[k - 1] if k else " "
         after = line[k + 1] if k + 1 < len(line) else " "
         follows = _KO_QUOTE_CONT.match(line[k + 1 :].lstrip()) is not None
-        if ch == "“":
+        if ch in "“‘":
             opening = True
-        elif ch == "”":
+        elif ch in "”’":
             opening = False
         elif before.isspace() or before in _KO_OPENERS:
             opening = not after.isspace()
@@ -346,6 +375,79 @@ def _reported_quotes(line: str) -> list[tuple[int, int]]:
             spans.append((opened, k))
         opened = None
     return spans
+
+
+def _en_quote_close(line: str, k: int) -> int:
+    """Where the quotation opened at ``line[k]`` closes right before its sentence end.
+
+    The closing quote must be followed by sentence punctuation, or come after some, and
+    then a space or the end of the line (``‘… cheated’.``, ``“… over.” He``, ``… :)’``).
+    A curly ``’`` between letters or after a word (``can’t``, ``fans’ anger``) is an
+    apostrophe.  -1 when the quotation closes mid-sentence (``‘A. B,’ he said``), opens
+    another one first, or does not close in the line.
+    """
+    opening = line[k]
+    closers = {"‘": "’", "“": "”", '"': '"”'}[opening]
+    for j in range(k + 1, len(line)):
+        ch = line[j]
+        if ch == opening and opening != '"':
+            return -1  # a second quotation opens before this one closes
+        if ch not in closers:
+            continue
+        before = line[j - 1]
+        rest = line[j + 1 :]
+        punct = len(rest) - len(rest.lstrip(_TERMINALS))
+        after = rest[punct:]
+        ends = (not after or after[0].isspace()) and (before in _TERMINALS or punct > 0 or not after.strip())
+        if ends:
+            return j
+        if ch == "’" and (before.isalnum() and (not rest or rest[0].isalnum() or rest[0].isspace())):
+            continue  # an apostrophe: can’t, HATIN’ EACH, fans’ anger
+        return -1
+    return -1
+
+
+def _reported_spans(line: str, lang: str, double: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Quotations opened mid-sentence after a reporting word that the sentence ends with.
+
+    English: after *tweeted, said, wrote, posted, asked, added* or *that* and a space, a
+    quotation that closes right before the sentence end (``Ana tweeted that ‘We are
+    sorry. But …’.``, single or double quotes).  Korean: after a subject (``…는``,
+    ``…은``, ``…가``, ``…이``) and a space, a quotation that a reporting particle
+    follows (``민수는 ‘…다. 그러나 …없다’고 말했다.``); ``double`` holds the line's
+    double-quoted ones (:func:`_reported_quotes`).  Returns ``(open, close)`` pairs of
+    at most :data:`_QUOTE_MAX_CHARS` characters.  A quotation that opens the sentence
+    (``“…않겠다. | 끝까지 하겠다”고 그는``) or stands alone is not one.
+    """
+    spans: list[tuple[int, int]] = []
+    if lang == "ko":
+        for o, c in [*_reported_quotes(line, single=True), *double]:
+            if c - o <= _QUOTE_MAX_CHARS and _KO_REPORTING.search(line, max(0, o - 8), o):
+                spans.append((o, c))
+        return spans
+    if lang != "en" or ("‘" not in line and "“" not in line and '"' not in line):
+        return spans
+    for qm in re.finditer(r"[‘“\"]", line):
+        o = qm.start()
+        if o == 0 or not line[o - 1].isspace() or not _EN_REPORTING.search(line, max(0, o - 16), o):
+            continue
+        c = _en_quote_close(line, o)
+        if c > o and c - o <= _QUOTE_MAX_CHARS:
+            spans.append((o, c))
+    return spans
+
+
+def _stage_direction(line: str, cut: int) -> int:
+    """End of a short stage direction right after the sentence end ``cut`` (0: none).
+
+    ``바로 그 방문입니다. (웃음)`` and ``… (Laughter)``, ``[Applause]``: at most three
+    words of letters in brackets (or one word and a period), then the end of the line or
+    a space.  Not an acronym (``(AP) The …``) nor a dateline (``(서울=연합뉴스) 정부는``).
+    """
+    m = _STAGE.match(line, cut)
+    if not m or _ACRONYM.fullmatch(m.group("p") or m.group("b")):
+        return 0
+    return m.end()
 
 
 def _subhead_end(line: str) -> int:
@@ -391,7 +493,8 @@ def _split_line(line: str, offset: int, lang: str) -> list[tuple[int, int]]:
     headline = line.rstrip().rstrip(_CLOSERS)[-1:] not in _TERMINALS and not _INNER_END.search(line)
     cuts: list[int] = []
     # closing quotes that a reporting particle follows: “끝까지 하겠다."고 is one piece
-    closers = {q for _, q in _reported_quotes(line)} if lang == "ko" else set()
+    double = _reported_quotes(line) if lang == "ko" else []
+    closers = {q for _, q in double}
     head = _subhead_end(line) if lang == "ko" and not headline else 0
     for m in _END.finditer(line):
         s, e = m.span()
@@ -413,17 +516,51 @@ def _split_line(line: str, offset: int, lang: str) -> list[tuple[int, int]]:
     if head:
         # the subhead is a headline phrase: no boundary inside it (발사… 정부 "대응")
         cuts = [head, *(c for c in cuts if c > head)]
+    if cuts:
+        # reported speech inside a sentence (민수는 ‘…다. 그러나 …없다’고 말했다.): no
+        # cut inside a quotation of at most three sentences
+        for o, c in _reported_spans(line, lang, double):
+            inner = [x for x in cuts if o < x <= c]
+            if 0 < len(inner) <= _QUOTE_MAX_CUTS:
+                cuts = [x for x in cuts if not o < x <= c]
+    if cuts and ("(" in line or "[" in line):
+        # a stage direction after a sentence end stays with it: 방문입니다. (웃음) | 다음
+        cuts = [_stage_direction(line, c) or c for c in cuts]
     cuts = sorted(set(cuts))
-    spans = []
+    pieces: list[tuple[int, int]] = []
     begin = 0
     for c in [*cuts, len(line)]:
         piece = line[begin:c]
         stripped = piece.strip()
         if stripped:
             lead = len(piece) - len(piece.lstrip())
-            spans.append((offset + begin + lead, offset + begin + lead + len(stripped)))
+            pieces.append((begin + lead, begin + lead + len(stripped)))
         begin = c
-    return spans
+    return [(offset + s, offset + e) for s, e in _attach_bare(line, pieces)]
+
+
+def _attach_bare(line: str, pieces: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Join a piece with no letter or digit (a lone ``“``, ``…``, ``-``) to the one before it.
+
+    The first piece of a line joins the next one instead; a line of such pieces only
+    stays one piece.
+    """
+    if len(pieces) < 2 or all(line[s].isalnum() or _ALNUM.search(line, s, e) for s, e in pieces):
+        return pieces
+    out: list[tuple[int, int]] = []
+    pending = -1  # start of bare pieces before the first piece with letters
+    for s, e in pieces:
+        if _ALNUM.search(line, s, e):
+            if pending >= 0:
+                s, pending = pending, -1
+            out.append((s, e))
+        elif out:
+            out[-1] = (out[-1][0], e)
+        elif pending < 0:
+            pending = s
+    if pending >= 0:
+        out.append((pending, pieces[-1][1]))
+    return out
 
 
 def cut_long(segments: list[Segment], limit: int = MAX_SENTENCE_CHARS) -> tuple[list[Segment], int]:

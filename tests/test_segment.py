@@ -217,9 +217,11 @@ REPORTED_SPEECH = [
     ("위원장은 “서두르지 않겠다.”며 자리를 떴다.", ["위원장은 “서두르지 않겠다.”며 자리를 떴다."]),
     ("위원장은 “서두르지 않겠다”라며 자리를 떴다.", ["위원장은 “서두르지 않겠다”라며 자리를 떴다."]),
     ("대변인은 “검토 중이다.”라고 답했다.", ["대변인은 “검토 중이다.”라고 답했다."]),
+    # a quotation that opens the sentence keeps its inner boundaries (after a subject
+    # it is one sentence: see REPORTING_SENTENCES)
     (
-        "그는 “포기하지 않겠다. 끝까지 하겠다”고 말했다.",
-        ["그는 “포기하지 않겠다.", "끝까지 하겠다”고 말했다."],
+        "“포기하지 않겠다. 끝까지 하겠다”고 그는 말했다.",
+        ["“포기하지 않겠다.", "끝까지 하겠다”고 그는 말했다."],
     ),
     ("“모두 끝났다.” 그는 조용히 떠났다.", ["“모두 끝났다.”", "그는 조용히 떠났다."]),
 ]
@@ -324,3 +326,183 @@ def test_korean_subhead_glued_to_body(text, expected):
 )
 def test_korean_subhead_needs_strong_evidence(text):
     assert texts(text, "ko") == [text]
+
+
+def assert_offsets(text: str, lang: str) -> list[str]:
+    segs = split_sentences(text, lang)
+    for s in segs:
+        assert text[s.start : s.end] == s.text
+    return [s.text for s in segs]
+
+
+# A short stage direction after a sentence end (transcripts, speeches) stays with the
+# sentence before it; a parenthetical sentence or a dateline does not.
+STAGE_DIRECTIONS = [
+    (
+        "ko",
+        "바로 그 축제 방문입니다. (웃음) 다음 주에는 해양시에서 만납니다.",
+        ["바로 그 축제 방문입니다. (웃음)", "다음 주에는 해양시에서 만납니다."],
+    ),
+    ("ko", "모두 고맙습니다. (박수) 이제 시작합니다.", ["모두 고맙습니다. (박수)", "이제 시작합니다."]),
+    (
+        "ko",
+        "정말 놀라운 일이죠? (웃음소리)\n이제 본론입니다.",
+        ["정말 놀라운 일이죠? (웃음소리)", "이제 본론입니다."],
+    ),
+    ("ko", "끝까지 함께합시다. (일동 박수)", ["끝까지 함께합시다. (일동 박수)"]),
+    (
+        "en",
+        "That was the Brightvale visit. (Laughter) Next week we meet again.",
+        ["That was the Brightvale visit. (Laughter)", "Next week we meet again."],
+    ),
+    ("en", "Thank you all. (Applause)", ["Thank you all. (Applause)"]),
+    ("en", "I told him so. (laughs) He agreed.", ["I told him so. (laughs)", "He agreed."]),
+    ("en", "We won the cup. [Laughter] So did they.", ["We won the cup. [Laughter]", "So did they."]),
+    ("en", "We won the cup. (Laughter.) So did they.", ["We won the cup. (Laughter.)", "So did they."]),
+    # not stage directions: a sentence in brackets, a long aside, an agency credit, a
+    # dateline that opens the next sentence
+    (
+        "en",
+        "The talks failed. (The ministry declined to comment.) They resume in May.",
+        ["The talks failed.", "(The ministry declined to comment.)", "They resume in May."],
+    ),
+    (
+        "en",
+        "The talks failed. (four short plain words) They resume in May.",
+        ["The talks failed.", "(four short plain words) They resume in May."],
+    ),
+    (
+        "en",
+        "The talks failed. (AP) The ministry said so.",
+        ["The talks failed.", "(AP) The ministry said so."],
+    ),
+    (
+        "ko",
+        "회의가 끝났다. (해양시=한빛뉴스) 시청은 3일 대책을 내놨다.",
+        ["회의가 끝났다.", "(해양시=한빛뉴스) 시청은 3일 대책을 내놨다."],
+    ),
+    (
+        "ko",
+        "(해양시=한빛뉴스) 시청은 3일 대책을 내놨다. 반응은 엇갈렸다.",
+        ["(해양시=한빛뉴스) 시청은 3일 대책을 내놨다.", "반응은 엇갈렸다."],
+    ),
+    # a parenthesis inside or at the start of a sentence is untouched
+    ("ko", "(웃음) 다음 주에는 만납니다.", ["(웃음) 다음 주에는 만납니다."]),
+]
+
+
+@pytest.mark.parametrize(("lang", "text", "expected"), STAGE_DIRECTIONS)
+def test_stage_direction_stays_with_its_sentence(lang, text, expected):
+    assert assert_offsets(text, lang) == expected
+
+
+# A piece with no letter or digit is no sentence of its own: it joins the one before
+# it (or the next one at the start of a line).
+BARE_PIECES = [
+    ("ko", "그는 떠날 수 있어요. “\n시민들은 놀랐다.", ["그는 떠날 수 있어요. “", "시민들은 놀랐다."]),
+    (
+        "en",
+        'She may leave soon. "\nPeople were surprised.',
+        ['She may leave soon. "', "People were surprised."],
+    ),
+    (
+        "en",
+        "The vote was close. …\nIt ended. -\nHe left.",
+        ["The vote was close. …", "It ended. -", "He left."],
+    ),
+    ("en", "It was late… … Then it ended.", ["It was late… …", "Then it ended."]),
+    ("en", "Use both hands. 💪\nRest well. 🧠", ["Use both hands. 💪", "Rest well. 🧠"]),
+    ("en", "… Then it ended. He left.", ["… Then it ended.", "He left."]),
+    ("en", "?! Then it ended. He left.", ["?! Then it ended.", "He left."]),
+    # a line of such pieces only stays as it is
+    ("en", "He left.\n… …\nShe stayed.", ["He left.", "… …", "She stayed."]),
+]
+
+
+@pytest.mark.parametrize(("lang", "text", "expected"), BARE_PIECES)
+def test_piece_without_letters_joins_a_sentence(lang, text, expected):
+    assert assert_offsets(text, lang) == expected
+
+
+def test_bare_piece_offsets_and_lines():
+    text = "Title\n\nFirst one. “\nSecond one. Third one.\n"
+    segs = split_sentences(text, "en")
+    assert [(s.text, s.start, s.end, s.paragraph, s.line) for s in segs] == [
+        ("Title", 0, 5, 0, 1),
+        ("First one. “", 7, 19, 1, 3),
+        ("Second one.", 20, 31, 1, 4),
+        ("Third one.", 32, 42, 1, 4),
+    ]
+
+
+# Quoted speech inside a reporting sentence: a quotation opened mid-sentence after a
+# reporting word (tweeted, said, that ...) or a Korean subject, closed right before the
+# sentence end or a reporting particle, is one sentence (up to three sentences quoted).
+REPORTING_SENTENCES = [
+    (
+        "en",
+        "However, Ana tweeted that ‘We are sorry about the incident. But you cannot say we cheated’.",
+        ["However, Ana tweeted that ‘We are sorry about the incident. But you cannot say we cheated’."],
+    ),
+    (
+        "en",
+        "Ana tweeted ‘We can’t stop now. STOP FIGHTING . Just play :)’\nThen she logged off.",
+        ["Ana tweeted ‘We can’t stop now. STOP FIGHTING . Just play :)’", "Then she logged off."],
+    ),
+    (
+        "en",
+        "Bo said “It is over. We go home.” Then he left.",
+        ["Bo said “It is over. We go home.”", "Then he left."],
+    ),
+    (
+        "en",
+        'Bo wrote that "The fans were loud. Nobody cheated." Then he left.',
+        ['Bo wrote that "The fans were loud. Nobody cheated."', "Then he left."],
+    ),
+    (
+        "ko",
+        "그러나 민수는 ‘우리는 그 일을 부끄럽게 생각한다. 그러나 반칙했다고 말할 수는 없다’고 말했다.",
+        ["그러나 민수는 ‘우리는 그 일을 부끄럽게 생각한다. 그러나 반칙했다고 말할 수는 없다’고 말했다."],
+    ),
+    (
+        "ko",
+        "그는 “포기하지 않겠다. 끝까지 하겠다”고 말했다. 회의는 끝났다.",
+        ["그는 “포기하지 않겠다. 끝까지 하겠다”고 말했다.", "회의는 끝났다."],
+    ),
+    (
+        "ko",
+        '시장이 "복구를 서두르겠다. 시민께 죄송하다."라고 밝혔다.',
+        ['시장이 "복구를 서두르겠다. 시민께 죄송하다."라고 밝혔다.'],
+    ),
+    # a quotation standing alone still ends its sentence
+    ("en", "“It is over.” He left.", ["“It is over.”", "He left."]),
+    ("en", "‘We lost. We go home.’ He left.", ["‘We lost.", "We go home.’", "He left."]),
+    ("ko", "“모두 끝났다. 집에 간다.” 그는 떠났다.", ["“모두 끝났다.", "집에 간다.”", "그는 떠났다."]),
+    # no reporting word before the quotation, or it closes mid-sentence
+    (
+        "en",
+        "The sign read ‘Closed. Come back soon’. We left.",
+        ["The sign read ‘Closed.", "Come back soon’.", "We left."],
+    ),
+    (
+        "en",
+        'Bo said "It is over. We go home" and left. Then it rained.',
+        ['Bo said "It is over.', 'We go home" and left.', "Then it rained."],
+    ),
+    # more than three sentences quoted, or no closing quote in the line
+    (
+        "en",
+        "Bo said ‘One. Two. Three. Four’. Then he left.",
+        ["Bo said ‘One.", "Two.", "Three.", "Four’.", "Then he left."],
+    ),
+    (
+        "ko",
+        "민수는 ‘우리는 부끄럽다. 그러나 반칙은 아니다",
+        ["민수는 ‘우리는 부끄럽다.", "그러나 반칙은 아니다"],
+    ),
+]
+
+
+@pytest.mark.parametrize(("lang", "text", "expected"), REPORTING_SENTENCES)
+def test_quotation_inside_a_reporting_sentence(lang, text, expected):
+    assert assert_offsets(text, lang) == expected
