@@ -12,7 +12,6 @@ Load a model once with :class:`Aligner` and reuse it for every document::
 from __future__ import annotations
 
 import dataclasses
-import math
 import time
 from collections.abc import Callable, Generator, Sequence
 from datetime import UTC, datetime
@@ -26,11 +25,11 @@ from .calibration import load_calibration
 from .clean import clean_text
 from .embed import CachedEmbedder, Embedder, load_embedder
 from .errors import AlignError, InputError
-from .features import COPY_CAP, FEATURES, PairContext, flags_for, is_copy
+from .features import is_cut, is_title
 from .reading import normalise_text, read_document
-from .result import TRANSLATION_THRESHOLD, DocumentAlignment, Pair, Sentence, Signature, Verdict
-from .scoring import document_features, null_best_margins, pair_score
-from .search import SearchParams, search
+from .result import TRANSLATION_THRESHOLD, DocumentAlignment, Pair, Sentence, Signature
+from .scoring import BeadScorer, document_verdict
+from .search import Ends, SearchParams, search
 from .segment import (
     MAX_SENTENCE_CHARS,
     Segment,
@@ -309,7 +308,6 @@ class Aligner:
         """Align sentences; yields the spans it needs embedded (the caller embeds them)."""
         p = self.params
         n, m = len(src), len(tgt)
-        max_span = p.max_merge - 1
         # the model sees at most MAX_SENTENCE_CHARS of a sentence (split text is cut to
         # that already; a longer --presplit line or list item is embedded by its start)
         long = sum(len(x.text) > MAX_SENTENCE_CHARS for x in (*src, *tgt))
@@ -324,13 +322,7 @@ class Aligner:
         yield [asked]  # one model call for both sides (and other documents)
         # the call's own result (no copy); from the cache where the caller did not fill it
         units = asked.vectors[0] if asked.vectors else self.embedder.encode(asked.texts)
-        center = bool(getattr(self.embedder.inner, "wants_centering", False))
-        src_span = SpanTable(
-            src_texts, self._joiner(self.src_lang), units[:n], max_span, center, _byte_lengths(src)
-        )
-        tgt_span = SpanTable(
-            tgt_texts, self._joiner(self.tgt_lang), units[n:], max_span, center, _byte_lengths(tgt)
-        )
+        src_span, tgt_span = self._tables(src, tgt, units)
         del units
         embedded = n + m
         if self.embed_all:  # the baseline: every concatenation, as its joined text
@@ -342,6 +334,8 @@ class Aligner:
         tgt_par = np.array([t.paragraph for t in tgt])
         # the reruns share the band, the cell tables and unchanged gains, within a
         # budget shared by every document in flight (align_many advances many at once)
+        titles = is_title(src_texts) and is_title(tgt_texts)  # a headline on one side only: no rule
+        ends = Ends(titles, titles, is_cut(src_texts), is_cut(tgt_texts))
         memo: dict = {"max_cells": max(0, self.memo_budget - self._memo_used)}
         held = 0
         try:
@@ -361,6 +355,7 @@ class Aligner:
                     src_paragraphs=src_par,
                     tgt_paragraphs=tgt_par,
                     progress=self._stage(f"searching (pass {rerun + 1})" if rerun else "searching"),
+                    ends=ends,
                 )
                 self.search_seconds += time.perf_counter() - t0
                 if not held and "grid" in memo:
@@ -380,102 +375,107 @@ class Aligner:
             memo.clear()
         self.last_embedded = embedded
 
-        return self._score(beads, src, tgt, src_span, tgt_span, doc_id, warnings)
+        return self._score(beads, src, tgt, self._scorer(src, tgt, src_span, tgt_span), doc_id, warnings)
+
+    def _tables(
+        self, src: list[Sentence], tgt: list[Sentence], units: np.ndarray
+    ) -> tuple[SpanTable, SpanTable]:
+        """Both sides' span tables from the embeddings of their sentences (source rows first)."""
+        n, max_span = len(src), self.params.max_merge - 1
+        center = bool(getattr(self.embedder.inner, "wants_centering", False))
+        return (
+            SpanTable(
+                [s.text[:MAX_SENTENCE_CHARS] for s in src],
+                self._joiner(self.src_lang),
+                units[:n],
+                max_span,
+                center,
+                _byte_lengths(src),
+            ),
+            SpanTable(
+                [t.text[:MAX_SENTENCE_CHARS] for t in tgt],
+                self._joiner(self.tgt_lang),
+                units[n:],
+                max_span,
+                center,
+                _byte_lengths(tgt),
+            ),
+        )
+
+    def bead_scorer(
+        self,
+        src: Sequence[str],
+        tgt: Sequence[str],
+        src_spans: set[tuple[int, int]] | None = None,
+        tgt_spans: set[tuple[int, int]] | None = None,
+    ) -> BeadScorer:
+        """The scorer :meth:`align_sentences` uses for these sentences, with the given
+        (start, length) spans embedded, for scoring beads the aligner did not choose
+        (``scripts/fit_calibration.py``: near misses and omissions)."""
+        s = [Sentence(k, " ".join(x.split())) for k, x in enumerate(src)]
+        t = [Sentence(k, " ".join(x.split())) for k, x in enumerate(tgt)]
+        units = self.embedder.encode([x.text[:MAX_SENTENCE_CHARS] for x in (*s, *t)])
+        src_span, tgt_span = self._tables(s, t, units)
+        embed_spans(self.embedder, [(src_span, src_spans or set()), (tgt_span, tgt_spans or set())])
+        return self._scorer(s, t, src_span, tgt_span)
+
+    def _scorer(
+        self, src: list[Sentence], tgt: list[Sentence], src_span: SpanTable, tgt_span: SpanTable
+    ) -> BeadScorer:
+        """What every bead of this document is worth (the one scoring, see :class:`BeadScorer`)."""
+        return BeadScorer(
+            src_span,
+            tgt_span,
+            [s.text for s in src],
+            [t.text for t in tgt],
+            self._joiner(self.src_lang),
+            self._joiner(self.tgt_lang),
+            self.src_lang,
+            self.tgt_lang,
+            self.calibration,
+            self.params.margin_weight,
+            self.params.knn,
+        )
 
     def _score(
         self,
         beads: list,
         src: list[Sentence],
         tgt: list[Sentence],
-        src_span: SpanTable,
-        tgt_span: SpanTable,
+        scorer: BeadScorer,
         doc_id: str,
         warnings: list[str],
     ) -> DocumentAlignment:
         """Features, flags and scores of every pair, and the document verdict."""
-        p = self.params
-        calib = self.calibration
-        doc_log_ratio = math.log((tgt_span.lengths.sum() + 1) / (src_span.lengths.sum() + 1))
-        # where each omitted sentence sits on the other side
-        nulls: dict[int, tuple[str, int, int]] = {}
-        i_at = j_at = 0
-        for k, b in enumerate(beads):
-            if b.src and not b.tgt:
-                nulls[k] = ("src", b.src[0], j_at)
-            elif b.tgt and not b.src:
-                nulls[k] = ("tgt", b.tgt[0], i_at)
-            i_at += len(b.src)
-            j_at += len(b.tgt)
-        best = {}
-        for side, own, other in (
-            ("src", src_span.units, tgt_span.units),
-            ("tgt", tgt_span.units, src_span.units),
-        ):
-            items = [(k, idx, pos) for k, (sd, idx, pos) in nulls.items() if sd == side]
-            if items:
-                margins = null_best_margins(
-                    [x[1] for x in items], [x[2] for x in items], own, other, p.margin_weight, p.knn
-                )
-                best.update({k: m for (k, _, _), m in zip(items, margins, strict=True)})
         pairs: list[Pair] = []
-        copies = 0
-        for k, b in enumerate(beads):
+        for b, sc in zip(beads, scorer.path(beads), strict=True):
             src_ids = tuple(src[i].index for i in b.src)
             tgt_ids = tuple(tgt[j].index for j in b.tgt)
             src_text = self._join([src[i].text for i in b.src], self.src_lang)
             tgt_text = self._join([tgt[j].text for j in b.tgt], self.tgt_lang)
-            if b.src and b.tgt:
-                ctx = PairContext(
+            pairs.append(
+                Pair(
+                    src_ids,
+                    tgt_ids,
                     src_text,
                     tgt_text,
-                    len(b.src),
-                    len(b.tgt),
-                    float(b.cosine or 0.0),
-                    float(b.margin or 0.0),
-                    doc_log_ratio,
-                    self.tgt_lang,
+                    sc.score,
+                    sc.cosine,
+                    sc.margin,
+                    sc.features,
+                    sc.flags,
                 )
-                values = {f.name: f(ctx) for f in FEATURES}
-                score = calib.pair(values) if calib else pair_score(ctx.margin)
-                if self.src_lang != self.tgt_lang and is_copy(ctx):
-                    score = min(score, COPY_CAP)  # a copy is no translation, however similar
-                    copies += 1
-                pairs.append(
-                    Pair(
-                        src_ids,
-                        tgt_ids,
-                        src_text,
-                        tgt_text,
-                        score,
-                        b.cosine,
-                        b.margin,
-                        values,
-                        tuple(flags_for(ctx, values)),
-                    )
-                )
-            else:
-                values = {"best_margin": best[k]}
-                score = calib.null(values) if calib else 1.0 - pair_score(best[k])
-                pairs.append(Pair(src_ids, tgt_ids, src_text, tgt_text, score, None, None, values, ()))
+            )
         result = DocumentAlignment(
             pairs=pairs, src=src, tgt=tgt, signature=self.signature, doc_id=doc_id, warnings=warnings
         )
-        result.verdict = self._verdict(result, copies)
+        result.verdict = document_verdict(result, self.calibration)
         if result.verdict.p_translation is not None and result.verdict.p_translation < TRANSLATION_THRESHOLD:
             warnings.append(
                 f"{doc_id or 'the documents'}: the two sides do not look like translations of each other "
                 f"(probability {result.verdict.p_translation:.2f})"
             )
         return result
-
-    def _verdict(self, result: DocumentAlignment, copies: int = 0) -> Verdict:
-        calib = self.calibration
-        values = document_features(result)
-        p = calib.document(values) if calib else None
-        matched = sum(1 for pair in result.pairs if not pair.is_null)
-        if p is not None and copies:  # copied text is not a translation, however similar
-            p *= 1.0 - copies / max(1, matched)
-        return Verdict(values["coverage"], values["mean_score"], p, calib.tag if calib else None)
 
     def _joiner(self, lang: str) -> str:
         return "" if lang in _NO_SPACE_LANGS else " "

@@ -45,10 +45,14 @@ class Logistic:
     intercept: float
 
     def __call__(self, values: dict[str, float]) -> float:
+        return 1.0 / (1.0 + math.exp(-max(-50.0, min(50.0, self.logit(values)))))
+
+    def logit(self, values: dict[str, float]) -> float:
+        """The log-odds (the linear part)."""
         z = self.intercept
         for name, mu, sd, w in zip(self.features, self.mean, self.scale, self.coef, strict=True):
             z += w * (values[name] - mu) / sd
-        return 1.0 / (1.0 + math.exp(-max(-50.0, min(50.0, z))))
+        return z
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -106,6 +110,11 @@ class Calibration:
     null: Logistic
     document: Logistic
     fitted_on: str = ""
+    path: Logistic | None = None
+    """The aligner's own matches in their place: ``pair``'s log-odds with where the match
+    sits on the path (:func:`align.scoring.path_features`); None in older files."""
+    path_null: Logistic | None = None
+    """The aligner's own omissions in their place: ``null``'s log-odds with the path."""
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -116,6 +125,8 @@ class Calibration:
             "pair": self.pair.as_dict(),
             "null": self.null.as_dict(),
             "document": self.document.as_dict(),
+            **({"path": self.path.as_dict()} if self.path else {}),
+            **({"path_null": self.path_null.as_dict()} if self.path_null else {}),
         }
 
     @classmethod
@@ -127,6 +138,8 @@ class Calibration:
             Logistic.from_dict(d["null"]),
             Logistic.from_dict(d["document"]),
             d.get("fitted_on", ""),
+            Logistic.from_dict(d["path"]) if "path" in d else None,
+            Logistic.from_dict(d["path_null"]) if "path_null" in d else None,
         )
 
     def save(self, path: str | Path) -> None:

@@ -27,6 +27,8 @@ __all__ = [
     "PairContext",
     "flags_for",
     "is_copy",
+    "is_cut",
+    "is_title",
     "numbers_in",
 ]
 
@@ -44,6 +46,9 @@ class PairContext:
     doc_log_ratio: float = 0.0
     """log(target bytes / source bytes) over the whole document."""
     tgt_lang: str = ""
+    src_cut: bool = False
+    """The source side ends with a fragment cut off by the end of the page (:func:`is_cut`)."""
+    tgt_cut: bool = False
 
 
 class Feature:
@@ -84,7 +89,12 @@ class LengthDeviation(Feature):
     def __call__(self, ctx: PairContext) -> float:
         s = len(ctx.src_text.encode("utf-8")) + 1
         t = len(ctx.tgt_text.encode("utf-8")) + 1
-        return abs(math.log(t / s) - ctx.doc_log_ratio)
+        dev = math.log(t / s) - ctx.doc_log_ratio
+        if ctx.src_cut:  # a fragment is short: only a long source counts
+            dev = min(dev, 0.0)
+        if ctx.tgt_cut:
+            dev = max(dev, 0.0)
+        return abs(dev)
 
 
 _NUM = re.compile(
@@ -196,6 +206,50 @@ FLAGS = {
 
 
 _LETTERS = re.compile(r"[^\W\d_]")
+
+_KO_FINAL = re.compile(r"[가-힣](다|요|까|죠|니다|세요|시오|라)$")
+"""A Korean sentence-final ending, punctuated or not (``...할 수 있습니다``)."""
+_COMPLETE = re.compile(r"""[.!?:;…。！？．)\]}"'”’»」』>]\s*$""")
+
+
+_TERMINAL = re.compile(r"""[.!?。！？．][\s"'”’»」』)\]]*$""")
+
+
+def is_title(sentences: list[str] | tuple[str, ...]) -> bool:
+    """Whether a side starts with a headline: a first line of at most 200 characters
+    that does not end like a sentence (``.``, ``!``, ``?`` before any closing quotes, or
+    a bare Korean sentence ending such as ``...했다``), followed by at least one more line.
+    Korean headlines that end in a quotation (``...하겠다"``) count as headlines."""
+    if len(sentences) < 2:
+        return False
+    first = sentences[0].strip()
+    return 0 < len(first) <= 200 and not (_TERMINAL.search(first) or _KO_FINAL.search(first))
+
+
+CUT_MIN_CHARS = 30
+"""A last line shorter than this without punctuation is taken as complete (:func:`is_cut`)."""
+
+
+def is_cut(sentences: list[str] | tuple[str, ...]) -> bool:
+    """Whether the last of a side's sentences is a fragment cut off by the end of the page.
+
+    Scraped editions are often cut at a byte or word limit: the last sentence stops
+    mid-word (``... donate 100 mi``) or mid-character (U+FFFD).  A last sentence that
+    ends with sentence or closing punctuation or a Korean sentence ending, one shorter
+    than ``CUT_MIN_CHARS`` (more often a caption or a signature), or a side of fewer than
+    three sentences (a headline pair) is taken as complete.
+    """
+    if len(sentences) < 3:
+        return False
+    last = sentences[-1].rstrip()
+    if not last:
+        return False
+    if last.endswith("\ufffd"):  # cut inside a character's bytes
+        return True
+    if len(last) < CUT_MIN_CHARS:  # a caption, a signature, a heading
+        return False
+    return not (_COMPLETE.search(last) or _KO_FINAL.search(last))
+
 
 COPY_CAP = 0.05
 """Highest score of a pair whose target is a copy of its source (see :func:`is_copy`)."""

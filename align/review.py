@@ -17,7 +17,7 @@ from pathlib import Path
 
 from .calibration import load_calibration
 from .result import DocumentAlignment
-from .scoring import document_features
+from .scoring import document_verdict
 
 __all__ = ["render_review", "write_review"]
 
@@ -105,15 +105,13 @@ def _number(value: object, default: float | None = 0.0) -> float | None:
 def _verdict(result: DocumentAlignment) -> dict:
     if result.verdict is not None:
         v = result.verdict.as_dict()
-    else:
-        values = document_features(result)
+    else:  # a result read back without one: the same verdict `align pair` computes
         model = result.signature.model
         try:
             calib = load_calibration(model) if model else None
-            p = calib.document(values) if calib else None
+            v = document_verdict(result, calib).as_dict()
         except (ValueError, TypeError, KeyError, ArithmeticError):  # a saved model name, a bad file
-            p = None
-        v = {"coverage": values["coverage"], "mean_score": values["mean_score"], "p_translation": p}
+            v = document_verdict(result, None).as_dict()
     return {
         "coverage": _number(v["coverage"]),
         "mean_score": _number(v["mean_score"]),

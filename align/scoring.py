@@ -12,11 +12,32 @@ English-Korean dev data with the bundled model.
 
 from __future__ import annotations
 
+import dataclasses
 import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 
-__all__ = ["document_features", "null_best_margins", "pair_score"]
+from .features import COPY_CAP, FEATURES, PairContext, flags_for, is_copy, is_cut
+from .result import DocumentAlignment, Verdict
+from .search import Bead
+
+if TYPE_CHECKING:
+    from .calibration import Calibration
+    from .spans import SpanTable
+
+__all__ = [
+    "PATH_FEATURES",
+    "BeadScore",
+    "BeadScorer",
+    "document_features",
+    "document_verdict",
+    "null_best_margins",
+    "pair_score",
+    "path_features",
+]
 
 CENTER = 0.20
 SCALE = 0.06
@@ -58,7 +79,7 @@ def null_best_margins(
     return out
 
 
-def document_features(result) -> dict[str, float]:  # type: ignore[no-untyped-def]
+def document_features(result: DocumentAlignment) -> dict[str, float]:
     """Coverage, mean score and median margin of a document's matches."""
     matched = [p for p in result.pairs if not p.is_null]
     margins = sorted(p.margin for p in matched if p.margin is not None)
@@ -67,3 +88,238 @@ def document_features(result) -> dict[str, float]:  # type: ignore[no-untyped-de
         "mean_score": result.mean_score,
         "median_margin": margins[len(margins) // 2] if margins else -0.5,
     }
+
+
+HUB_WINDOW = 64
+"""Sentences of the other side, each way, whose best cosines make a span's
+neighbourhood (its margin's hubness term).  Covers the whole of any document shorter
+than this, where it is exactly the search's neighbourhood; bounds the work on books."""
+
+NULL_WINDOW = 6
+"""Sentences of the other side, each way from its place, that an omitted sentence is
+compared with (the ``best_margin`` behind an omission's score)."""
+
+
+class BeadScorer:
+    """Cosine, margin, features and score of any bead of one document.
+
+    The one home of what a bead is worth: the aligner scores its output with it, the
+    second pass (:mod:`align.refine`) compares alternatives with it, and
+    ``scripts/fit_calibration.py`` computes the training features with it, so the
+    calibration is fitted on exactly what runs.  Spans of more than one sentence are
+    taken from the span tables as they are: callers make sure the ones they score were
+    embedded for real (:meth:`missing`).
+    """
+
+    def __init__(
+        self,
+        src: SpanTable,
+        tgt: SpanTable,
+        src_texts: Sequence[str],
+        tgt_texts: Sequence[str],
+        src_joiner: str,
+        tgt_joiner: str,
+        src_lang: str,
+        tgt_lang: str,
+        calibration: Calibration | None,
+        margin_weight: float,
+        knn: int,
+    ) -> None:
+        self.src, self.tgt = src, tgt
+        self.src_texts, self.tgt_texts = list(src_texts), list(tgt_texts)
+        self.src_joiner, self.tgt_joiner = src_joiner, tgt_joiner
+        self.tgt_lang = tgt_lang
+        self.check_copies = src_lang != tgt_lang
+        self.calibration = calibration
+        self.margin_weight, self.knn = margin_weight, knn
+        self.cut = (is_cut(self.src_texts), is_cut(self.tgt_texts))
+        self.doc_log_ratio = math.log((tgt.lengths.sum() + 1) / (src.lengths.sum() + 1))
+        self._hubs: dict[tuple[str, int, int], float] = {}
+        self._matches: dict[tuple[tuple[int, ...], tuple[int, ...]], BeadScore] = {}
+
+    # ------------------------------------------------------------------ spans
+    @staticmethod
+    def missing(table: SpanTable, spans: set[tuple[int, int]]) -> list[tuple[int, int]]:
+        """Spans (start, length) that must be embedded for real before they are scored."""
+        return table.todo(spans)
+
+    def _hub(self, side: str, start: int, a: int, vec: np.ndarray, pos: int) -> float:
+        key = (side, start, a)
+        hub = self._hubs.get(key)
+        if hub is None:
+            other = self.tgt.units if side == "src" else self.src.units
+            lo, hi = max(0, pos - HUB_WINDOW), min(len(other), pos + HUB_WINDOW)
+            sims = other[lo:hi] @ vec
+            k = min(self.knn, len(sims))
+            hub = float(np.partition(sims, len(sims) - k)[-k:].mean()) if k else 0.0
+            self._hubs[key] = hub
+        return hub
+
+    # ------------------------------------------------------------------ beads
+    def match(self, src_ids: Sequence[int], tgt_ids: Sequence[int]) -> BeadScore:
+        """Score of a match of consecutive source ``src_ids`` with consecutive ``tgt_ids``."""
+        key = (tuple(src_ids), tuple(tgt_ids))
+        done = self._matches.get(key)
+        if done is not None:
+            return done
+        i, a, j, b = src_ids[0], len(src_ids), tgt_ids[0], len(tgt_ids)
+        x, y = self.src(a)[i], self.tgt(b)[j]
+        cos = float(x @ y)
+        margin = cos
+        if self.margin_weight:
+            hubs = self._hub("src", i, a, x, j) + self._hub("tgt", j, b, y, i)
+            margin = cos - self.margin_weight * 0.5 * hubs
+        ctx = PairContext(
+            self.src_joiner.join(self.src_texts[i : i + a]),
+            self.tgt_joiner.join(self.tgt_texts[j : j + b]),
+            a,
+            b,
+            cos,
+            margin,
+            self.doc_log_ratio,
+            self.tgt_lang,
+            self.cut[0] and i + a == len(self.src_texts),
+            self.cut[1] and j + b == len(self.tgt_texts),
+        )
+        values = {f.name: f(ctx) for f in FEATURES}
+        calib = self.calibration
+        logit = calib.pair.logit(values) if calib else None
+        score = _sigmoid(logit) if logit is not None else pair_score(margin)
+        copy = self.check_copies and is_copy(ctx)
+        if copy:
+            score = min(score, COPY_CAP)  # a copy is no translation, however similar
+        out = BeadScore(score, cos, margin, values, tuple(flags_for(ctx, values)), copy, logit)
+        self._matches[key] = out
+        return out
+
+    def null(self, side: str, index: int, pos: int) -> BeadScore:
+        """Score of leaving sentence ``index`` of ``side`` ("src"/"tgt") unaligned, where
+        ``pos`` is its place among the other side's sentences."""
+        own, other = (self.src.units, self.tgt.units) if side == "src" else (self.tgt.units, self.src.units)
+        best = null_best_margins([index], [pos], own, other, self.margin_weight, self.knn, NULL_WINDOW)[0]
+        values = {"best_margin": best}
+        calib = self.calibration
+        logit = calib.null.logit(values) if calib else None
+        score = _sigmoid(logit) if logit is not None else 1.0 - pair_score(best)
+        return BeadScore(score, None, None, values, (), False, logit)
+
+    def path(self, beads: Sequence[Bead]) -> list[BeadScore]:
+        """The score of every bead of a path: each bead alone (:meth:`match`, :meth:`null`,
+        an omission placed where the path has it), then, with a calibration that has them,
+        the path models over where each bead sits (:func:`path_features`)."""
+        alone = []
+        i = j = 0
+        for b in beads:
+            if b.src and b.tgt:
+                alone.append(self.match(b.src, b.tgt))
+            elif b.src:
+                alone.append(self.null("src", b.src[0], j))
+            else:
+                alone.append(self.null("tgt", b.tgt[0], i))
+            i += len(b.src)
+            j += len(b.tgt)
+        calib = self.calibration
+        if calib is None or calib.path is None or calib.path_null is None:
+            return alone
+        out = []
+        for b, sc, f in zip(beads, alone, path_features(beads, alone), strict=True):
+            model = calib.path if b.src and b.tgt else calib.path_null
+            values = {**sc.features, **f}
+            score = model(values)
+            if sc.copy:
+                score = min(score, COPY_CAP)
+            out.append(dataclasses.replace(sc, score=score, features=values))
+        return out
+
+
+PATH_FEATURES = [
+    "logit",
+    "omitted",
+    "neighbours_null",
+    "at_start",
+    "at_end",
+    "neighbours_null_x_omitted",
+    "at_start_x_omitted",
+    "at_end_x_omitted",
+    "logit_x_omitted",
+    "doc_cosine",
+]
+"""What the path models see (:func:`path_features`)."""
+
+
+def path_features(beads: Sequence[Bead], alone: Sequence[BeadScore]) -> list[dict[str, float]]:
+    """Where each bead of a path sits, for the path models of :class:`Calibration`.
+
+    ``logit``: the bead's own log-odds (pair or omission model); ``omitted``: the share of
+    the document's sentences the path leaves unaligned (an abridged edition, or a page
+    cut off, against a complete translation); ``neighbours_null``: the share of the
+    beads before and after it that are omissions (two sentences with no counterpart that
+    happen to sit face to face make a match among omissions); ``at_start`` / ``at_end``:
+    the bead holds the first / last sentence of either side (headlines, and pages cut
+    off at different points).  Each is also multiplied by ``omitted``: where the context
+    says something depends on how much of the document is abridged.  ``doc_cosine``: the
+    median cosine of the path's matches (unrelated documents match weakly throughout).
+    """
+    n = sum(len(b.src) for b in beads)
+    m = sum(len(b.tgt) for b in beads)
+    omitted = sum(len(b.src) + len(b.tgt) for b in beads if not (b.src and b.tgt)) / max(1, n + m)
+    cosines = sorted(sc.cosine for sc in alone if sc.cosine is not None)
+    doc_cosine = cosines[len(cosines) // 2] if cosines else 0.0
+    out = []
+    for k, (b, sc) in enumerate(zip(beads, alone, strict=True)):
+        near = [beads[x] for x in (k - 1, k + 1) if 0 <= x < len(beads)]
+        f = {
+            "logit": float(sc.logit if sc.logit is not None else 0.0),
+            "neighbours_null": sum(1 for x in near if not (x.src and x.tgt)) / len(near) if near else 1.0,
+            "at_start": float(0 in b.src or 0 in b.tgt),
+            "at_end": float((n - 1) in b.src or (m - 1) in b.tgt),
+        }
+        f.update({f"{key}_x_omitted": value * omitted for key, value in f.items()})
+        f["omitted"] = omitted
+        f["doc_cosine"] = doc_cosine
+        out.append(f)
+    return out
+
+
+def _sigmoid(z: float) -> float:
+    return 1.0 / (1.0 + math.exp(-max(-50.0, min(50.0, z))))
+
+
+@dataclass(frozen=True, slots=True)
+class BeadScore:
+    """What :class:`BeadScorer` says about one bead."""
+
+    score: float
+    cosine: float | None
+    margin: float | None
+    features: dict[str, float]
+    flags: tuple[str, ...]
+    copy: bool
+    """The target is the source's text left untranslated (score capped at ``COPY_CAP``)."""
+    logit: float | None = None
+    """The calibrated model's log-odds behind ``score`` (None: uncalibrated)."""
+
+
+def document_verdict(result: DocumentAlignment, calibration: Calibration | None) -> Verdict:
+    """The document verdict, the one way every command computes it.
+
+    ``p_translation`` is the document model's probability (None without a calibration),
+    lowered by the share of matches that are copies of their source (copied text is not a
+    translation, however similar): a document whose matches are all copies gets 0.
+    """
+    values = document_features(result)
+    p = calibration.document(values) if calibration else None
+    matched = [pair for pair in result.pairs if not pair.is_null]
+    if matched and all(pair.margin is None for pair in matched):
+        p = None  # read back without margins (TSV): no probability rather than a wrong one
+    copies = 0
+    if result.src_lang != result.tgt_lang:
+        copies = sum(
+            is_copy(
+                PairContext(x.src_text, x.tgt_text, len(x.src), len(x.tgt), 0.0, 0.0, 0.0, result.tgt_lang)
+            )
+            for x in matched
+        )
+    if p is not None and copies:
+        p *= 1.0 - copies / max(1, len(matched))
+    return Verdict(values["coverage"], values["mean_score"], p, calibration.tag if calibration else None)

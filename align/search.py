@@ -32,7 +32,7 @@ import numpy as np
 
 from .anchors import bits, span_masks, unit_rows
 
-__all__ = ["Bead", "SearchParams", "bead_types", "search"]
+__all__ = ["Bead", "Ends", "SearchParams", "bead_types", "search"]
 
 NEG = -1e18
 
@@ -67,6 +67,8 @@ class SearchParams:
     """Half-width, in sentences, of the band around the projected coarse path."""
     coarse_factor: int = 8
     """Sentences per block at each coarse level of the coarse-to-fine search."""
+    headline_bonus: float = 0.2
+    """Added to the gain of matching two headlines (see :class:`Ends`)."""
 
     def as_dict(self) -> dict[str, float | int]:
         return {
@@ -81,7 +83,26 @@ class SearchParams:
             "anchor_weight": self.anchor_weight,
             "paragraph_penalty": self.paragraph_penalty,
             "band": self.band,
+            "headline_bonus": self.headline_bonus,
         }
+
+
+@dataclass(frozen=True, slots=True)
+class Ends:
+    """What the two ends of each side are (see :func:`align.features.is_title` and
+    :func:`align.features.is_cut`).
+
+    Two headlines face to face are matched with ``headline_bonus`` (editions retitle
+    their stories: the two headlines often say different things).  A side that ends with a
+    fragment cut off by the end of the page matches the fragment alone with one
+    sentence of the other side at most (it translates a part of one sentence), and
+    the length term of its bead only counts the direction a fragment cannot explain.
+    """
+
+    src_title: bool = False
+    tgt_title: bool = False
+    src_cut: bool = False
+    tgt_cut: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -360,6 +381,7 @@ def search(
     src_paragraphs: np.ndarray | None = None,
     tgt_paragraphs: np.ndarray | None = None,
     progress: Callable[[int, int], None] | None = None,
+    ends: Ends | None = None,
 ) -> list[Bead]:
     """Best monotone path covering all ``n`` source and ``m`` target sentences.
 
@@ -380,10 +402,14 @@ def search(
     while cells x bead types stay under ``memo["max_cells"]`` (default 1M, about 9 MB);
     a bigger document's memo keeps the band and the neighbourhoods (a few bytes a row).
 
+    ``ends`` (:class:`Ends`) says what the two ends of each side are: headlines and
+    fragments cut off by the end of the page.
+
     ``progress(done, 2 * n)`` is called as the gains of the source rows are computed
     (the first ``n``) and as the dynamic programme passes them (the second ``n``).
     """
     p = params or SearchParams()
+    doc_ends = ends or Ends()
     if n == 0 or m == 0:
         return [Bead((i,), ()) for i in range(n)] + [Bead((), (j,)) for j in range(m)]
     g = memo.get("grid") if memo is not None else None
@@ -429,16 +455,16 @@ def search(
             key = ("src", a, src_ver[a], src_ver[1], tgt_ver[1])
             hub = g.hubs.get(key) if None not in key else None
             if hub is None:
-                ends = np.arange(a, n + 1)  # span k..k+a-1 ends at prefix k+a
-                hub = _band_topk_mean(e, tu, np.maximum(lo[ends] - 1, 0), np.minimum(hi[ends], m), p.knn)
+                stops = np.arange(a, n + 1)  # span k..k+a-1 ends at prefix k+a
+                hub = _band_topk_mean(e, tu, np.maximum(lo[stops] - 1, 0), np.minimum(hi[stops], m), p.knn)
             src_hub[a] = kept[key] = hub
         for b, e in tgt_emb.items():
             key = ("tgt", b, tgt_ver[b], src_ver[1], tgt_ver[1])
             hub = g.hubs.get(key) if None not in key else None
             if hub is None:
-                ends = np.arange(b, m + 1)
+                stops = np.arange(b, m + 1)
                 hub = _band_topk_mean(
-                    e, su, np.maximum(col_lo[ends] - 1, 0), np.minimum(col_hi[ends], n), p.knn
+                    e, su, np.maximum(col_lo[stops] - 1, 0), np.minimum(col_hi[stops], n), p.knn
                 )
             tgt_hub[b] = kept[key] = hub
         g.hubs = kept
@@ -468,10 +494,22 @@ def search(
         if p.margin_weight:
             margin = cos - p.margin_weight * 0.5 * (src_hub[a][kr - a] + tgt_hub[b][kj])
         gain = weight * (margin - p.threshold) - p.merge_penalty * (a + b - 2)
+        src_frag = (kr == n) if doc_ends.src_cut else None  # the bead holds the source's cut last sentence
+        tgt_frag = (kj + b == m) if doc_ends.tgt_cut else None
         if g.lengths is not None:
             sl, tl, doc_ratio = g.lengths
             ratio = np.log((tl[kj + b] - tl[kj]) / (sl[kr] - sl[kr - a])) - doc_ratio
+            if src_frag is not None:  # a short source is what a fragment explains
+                ratio = np.where(src_frag, np.minimum(ratio, 0.0), ratio)
+            if tgt_frag is not None:
+                ratio = np.where(tgt_frag, np.maximum(ratio, 0.0), ratio)
             gain = gain - p.length_weight * np.abs(ratio)
+        if src_frag is not None and a == 1 and b > 1:
+            gain = np.where(src_frag, NEG, gain)
+        if tgt_frag is not None and b == 1 and a > 1:
+            gain = np.where(tgt_frag, NEG, gain)
+        if doc_ends.src_title and doc_ends.tgt_title and a == b == 1:
+            gain = np.where((kr == 1) & (kj == 0), gain + p.headline_bonus, gain)
         if g.crossing is not None and a + b > 2:
             gain = gain - p.paragraph_penalty * (g.crossing[0][a][kr - a] + g.crossing[1][b][kj])
         if g.anchors is not None:  # one small product per block, like the cosines

@@ -15,18 +15,16 @@ document pairs (each document with another document's translation).
 from __future__ import annotations
 
 import argparse
-import random
 import sys
 from pathlib import Path
 
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from fit_calibration import HELD_OUT, SHARED, collect, documents, fold, load_docs
+from fit_calibration import DOC_FEATURES, HELD_OUT, PAIR_FEATURES, SHARED, collect, documents, fold, load_docs
 
 from align import Aligner
 from align.evaluate import read_alignments
-from align.features import FEATURES
 
 
 def auc(scores: np.ndarray, labels: np.ndarray) -> float:
@@ -65,11 +63,6 @@ def at(scores: np.ndarray, labels: np.ndarray, t: float) -> tuple[float, float]:
     return float(p), float(r)
 
 
-def pair_scores(aligner: Aligner, x: np.ndarray) -> np.ndarray:
-    names = [f.name for f in FEATURES]
-    return np.array([aligner.calibration.pair(dict(zip(names, row, strict=True))) for row in x])
-
-
 def row(label: str, s: np.ndarray, y: np.ndarray) -> str:
     cells = [label, str(len(y)), f"{y.mean():.3f}", f"{auc(s, y):.3f}", f"{ece(s, y):.3f}"]
     for t in (0.5, 0.8, 0.9):
@@ -96,42 +89,47 @@ def main() -> int:
         print(f"skipped: {SHARED}/data/enko_dev is not here")
         return 0
     held = [d for d in load_docs() if fold(d[0].split("/")[1]) in HELD_OUT]
-    sets = [("enko_dev held-out", held, "ko", Aligner(args.model))]
+    sets = [("enko_dev held-out", held, Aligner(args.model))]
     if (SHARED / "data" / "textberg").exists():
         sets.append(
             (
                 "Text+Berg test",
                 textberg_docs(),
-                "fr",
                 Aligner(args.model, src_lang="de", tgt_lang="fr", max_merge=8),
             )
         )
-    if sets[0][3].calibration is None:
+    calib = sets[0][2].calibration
+    if calib is None:
         print(f"no calibration for model {args.model}: run scripts/fit_calibration.py first")
         return 1
-    print(f"calibration: {sets[0][3].calibration.tag} ({sets[0][3].calibration.fitted_on})\n")
+    print(f"calibration: {calib.tag} ({calib.fitted_on})\n")
     print("| pairs | n | share correct | AUC | ECE | P / R at 0.5 | P / R at 0.8 | P / R at 0.9 |")
     print("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
     doc_rows = []
-    for label, docs, tgt_lang, aligner in sets:
-        rng = random.Random(7)
-        px, py, nx, ny, _, _ = collect(aligner, docs, rng, tgt_lang)
-        s = pair_scores(aligner, px)
+    for label, docs, aligner in sets:
+        raw = Aligner(
+            aligner.embedder.inner,
+            src_lang=aligner.src_lang,
+            tgt_lang=aligner.tgt_lang,
+            max_merge=aligner.params.max_merge,
+            uncalibrated=True,
+        )
+        examples = collect(raw, docs)
+        px = np.array([r[0] for e in examples for r in e.pair])
+        py = np.array([r[1] for e in examples for r in e.pair])
+        s = np.array([calib.pair(dict(zip(PAIR_FEATURES, x, strict=True))) for x in px])
         print(row(f"{label}: outputs + near misses + shuffled", s, py))
-        # the aligner's own matches only
-        own_s, own_y = [], []
+        own_s, own_y, null_s, null_y = [], [], [], []
         for name, src, tgt, gold in docs:
             gold_set = {(tuple(a), tuple(b)) for a, b in gold}
             for p in aligner.align_sentences(src, tgt, doc_id=name).pairs:
-                if not p.is_null:
-                    own_s.append(p.score)
-                    own_y.append(int((p.src, p.tgt) in gold_set))
+                (null_s if p.is_null else own_s).append(p.score)
+                (null_y if p.is_null else own_y).append(int((p.src, p.tgt) in gold_set))
         print(row(f"{label}: aligner's matches only", np.array(own_s), np.array(own_y)))
-        ns = np.array([aligner.calibration.null({"best_margin": v[0]}) for v in nx])
-        print(row(f"{label}: omissions", ns, ny))
+        print(row(f"{label}: aligner's omissions only", np.array(null_s), np.array(null_y)))
         if len(docs) > 10:
-            dx, dy, dnames = documents(aligner, docs, rng)
-            ds = np.array([aligner.calibration.document(dict(zip(dnames, r, strict=True))) for r in dx])
+            dx, dy = documents(aligner, docs)
+            ds = np.array([calib.document(dict(zip(DOC_FEATURES, r, strict=True))) for r in dx])
             warned = float((ds[dy == 0] < 0.5).mean())
             doc_rows.append((label, len(dy), auc(ds, dy), warned, float((ds[dy == 1] >= 0.5).mean())))
     print("\n| documents | pairs (true + mismatched) | verdict AUC | mismatched warned | true not warned |")

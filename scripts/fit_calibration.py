@@ -1,18 +1,25 @@
 #!/usr/bin/env python3
 """Fit the score calibration of an embedding model and write models/calibration/NAME.json.
 
-Training data comes from the English-Korean dev documents in ../shared (clean/ and
-hard/, sentence-split), the fitting part only (documents whose name hashes into
-folds 0-6 of 10; folds 7-9 are held out for scripts/bench_scores.py):
+Training documents, all sentence-split (gold sentences):
 
-* pairs: every match the aligner outputs (label: exactly in the gold), plus near
-  misses the aligner could have made (a gold pair shifted by one sentence on one
-  side, two gold pairs merged, a gold merge split) and shuffled pairs (a sentence with
-  a sentence of another document), with the same features the aligner computes;
-* omissions: every omission the aligner outputs (label: the gold has it) plus every
-  gold-matched sentence scored as if it were omitted (label 0);
-* documents: each document with its own translation (label 1) and with the
-  translation of another document (label 0).
+* synthetic: the English-Korean dev documents in ../shared/data/enko_dev (clean/ and
+  hard/), the fitting part only (documents whose name hashes into folds 0-6 of 10;
+  folds 7-9 are held out for scripts/bench_scores.py and scripts/bench_real.py);
+* real: the published editions in ../shared/data/real_dev (all of them for the shipped
+  file; scripts/bench_real.py refits without each fold it scores).
+
+Every feature comes from the aligner's own :class:`align.scoring.BeadScorer`, so the
+models are fitted on exactly what runs:
+
+* pairs: every match the search outputs, plus the alternatives the second pass
+  (:mod:`align.refine`) weighs: each gold match with a sentence added or removed at
+  either end of either side, two gold neighbours merged, and a sentence with one of
+  another document (shuffled); label: exactly in the gold;
+* omissions: every sentence the gold leaves unaligned (label 1) or aligns (label 0),
+  scored where the gold path has it, plus the search's own omissions;
+* documents: each document with its own translation (label 1) and with another
+  document's (label 0), aligned with the new pair models.
 
     python scripts/fit_calibration.py [--model use] [--out models/calibration/use.json]
 """
@@ -20,10 +27,12 @@ folds 0-6 of 10; folds 7-9 are held out for scripts/bench_scores.py):
 from __future__ import annotations
 
 import argparse
+import itertools
 import os
 import random
 import sys
 import zlib
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -33,22 +42,37 @@ SHARED = Path(os.environ.get("ALIGN_SHARED", ROOT.parent / "shared"))
 sys.path.insert(0, str(ROOT))
 
 from align import Aligner  # noqa: E402
-from align.calibration import Calibration, fit_logistic  # noqa: E402
+from align.calibration import Calibration, Logistic, fit_logistic  # noqa: E402
 from align.evaluate import read_alignments  # noqa: E402
-from align.features import FEATURES, PairContext  # noqa: E402
-from align.scoring import document_features  # noqa: E402
+from align.features import FEATURES  # noqa: E402
+from align.scoring import PATH_FEATURES, document_features, path_features  # noqa: E402
+from align.search import Bead  # noqa: E402
 
 HELD_OUT = {7, 8, 9}
-SYNTHETIC_WEIGHT = 0.4
+SYNTHETIC_WEIGHT = 1.0
 """Weight of a made-up wrong pair against one the aligner really output: the made-up
 ones teach which features separate right from wrong, the real ones set the base rate."""
+REAL_WEIGHT = 2.0
+"""Weight of a real edition's example against a synthetic one (real_dev has about a
+tenth as many pairs; real editions are what users bring)."""
+MISMATCH_WEIGHT = 0.05
+"""Weight of a bead of a mismatched document pair in the path models (they teach what
+a match between unrelated sentences is worth; true documents set the base rate)."""
+PATH_L2 = 1e-3
+"""Ridge of the path models (few wrong beads of the search's own to learn from)."""
+PAIR_FEATURES = [f.name for f in FEATURES]
+NULL_FEATURES = ["best_margin"]
+DOC_FEATURES = ["coverage", "mean_score", "median_margin"]
+
+Doc = tuple[str, list[str], list[str], list]
+"""(name, source sentences, target sentences, gold beads)."""
 
 
 def fold(name: str) -> int:
     return zlib.crc32(name.encode()) % 10
 
 
-def load_docs(variants=("clean", "hard")) -> list[tuple[str, list[str], list[str], list]]:
+def load_docs(variants: tuple[str, ...] = ("clean", "hard")) -> list[Doc]:
     docs = []
     for variant in variants:
         folder = SHARED / "data" / "enko_dev" / variant
@@ -60,36 +84,40 @@ def load_docs(variants=("clean", "hard")) -> list[tuple[str, list[str], list[str
     return docs
 
 
-class Scorer:
-    """Cosine, margin and features of any candidate pair, as the aligner computes them."""
-
-    def __init__(self, aligner: Aligner, src: list[str], tgt: list[str], tgt_lang: str = "ko"):
-        self.aligner, self.src, self.tgt, self.tgt_lang = aligner, src, tgt, tgt_lang
-        emb = aligner.embedder
-        self.su, self.tu = emb.encode(src), emb.encode(tgt)
-        s_bytes = sum(len(x.encode()) for x in src) + 1
-        t_bytes = sum(len(x.encode()) for x in tgt) + 1
-        self.ratio = float(np.log(t_bytes / s_bytes))
-        self.p = aligner.params
-
-    def _hub(self, v: np.ndarray, other: np.ndarray) -> float:
-        sims = other @ v
-        k = min(self.p.knn, len(sims))
-        return float(np.sort(sims)[-k:].mean())
-
-    def features(self, s_ids, t_ids, tgt_override: list[str] | None = None, tu_override=None):
-        tgt = tgt_override if tgt_override is not None else self.tgt
-        tu = tu_override if tu_override is not None else self.tu
-        s_text = " ".join(self.src[i] for i in s_ids)
-        t_text = " ".join(tgt[j] for j in t_ids)
-        x, y = self.aligner.embedder.encode([s_text, t_text])
-        cos = float(x @ y)
-        margin = cos - self.p.margin_weight * 0.5 * (self._hub(x, tu) + self._hub(y, self.su))
-        ctx = PairContext(s_text, t_text, len(s_ids), len(t_ids), cos, margin, self.ratio, self.tgt_lang)
-        return {f.name: f(ctx) for f in FEATURES}
+def load_real(folder: Path | None = None) -> list[Doc]:
+    """Documents in real_dev's layout (NAME.en, NAME.ko, NAME.gold), named ``real/NAME``."""
+    folder = folder or SHARED / "data" / "real_dev"
+    docs = []
+    for gold in sorted(folder.glob("*.gold")):
+        name = gold.name[:-5]
+        src = (folder / f"{name}.en").read_text(encoding="utf-8").splitlines()
+        tgt = (folder / f"{name}.ko").read_text(encoding="utf-8").splitlines()
+        docs.append((f"real/{name}", src, tgt, read_alignments(gold)))
+    return docs
 
 
-def other_doc(docs, n: int, rng: random.Random):
+def is_real(name: str) -> bool:
+    return name.startswith("real/")
+
+
+@dataclass
+class Examples:
+    """One document's training examples: rows of features, labels and weights."""
+
+    name: str
+    pair: list[tuple[list[float], int, float]] = field(default_factory=list)
+    null: list[tuple[list[float], int, float]] = field(default_factory=list)
+    own: list[tuple[list[float], dict[str, float], int, float]] = field(default_factory=list)
+    """The search's own matches: pair features, path features (uncalibrated), label, weight."""
+    own_null: list[tuple[list[float], dict[str, float], int, float]] = field(default_factory=list)
+    """The search's own omissions, the same way."""
+    mismatched: list[tuple[list[float], dict[str, float], int, float]] = field(default_factory=list)
+    """The search's own matches on a mismatched document pair (all wrong)."""
+    mismatched_null: list[tuple[list[float], dict[str, float], int, float]] = field(default_factory=list)
+    """The search's own omissions on a mismatched document pair (all right)."""
+
+
+def other_doc(docs: list[Doc], n: int, rng: random.Random) -> Doc:
     """Another document, never a variant (clean/hard) of document ``n`` itself."""
     base = docs[n][0].split("/")[-1]
     while True:
@@ -98,139 +126,210 @@ def other_doc(docs, n: int, rng: random.Random):
             return d
 
 
-def collect(aligner: Aligner, docs, rng: random.Random, tgt_lang: str = "ko"):
-    pair_x, pair_y, null_x, null_y, pair_w, null_w = [], [], [], [], [], []
-    names = [f.name for f in FEATURES]
-    for n, (name, src, tgt, gold) in enumerate(docs):
-        gold_set = {(tuple(s), tuple(t)) for s, t in gold}
-        result = aligner.align_sentences(src, tgt, doc_id=name)
-        sc = Scorer(aligner, src, tgt, tgt_lang)
-        seen = set()
-        for p in result.pairs:
-            key = (p.src, p.tgt)
-            seen.add(key)
-            if p.is_null:
-                null_x.append([p.features["best_margin"]])
-                null_y.append(int(key in gold_set))
-                null_w.append(1.0)
-            else:
-                pair_x.append([p.features[k] for k in names])
-                pair_y.append(int(key in gold_set))
-                pair_w.append(1.0)
-        # near misses and omissions that should not be
-        matches = [(s, t) for s, t in gold if s and t]
-        for s, t in matches:
-            cands = []
-            if t[-1] + 1 < len(tgt):
-                cands.append((s, (*t, t[-1] + 1)))
-                cands.append((s, (t[-1] + 1,)))
-            if s[-1] + 1 < len(src):
-                cands.append(((*s, s[-1] + 1), t))
-            if len(t) > 1:
-                cands.append((s, t[:1]))
-            if len(s) > 1:
-                cands.append((s[:1], t))
-            for cs, ct in cands:
-                if (cs, ct) in gold_set or (cs, ct) in seen or len(cs) + len(ct) > aligner.params.max_merge:
-                    continue
-                f = sc.features(cs, ct)
-                pair_x.append([f[k] for k in names])
-                pair_y.append(0)
-                pair_w.append(SYNTHETIC_WEIGHT)
-            # the same sentence, wrongly left unaligned
-            if len(s) == 1:
-                best = sc.su[s[0]] @ sc.tu.T
-                k = min(aligner.params.knn, len(best))
-                hub = float(np.sort(best)[-k:].mean())
-                null_x.append([float(best.max()) - aligner.params.margin_weight * hub])
-                null_y.append(0)
-                null_w.append(SYNTHETIC_WEIGHT)
-        # shuffled: a sentence with a sentence of another document
-        other = other_doc(docs, n, rng)
-        for s, _ in matches[:2]:
-            j = rng.randrange(len(other[2]))
-            f = sc.features(s, (j,), tgt_override=other[2], tu_override=aligner.embedder.encode(other[2]))
-            pair_x.append([f[k] for k in names])
-            pair_y.append(0)
-            pair_w.append(SYNTHETIC_WEIGHT)
+def _alternatives(s: tuple, t: tuple, n: int, m: int, max_merge: int) -> set[tuple[tuple, tuple]]:
+    """A gold match with one sentence added or removed at either end of either side."""
+    out = set()
+    for side in (0, 1):
+        ids, size = (s, n) if side == 0 else (t, m)
+        grown = []
+        if ids[0] > 0:
+            grown.append((ids[0] - 1, *ids))
+        if ids[-1] + 1 < size:
+            grown.append((*ids, ids[-1] + 1))
+            grown.append((ids[-1] + 1,))  # the neighbour instead
+        shrunk = [ids[1:], ids[:-1]] if len(ids) > 1 else []
+        for new in grown + shrunk:
+            cand = (new, t) if side == 0 else (s, new)
+            if len(cand[0]) + len(cand[1]) <= max_merge:
+                out.add(cand)
+    return out
+
+
+def collect_doc(aligner: Aligner, docs: list[Doc], n: int, rng: random.Random) -> Examples:
+    """Training examples of document ``n`` (the aligner must be uncalibrated: its raw search)."""
+    name, src, tgt, gold = docs[n]
+    weight = REAL_WEIGHT if is_real(name) else 1.0
+    ex = Examples(name)
+    gold_set = {(tuple(s), tuple(t)) for s, t in gold}
+    mm = aligner.params.max_merge
+    result = aligner.align_sentences(src, tgt, doc_id=name)
+    own = [(p.src, p.tgt) for p in result.pairs]
+    matches = [(tuple(s), tuple(t)) for s, t in gold if s and t]
+    cands: set[tuple[tuple, tuple]] = set()
+    for s, t in matches:
+        cands |= _alternatives(s, t, len(src), len(tgt), mm)
+    for (s1, t1), (s2, t2) in itertools.pairwise(matches):  # neighbours merged
+        if s2[0] == s1[-1] + 1 and t2[0] == t1[-1] + 1 and len(s1 + s2) + len(t1 + t2) <= mm:
+            cands.add((s1 + s2, t1 + t2))
+    cands -= set(own)
+    spans: tuple[set, set] = (set(), set())
+    for s, t in [*own, *cands]:
+        if len(s) > 1:
+            spans[0].add((s[0], len(s)))
+        if len(t) > 1:
+            spans[1].add((t[0], len(t)))
+    sc = aligner.bead_scorer(src, tgt, *spans)
+    beads = [Bead(s, t) for s, t in own]
+    alone = sc.path(beads)  # uncalibrated: each bead alone
+    for (s, t), one, where in zip(own, alone, path_features(beads, alone), strict=True):
+        context = where
+        label = int((s, t) in gold_set)
+        if s and t:
+            x = [one.features[k] for k in PAIR_FEATURES]
+            ex.pair.append((x, label, weight))
+            ex.own.append((x, context, label, weight))
+        else:
+            ex.own_null.append(([one.features[k] for k in NULL_FEATURES], context, label, weight))
+    for s, t in sorted(cands):
+        f = sc.match(s, t).features
+        label = int((s, t) in gold_set)
+        ex.pair.append(([f[k] for k in PAIR_FEATURES], label, weight * (1.0 if label else SYNTHETIC_WEIGHT)))
+    # omissions: every sentence, where the gold path has it
+    i = j = 0
+    for s, t in gold:
+        s, t = tuple(s), tuple(t)
+        for k in s:
+            f = sc.null("src", k, j).features
+            ex.null.append(([f[x] for x in NULL_FEATURES], int(not t), weight))
+        for k in t:
+            f = sc.null("tgt", k, i).features
+            ex.null.append(([f[x] for x in NULL_FEATURES], int(not s), weight))
+        i += len(s)
+        j += len(t)
+    # shuffled: a sentence with a sentence of another document
+    other = other_doc(docs, n, rng)
+    mixed = aligner.bead_scorer(src, other[2])
+    for s, _ in matches[:2]:
+        jj = rng.randrange(len(other[2]))
+        f = mixed.match(s[:1], (jj,)).features
+        ex.pair.append(([f[k] for k in PAIR_FEATURES], 0, weight * SYNTHETIC_WEIGHT))
+    # the search's own beads on a mismatched document (another document's translation):
+    # every match wrong, every omission right
+    wrong = [(p.src, p.tgt) for p in aligner.align_sentences(src, other[2], doc_id=name).pairs]
+    spans = (
+        {(s[0], len(s)) for s, t in wrong if len(s) > 1 and t},
+        {(t[0], len(t)) for s, t in wrong if len(t) > 1 and s},
+    )
+    beads = [Bead(s, t) for s, t in wrong]
+    alone = aligner.bead_scorer(src, other[2], *spans).path(beads)
+    for b, one, where in zip(beads, alone, path_features(beads, alone), strict=True):
+        if b.src and b.tgt:
+            ex.mismatched.append(([one.features[k] for k in PAIR_FEATURES], where, 0, weight))
+        else:
+            ex.mismatched_null.append(([one.features[k] for k in NULL_FEATURES], where, 1, weight))
+    return ex
+
+
+def collect(aligner: Aligner, docs: list[Doc], seed: int = 13) -> list[Examples]:
+    """Examples of every document (one random stream per document: folds do not shift it)."""
+    return [collect_doc(aligner, docs, n, random.Random(f"{seed}:{docs[n][0]}")) for n in range(len(docs))]
+
+
+def _stack(rows: list[tuple[list[float], int, float]]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     return (
-        np.array(pair_x),
-        np.array(pair_y),
-        np.array(null_x),
-        np.array(null_y),
-        np.array(pair_w),
-        np.array(null_w),
+        np.array([r[0] for r in rows], dtype=np.float64),
+        np.array([r[1] for r in rows], dtype=np.float64),
+        np.array([r[2] for r in rows], dtype=np.float64),
     )
 
 
-def documents(aligner: Aligner, docs, rng: random.Random):
+def _with_logit(context: dict[str, float], logit: float) -> list[float]:
+    """Path features of an own bead, given the log-odds of the model just fitted."""
+    values = {**context, "logit": logit, "logit_x_omitted": logit * context["omitted"]}
+    return [values[k] for k in PATH_FEATURES]
+
+
+def fit_pair_null(examples: list[Examples]) -> tuple[Logistic, Logistic, Logistic, Logistic]:
+    """The pair and omission models (every example), then the path models on top of them
+    (the search's own beads only, which sets the scores' base rates)."""
+    px, py, pw = _stack([r for e in examples for r in e.pair])
+    nx, ny, nw = _stack([r for e in examples for r in e.null])
+    pair = fit_logistic(px, py, PAIR_FEATURES, weights=pw)
+    null = fit_logistic(nx, ny, NULL_FEATURES, weights=nw)
+    paths = []
+
+    def rows_of(own: str, mismatched: str) -> list:
+        out = [r for e in examples for r in getattr(e, own)]
+        out += [(f, c, y, w * MISMATCH_WEIGHT) for e in examples for f, c, y, w in getattr(e, mismatched)]
+        return out
+
+    for model, rows, names in (
+        (pair, rows_of("own", "mismatched"), PAIR_FEATURES),
+        (null, rows_of("own_null", "mismatched_null"), NULL_FEATURES),
+    ):
+        x = np.array([_with_logit(c, model.logit(dict(zip(names, f, strict=True)))) for f, c, _, _ in rows])
+        y = np.array([r[2] for r in rows], dtype=np.float64)
+        w = np.array([r[3] for r in rows], dtype=np.float64)
+        paths.append(fit_logistic(x, y, PATH_FEATURES, l2=PATH_L2, weights=w))
+    return pair, null, paths[0], paths[1]
+
+
+def documents(aligner: Aligner, docs: list[Doc], seed: int = 7) -> tuple[np.ndarray, np.ndarray]:
+    """Document features of every document with its own and with another's translation."""
     xs, ys = [], []
-    names = ["coverage", "mean_score", "median_margin"]
     for n, (name, src, tgt, _) in enumerate(docs):
-        r = aligner.align_sentences(src, tgt, doc_id=name)
-        f = document_features(r)
-        xs.append([f[k] for k in names])
-        ys.append(1)
-        other = other_doc(docs, n, rng)
-        r = aligner.align_sentences(src, other[2], doc_id=name)
-        f = document_features(r)
-        xs.append([f[k] for k in names])
-        ys.append(0)
-    return np.array(xs), np.array(ys), names
+        rng = random.Random(f"{seed}:{name}")
+        for label, other in ((1, tgt), (0, other_doc(docs, n, rng)[2])):
+            f = document_features(aligner.align_sentences(src, other, doc_id=name))
+            xs.append([f[k] for k in DOC_FEATURES])
+            ys.append(label)
+    return np.array(xs), np.array(ys)
+
+
+def fit(
+    model: str, examples: list[Examples], docs: list[Doc], version: int = 1, fitted_on: str = ""
+) -> Calibration:
+    """Pair and omission models from the examples, then the document model from ``docs``
+    aligned with them."""
+    pair, null, path, path_null = fit_pair_null(examples)
+    aligner = Aligner(model)
+    key = aligner.embedder.name.split(" (")[0]
+    flat = fit_logistic(np.zeros((2, 3)), np.array([0, 1]), DOC_FEATURES)
+    aligner.calibration = Calibration(key, version, pair, null, flat, "", path, path_null)
+    dx, dy = documents(aligner, docs)
+    document = fit_logistic(dx, dy, DOC_FEATURES, l2=0.05)
+    return Calibration(key, version, pair, null, document, fitted_on, path, path_null)
+
+
+def training_docs() -> tuple[list[Doc], list[Doc]]:
+    """(synthetic fitting documents, real documents) from ../shared."""
+    synthetic = [d for d in load_docs() if fold(d[0].split("/")[1]) not in HELD_OUT]
+    real = load_real() if (SHARED / "data" / "real_dev").exists() else []
+    return synthetic, real
 
 
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--model", default="use")
     ap.add_argument("--out", type=Path, default=None)
-    ap.add_argument("--version", type=int, default=1)
+    ap.add_argument("--version", type=int, default=2)
     args = ap.parse_args()
     if not (SHARED / "data" / "enko_dev").exists():
         print(f"skipped: {SHARED}/data/enko_dev is not here")
         return 0
-    rng = random.Random(13)
-    docs = [d for d in load_docs() if fold(d[0].split("/")[1]) not in HELD_OUT]
-    aligner = Aligner(args.model, uncalibrated=True)
-    px, py, nx, ny, pw, nw = collect(aligner, docs, rng)
-    names = [f.name for f in FEATURES]
-    pair = fit_logistic(px, py, names, weights=pw)
-    null = fit_logistic(nx, ny, ["best_margin"], weights=nw)
-    # documents are judged with the calibrated pair scores
-    key = aligner.embedder.name.split(" (")[0]
-    interim = Calibration(
-        key,
+    synthetic, real = training_docs()
+    docs = synthetic + real
+    examples = collect(Aligner(args.model, uncalibrated=True), docs)
+    calib = fit(
+        args.model,
+        examples,
+        docs,
         args.version,
-        pair,
-        null,
-        fit_logistic(np.zeros((2, 3)), np.array([0, 1]), ["coverage", "mean_score", "median_margin"]),
-    )
-    aligner.calibration = interim
-    dx, dy, dnames = documents(aligner, docs, rng)
-    document = fit_logistic(dx, dy, dnames, l2=0.05)
-    calib = Calibration(
-        key,
-        args.version,
-        pair,
-        null,
-        document,
-        fitted_on=f"enko_dev clean+hard, folds 0-6 ({len(docs)} docs)",
+        f"enko_dev clean+hard folds 0-6 ({len(synthetic)} docs) + real_dev ({len(real)} docs)",
     )
     out = (
         args.out or ROOT / "models" / "calibration" / f"{args.model.replace(':', '_').replace('/', '_')}.json"
     )
     out.parent.mkdir(parents=True, exist_ok=True)
     calib.save(out)
-    print(
-        f"pairs: {len(py)} ({int(py.sum())} correct); omissions: {len(ny)} ({int(ny.sum())} correct); documents: {len(dy)}"
-    )
-    print(f"wrote {out} for model '{key}'")
-    for lg in (pair, null, document):
-        print(
-            "  ",
-            dict(zip(lg.features, (round(c, 3) for c in lg.coef), strict=True)),
-            "intercept",
-            round(lg.intercept, 3),
-        )
+    n_pairs = sum(len(e.pair) for e in examples)
+    n_null = sum(len(e.null) for e in examples)
+    print(f"pairs: {n_pairs}; omissions: {n_null}; documents: {2 * len(docs)}")
+    print(f"wrote {out} for model '{calib.model}'")
+    for lg in (calib.pair, calib.null, calib.document, calib.path, calib.path_null):
+        assert lg is not None
+        coefs = dict(zip(lg.features, (round(c, 3) for c in lg.coef), strict=True))
+        print("  ", coefs, "intercept", round(lg.intercept, 3))
     return 0
 
 

@@ -211,3 +211,31 @@ def test_search_memo_budget_is_shared_and_released(aligner, corpora):
     without = lean.align_many([(en, ko)])
     assert [(p.src, p.tgt) for p in with_memo[0][0].pairs] == [(p.src, p.tgt) for p in without[0][0].pairs]
     assert aligner._memo_used == 0 and lean._memo_used == 0  # released when the documents finish
+
+
+# An abridged edition and its original, both cut off at a page end, with retitled headlines
+# (imitation text written for these tests).
+EDITION_EN = [
+    "Seaside Town Welcomes Its First Winter Swimmers",
+    "Hundreds of swimmers jumped into the cold sea at Haeyang beach on Sunday.",
+    "The town has held the winter festival every January since 2009.",
+    "Organizers said this year's event drew twice as many visitors as last year.",
+    "Lifeguards and medical staff stood by along the shore throughout the day.",
+    "The mayor promised to build a new changing hall before next winter, saying the old one",
+]
+EDITION_KO = [
+    '해양시 겨울 바다 축제 "역대 최다 인파"',
+    "일요일 해양 해수욕장에서 수백 명의 시민이 차가운 바다에 뛰어들었다.",
+    "해양시는 2009년부터 매년 1월 겨울 축제를 열고 있다.",
+    "주최 측은 올해 행사에 지난해의 두 배가 넘는 관광객이 찾았다고 밝혔다.",
+    "행사 내내 해안을 따라 안전요원과 의료진이",
+]
+
+
+def test_a_page_cut_off_and_retitled_headlines(aligner):
+    r = aligner.align_sentences(EDITION_EN, EDITION_KO)
+    shapes = [(p.src, p.tgt) for p in r.pairs]
+    assert ((0,), (0,)) in shapes  # the two headlines, however differently worded
+    assert ((4,), (4,)) in shapes  # the Korean fragment translates the start of one sentence
+    assert ((5,), ()) in shapes  # beyond the Korean page's end: no counterpart
+    assert all(0.0 <= p.score <= 1.0 for p in r.pairs)

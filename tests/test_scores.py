@@ -1,12 +1,21 @@
 """Calibrated scores, features, flags, the document verdict and align filter."""
 
 import json
+import re
 
 import pytest
 
 from align import Aligner
 from align.calibration import load_calibration
-from align.features import LatinTokens, LengthDeviation, NumbersMatch, PairContext, numbers_in
+from align.features import (
+    LatinTokens,
+    LengthDeviation,
+    NumbersMatch,
+    PairContext,
+    is_cut,
+    is_title,
+    numbers_in,
+)
 
 EN = [
     "The city council approved the new budget on Monday.",
@@ -26,10 +35,10 @@ def _pair(result, k):
 
 def test_bundled_model_is_calibrated(aligner):
     assert aligner.calibration is not None
-    assert aligner.calibration.tag == "use-multilingual-v3@v1"
+    assert aligner.calibration.tag == "use-multilingual-v3@v2"
     assert load_calibration("no-such-model (x)") is None
     r = aligner.align_sentences(EN, KO)
-    assert r.verdict.calibration == "use-multilingual-v3@v1"
+    assert r.verdict.calibration == "use-multilingual-v3@v2"
     assert r.verdict.p_translation > 0.9
     assert all(set(p.features) >= {"cosine", "margin", "length_ratio", "numbers_match"} for p in r.pairs)
 
@@ -104,3 +113,66 @@ def test_uncalibrated_fallback_is_marked(aligner):
     r = plain.align_sentences(EN, KO)
     assert r.verdict.p_translation is None and r.verdict.calibration is None
     assert "uncalibrated" in r.summary()
+
+
+def test_page_ends_and_headlines_are_recognised():
+    body = ["The ferry line reopened on Friday.", "Tickets cost 3,000 won."]
+    assert is_cut([*body, "Officials said the second route would open once the"])
+    assert is_cut(["첫 문장입니다.", "둘째 문장입니다.", "시장은 다음 달부터 새 노선을 \ufffd"])
+    assert not is_cut([*body, "The third route opens in May."])
+    assert not is_cut([*body, "He asked: “When?”"])
+    assert not is_cut(
+        ["첫 문장입니다.", "둘째 문장입니다.", "새 노선은 5월에 개통할 수 있습니다"]
+    )  # a bare ending
+    assert not is_cut([*body, "Photo by Min Park"])  # a short caption, not a cut sentence
+    assert not is_cut(["A headline", "One sentence cut off at the page end without its"])  # too short
+    assert is_title(["Ferry Line Reopens After Storm", *body])
+    assert is_title(['[해양시 소식] 시장 "새 노선 연다"', "시장은 금요일 새 노선을 발표했다."])
+    assert not is_title(body)
+    assert not is_title(["새 노선은 금요일에 다시 열었다", "표 값은 3천 원이다."])  # a bare sentence ending
+    assert not is_title(["Ferry Line Reopens After Storm"])  # nothing after it
+
+
+def test_pair_review_and_export_give_the_same_scores_and_verdict(cli, corpora, tmp_path):
+    src, tgt = corpora / "harbor_bridge.en.txt", corpora / "harbor_bridge.ko.txt"
+    out = tmp_path / "r.jsonl"
+    proc = cli("pair", str(src), str(tgt), "-f", "jsonl", "-o", str(out))
+    assert proc.returncode == 0, proc.stderr
+    said = float(re.search(r"translation probability (\d\.\d+)", proc.stderr.decode()).group(1))
+    records = [json.loads(x) for x in out.read_text(encoding="utf-8").splitlines()]
+    page = tmp_path / "r.html"
+    assert cli("review", str(out), "-o", str(page)).returncode == 0
+    data = json.loads(re.search(r'id="align-data">(.*?)</script>', page.read_text(encoding="utf-8")).group(1))
+    (doc,) = data["docs"]
+    assert [p["score"] for p in doc["pairs"]] == pytest.approx([r["score"] for r in records], abs=1e-4)
+    assert doc["verdict"]["p_translation"] == pytest.approx(said, abs=0.006)
+    tsv = tmp_path / "r.tsv"
+    assert cli("export", str(out), "-f", "tsv", "-o", str(tsv)).returncode == 0
+    rows = tsv.read_text(encoding="utf-8").splitlines()[1:]
+    assert [float(x.split("\t")[2]) for x in rows] == pytest.approx([r["score"] for r in records], abs=1e-4)
+    # read back from TSV (no margins): the page claims no probability rather than a wrong one
+    page2 = tmp_path / "t.html"
+    assert cli("review", str(tsv), "-o", str(page2)).returncode == 0
+    data2 = json.loads(
+        re.search(r'id="align-data">(.*?)</script>', page2.read_text(encoding="utf-8")).group(1)
+    )
+    assert data2["docs"][0]["verdict"]["p_translation"] is None
+
+
+def test_copies_give_the_same_verdict_in_pair_and_review(cli, tmp_path):
+    en = tmp_path / "a.en.txt"
+    en.write_text("\n".join(EN) + "\n", encoding="utf-8")
+    ko = tmp_path / "a.ko.txt"  # the "Korean edition" leaves the English text untranslated
+    ko.write_text(
+        "\n".join(EN) + "\n해양시 소식은 매주 금요일에 발행됩니다.\n문의는 시청 홍보실로 해 주십시오.\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "a.jsonl"
+    proc = cli("pair", str(en), str(ko), "--presplit", "-f", "jsonl", "-o", str(out))
+    assert proc.returncode == 0, proc.stderr
+    said = float(re.search(r"translation probability (\d\.\d+)", proc.stderr.decode()).group(1))
+    assert said < 0.5
+    page = tmp_path / "a.html"
+    assert cli("review", str(out), "-o", str(page)).returncode == 0
+    data = json.loads(re.search(r'id="align-data">(.*?)</script>', page.read_text(encoding="utf-8")).group(1))
+    assert data["docs"][0]["verdict"]["p_translation"] == pytest.approx(said, abs=0.006)

@@ -5,7 +5,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from align.search import SearchParams, bead_types, path_is_valid, search
+from align.search import Ends, SearchParams, bead_types, path_is_valid, search
 
 
 def _unit(x: np.ndarray) -> np.ndarray:
@@ -163,3 +163,37 @@ def test_merges_across_a_paragraph_break_pay_the_paragraph_penalty():
     assert shape(strict, **kw) != merged  # source 1 and 2 sit in different paragraphs
     same = {"src_paragraphs": np.zeros(3, int), "tgt_paragraphs": np.zeros(2, int)}
     assert shape(strict, **same) == merged
+
+
+def test_a_fragment_cut_by_the_page_end_pairs_with_one_sentence_at_most():
+    rng = np.random.default_rng(5)
+    s = _unit(rng.normal(size=(4, 16)))
+    # the target's last line is a fragment: the start of source 2, cut off; source 3
+    # says something close enough that a 2-1 merge would win without the rule
+    t = _unit(np.stack([s[0], s[1], s[2] + 0.9 * s[3]]))
+
+    def shape(ends=None):
+        beads = search(_spans(s), _spans(t), 4, 3, SearchParams(margin_weight=0.0), ends=ends)
+        return [(b.src, b.tgt) for b in beads]
+
+    assert ((2, 3), (2,)) in shape()
+    cut = shape(Ends(tgt_cut=True))
+    assert ((2, 3), (2,)) not in cut
+    assert ((2,), (2,)) in cut and ((3,), ()) in cut
+    assert ((2, 3), (2,)) in shape(Ends(src_cut=True))  # a cut source fragment may end a merge
+
+
+def test_two_headlines_face_to_face_are_matched():
+    rng = np.random.default_rng(9)
+    s = _unit(rng.normal(size=(4, 16)))
+    t = s.copy()
+    r = rng.normal(size=16)
+    r -= (r @ s[0]) * s[0]
+    t[0] = _unit((r / np.linalg.norm(r) - 0.1 * s[0])[None])[0]  # a retitled story: cosine -0.1
+
+    def first(ends=None):
+        return search(_spans(s), _spans(t), 4, 4, SearchParams(margin_weight=0.0), ends=ends)[0]
+
+    assert (first().src, first().tgt) != ((0,), (0,))
+    head = first(Ends(src_title=True, tgt_title=True))
+    assert (head.src, head.tgt) == ((0,), (0,))

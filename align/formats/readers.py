@@ -296,6 +296,8 @@ def read_records(path: str | Path) -> Records:
             rows.append(_tsv_row(header, ln))
         except _Bad as exc:
             raise InputError(name, str(exc), line=n) from None
+    if not rows:
+        raise InputError(name, "has a header but no pairs", line=numbers[0])
     return Records("tsv", lines[0], lines[1:], rows, numbers[1:])
 
 

@@ -1,0 +1,239 @@
+#!/usr/bin/env python3
+"""Real published editions: alignment F1, score quality and error categories.
+
+On ../shared/data/real_dev (or FOLDER, any folder in its layout: NAME.en.txt and
+NAME.ko.txt raw pages, NAME.en / NAME.ko gold sentences, NAME.gold), prints:
+
+* strict / lax F1 (the reference scorer, tools/score.py) of the raw pipeline (raw pages
+  in, sentences projected onto the gold lines) and of the gold sentences presplit;
+* over the aligner's own matches (presplit): ROC AUC, expected calibration error
+  (10 bins) and precision / recall at 0.5 and 0.9 of the pair scores (label: exactly in
+  the gold), and the same for its omissions;
+* the gold beads it misses, by category.
+
+On real_dev itself nothing is scored by a model fitted on it: the documents are cut
+into ``--folds`` folds by name, and each fold is aligned with a calibration refitted
+(scripts/fit_calibration.py's way) on the synthetic fitting documents and the other
+folds.  Any other folder is aligned with the shipped calibration.  The last table is
+the synthetic held-out documents (enko_dev hard, folds 7-9) with the shipped file.
+
+    python scripts/bench_real.py [FOLDER] [--folds 5] [--model use]
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import json
+import subprocess
+import sys
+import tempfile
+import zlib
+from pathlib import Path
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from bench_scores import auc, ece
+from fit_calibration import HELD_OUT, ROOT, SHARED, collect, fit, fold, load_docs, load_real, training_docs
+
+from align import Aligner, DocumentAlignment
+from align.evaluate import read_alignments
+from align.formats import write
+from align.search import SearchParams
+
+SCORER = SHARED / "tools" / "score.py"
+CATEGORIES = {
+    "null paired": "a sentence with no counterpart put in a match",
+    "match left unaligned": "a match whose sentences all came out unaligned",
+    "merge missed": "a merge of which only a smaller match came out",
+    "boundary": "a match that came out with a sentence too many or too few, or shifted",
+    "page end": "any of the above at the last sentence of either side",
+}
+
+
+def _score(gold: list[Path], test: list[Path]) -> dict:
+    res = subprocess.run(
+        [sys.executable, str(SCORER), "-g", *map(str, gold), "-t", *map(str, test), "--json"],
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    return json.loads(res.stdout)["total"]
+
+
+def _project(folder: Path, name: str, out: Path) -> None:
+    proj = subprocess.run(
+        [
+            sys.executable,
+            str(SCORER),
+            "project",
+            "--src-gold",
+            str(folder / f"{name}.en"),
+            "--tgt-gold",
+            str(folder / f"{name}.ko"),
+            "--src-sys",
+            str(out / f"{name}.sys.en"),
+            "--tgt-sys",
+            str(out / f"{name}.sys.ko"),
+            "--align",
+            str(out / f"{name}.sys.align"),
+        ],
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    (out / f"{name}.raw.align").write_text(proj.stdout, encoding="utf-8")
+
+
+def categorise(gold: list, pairs: list, n: int, m: int) -> dict[str, int]:
+    """Missed gold beads by category (see CATEGORIES)."""
+    sys_beads = {(tuple(p.src), tuple(p.tgt)) for p in pairs}
+    bead_of_src = {i: (tuple(p.src), tuple(p.tgt)) for p in pairs for i in p.src}
+    bead_of_tgt = {j: (tuple(p.src), tuple(p.tgt)) for p in pairs for j in p.tgt}
+    out = dict.fromkeys(CATEGORIES, 0)
+    for s, t in gold:
+        s, t = tuple(s), tuple(t)
+        if (s, t) in sys_beads:
+            continue
+        if (s and s[-1] == n - 1) or (t and t[-1] == m - 1):
+            out["page end"] += 1
+            continue
+        mine = {bead_of_src[i] for i in s} | {bead_of_tgt[j] for j in t}
+        if not (s and t):
+            out["null paired"] += 1
+        elif all(not (a and b) for a, b in mine):
+            out["match left unaligned"] += 1
+        elif len(s) + len(t) > 2 and any(set(a) <= set(s) and set(b) <= set(t) for a, b in mine if a and b):
+            out["merge missed"] += 1
+        else:
+            out["boundary"] += 1
+    return out
+
+
+def _own(results: list[tuple[DocumentAlignment, list]]) -> tuple[np.ndarray, ...]:
+    ps, py, ns, ny = [], [], [], []
+    for r, gold in results:
+        gold_set = {(tuple(s), tuple(t)) for s, t in gold}
+        for p in r.pairs:
+            right = int((tuple(p.src), tuple(p.tgt)) in gold_set)
+            (ns if p.is_null else ps).append(p.score)
+            (ny if p.is_null else py).append(right)
+    return tuple(np.array(x, dtype=np.float64) for x in (ps, py, ns, ny))
+
+
+def _row(label: str, s: np.ndarray, y: np.ndarray) -> str:
+    cells = [label, str(len(y)), f"{y.mean():.3f}", f"{auc(s, y):.3f}", f"{ece(s, y):.3f}"]
+    for t in (0.5, 0.9):
+        keep = s >= t
+        prec = y[keep].mean() if keep.any() else float("nan")
+        rec = (y[keep] == 1).sum() / max(1, (y == 1).sum())
+        cells.append(f"{prec:.3f} / {rec:.3f}")
+    return "| " + " | ".join(cells) + " |"
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("folder", nargs="?", type=Path, default=None)
+    ap.add_argument("--folds", type=int, default=5)
+    ap.add_argument("--model", default="use")
+    ap.add_argument("--no-synthetic", action="store_true", help="skip the synthetic held-out table")
+    ap.add_argument(
+        "--refine-below", type=float, default=None, help="SearchParams.refine_below (0: no second pass)"
+    )
+    ap.add_argument("--bead-cost", type=float, default=None, help="SearchParams.bead_cost")
+    args = ap.parse_args()
+    real_dev = SHARED / "data" / "real_dev"
+    folder = (args.folder or real_dev).resolve()
+    if not folder.is_dir() or not SCORER.exists():
+        print(f"skipped: {folder} or {SCORER} is not here")
+        return 0
+    docs = load_real(folder)
+    params = SearchParams()
+    if args.refine_below is not None:
+        params = dataclasses.replace(params, refine_below=args.refine_below)
+    if args.bead_cost is not None:
+        params = dataclasses.replace(params, bead_cost=args.bead_cost)
+    names = [d[0].split("/", 1)[1] for d in docs]
+    cv = folder == real_dev.resolve()
+    if cv:
+        synthetic, real = training_docs()
+        base = Aligner(args.model, uncalibrated=True)
+        syn_ex = collect(base, synthetic)
+        real_ex = collect(base, real)
+        folds = [zlib.crc32(n.encode()) % args.folds for n in names]
+        calibs = {}
+        for k in range(args.folds):
+            keep = [e for e, f in zip(real_ex, folds, strict=True) if f != k]
+            train = [d for d, f in zip(real, folds, strict=True) if f != k]
+            calibs[k] = fit(args.model, syn_ex + keep, synthetic + train, fitted_on=f"without fold {k}")
+        print(f"real_dev: {len(docs)} documents, {args.folds} folds by name, each scored by a calibration")
+        print("refitted without it (synthetic fitting documents + the other folds)\n")
+    else:
+        folds = [0] * len(docs)
+        calibs = {0: None}
+        print(f"{folder}: {len(docs)} documents, shipped calibration\n")
+    results: list[tuple[DocumentAlignment, list]] = []
+    errors = dict.fromkeys(CATEGORIES, 0)
+    with tempfile.TemporaryDirectory() as tmp:
+        out = Path(tmp)
+        for k, calib in calibs.items():
+            aligner = Aligner(args.model, params=params)
+            if calib is not None:
+                aligner.calibration = calib
+            for name, f in zip(names, folds, strict=True):
+                if f != k:
+                    continue
+                gold = read_alignments(folder / f"{name}.gold")
+                r = aligner.align_files(folder / f"{name}.en", folder / f"{name}.ko", name, presplit=True)
+                write([r], "vecalign", out / f"{name}.pre.align")
+                results.append((r, gold))
+                for c, v in categorise(gold, r.pairs, len(r.src), len(r.tgt)).items():
+                    errors[c] += v
+                raw = aligner.align_files(folder / f"{name}.en.txt", folder / f"{name}.ko.txt", name)
+                for side, sents in (("en", raw.src), ("ko", raw.tgt)):
+                    (out / f"{name}.sys.{side}").write_text("".join(s.text + "\n" for s in sents), "utf-8")
+                write([raw], "vecalign", out / f"{name}.sys.align")
+                _project(folder, name, out)
+        gold_files = [folder / f"{n}.gold" for n in names]
+        raw_f1 = _score(gold_files, [out / f"{n}.raw.align" for n in names])
+        pre_f1 = _score(gold_files, [out / f"{n}.pre.align" for n in names])
+    print("| pipeline | strict P / R / F1 | lax F1 |")
+    print("| --- | ---: | ---: |")
+    for label, t in (("raw pages", raw_f1), ("presplit gold sentences", pre_f1)):
+        strict = f"{t['precision_strict']:.3f} / {t['recall_strict']:.3f} / {t['f1_strict']:.3f}"
+        print(f"| {label} | {strict} | {t['f1_lax']:.3f} |")
+    ps, py, ns, ny = _own(results)
+    print("\n| presplit, aligner's own | n | share right | AUC | ECE | P / R at 0.5 | P / R at 0.9 |")
+    print("| --- | ---: | ---: | ---: | ---: | ---: | ---: |")
+    print(_row("matches", ps, py))
+    print(_row("omissions", ns, ny))
+    missed = sum(errors.values())
+    gold_beads = sum(len(g) for _, g in results)
+    print(f"\n| gold beads missed (presplit): {missed} of {gold_beads} | count | what |")
+    print("| --- | ---: | --- |")
+    for c, v in errors.items():
+        print(f"| {c} | {v} | {CATEGORIES[c]} |")
+    if not args.no_synthetic and (SHARED / "data" / "enko_dev").exists():
+        held = [d for d in load_docs(("hard",)) if fold(d[0].split("/")[1]) in HELD_OUT]
+        aligner = Aligner(args.model, params=params)
+        syn = [(aligner.align_sentences(s, t, doc_id=n), g) for n, s, t, g in held]
+        ps, py, ns, ny = _own(syn)
+        print(f"\nsynthetic held-out (enko_dev hard, folds 7-9, {len(held)} docs), shipped calibration:")
+        print("\n| aligner's own | n | share right | AUC | ECE | P / R at 0.5 | P / R at 0.9 |")
+        print("| --- | ---: | ---: | ---: | ---: | ---: | ---: |")
+        print(_row("matches", ps, py))
+        print(_row("omissions", ns, ny))
+    print(f"\n({ROOT.name} at {_commit()})")
+    return 0
+
+
+def _commit() -> str:
+    res = subprocess.run(
+        ["git", "-C", str(ROOT), "rev-parse", "--short", "HEAD"], capture_output=True, text=True
+    )
+    return res.stdout.strip() or "?"
+
+
+if __name__ == "__main__":
+    sys.exit(main())
