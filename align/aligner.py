@@ -252,7 +252,7 @@ class Aligner:
             out = [Sentence(s.line - 1, " ".join(s.text.split()), 0, s.start, s.end, s.line) for s in segs]
         else:
             if self.clean:
-                text, removed = clean_text(text)
+                text, removed = clean_text(text, lang)
                 if removed:
                     notes.append(f"{name}: removed {removed} line(s) of page furniture")
             segs, cut = cut_long(split_sentences(text, lang), MAX_SENTENCE_CHARS)

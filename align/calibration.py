@@ -1,15 +1,17 @@
 """Calibrated scores: logistic models over pair features, fitted per embedding model.
 
 A calibration file (``models/calibration/*.json``, written by
-``scripts/fit_calibration.py``) holds three small logistic models for one embedding
-model:
+``scripts/fit_calibration.py``) holds small logistic models for one embedding model:
 
 * ``pair``: probability that a matched pair is exactly right (strict), from the
   features in :mod:`align.features`;
 * ``null``: probability that an omitted sentence really has no counterpart, from the
   best margin it reaches against the other side's sentences near its place;
 * ``document``: probability that two documents are translations of each other, from
-  the coverage and the mean pair score.
+  the coverage and the mean pair score;
+* ``path`` and ``path_null`` (from version 2): the same probabilities for the aligner's
+  own matches and omissions in their place on the path, from the first two models'
+  log-odds and :func:`align.scoring.path_features`; these give the scores users see.
 
 Models without a calibration file fall back to uncalibrated scores (a fixed logistic
 of the margin, :mod:`align.scoring`); results say which one they carry.

@@ -249,9 +249,20 @@ def _page_titles(lines: list[str]) -> set[int]:
     return out
 
 
-def furniture_lines(text: str) -> list[int]:
-    """0-based indices of the lines that ``clean_text`` blanks out."""
+def furniture_lines(text: str, lang: str | None = None) -> list[int]:
+    """0-based indices of the lines that ``clean_text`` blanks out.
+
+    With ``lang`` other than Korean, a line written in Korean (mostly Hangul, at least
+    ``FOREIGN_MIN_HANGUL`` syllables) is furniture too: on an English edition it is a
+    site banner or a language menu, not the English text.  With ``lang`` other than
+    Chinese or Japanese, so is a line written in Chinese or Japanese (mostly Han
+    characters or kana, at least as many): a post quoted in its original language,
+    which neither edition translates.
+    """
     lines = text.split("\n")
+    code = lang.lower().split("-")[0].split("_")[0] if lang else None
+    foreign = code is not None and code != "ko"
+    han = code is not None and code not in ("zh", "ja")
     titles = _page_titles(lines)
     out = []
     last_content: str | None = None
@@ -270,16 +281,33 @@ def furniture_lines(text: str) -> list[int]:
             related -= 1
             continue
         related = 0
-        if k in titles or _is_furniture(line) or (s == last_content):
+        if k in titles or _is_furniture(line) or (s == last_content) or (foreign and _korean_line(s)) or (han and _han_line(s)):
             out.append(k)
             continue
         last_content = s
     return out
 
 
-def clean_text(text: str) -> tuple[str, int]:
-    """Blank out furniture lines; return the new text and the number of lines removed."""
-    drop = set(furniture_lines(text))
+FOREIGN_MIN_HANGUL = 10
+"""Hangul syllables a line needs before it counts as written in Korean (:func:`furniture_lines`)."""
+
+
+def _korean_line(line: str) -> bool:
+    hangul = sum(1 for c in line if "\uac00" <= c <= "\ud7a3")
+    letters = sum(1 for c in line if c.isalpha())
+    return hangul >= FOREIGN_MIN_HANGUL and hangul > 0.5 * letters
+
+
+def _han_line(line: str) -> bool:
+    han = sum(1 for c in line if "\u4e00" <= c <= "\u9fff" or "\u3040" <= c <= "\u30ff")
+    letters = sum(1 for c in line if c.isalpha())
+    return han >= FOREIGN_MIN_HANGUL and han > 0.5 * letters
+
+
+def clean_text(text: str, lang: str | None = None) -> tuple[str, int]:
+    """Blank out furniture lines; return the new text and the number of lines removed
+    (``lang``: the text's language, see :func:`furniture_lines`)."""
+    drop = set(furniture_lines(text, lang))
     if not drop:
         return text, 0
     lines = text.split("\n")

@@ -464,8 +464,8 @@ def split_cmd(file: str, lang: str | None, offsets: bool, no_clean: bool, output
         )
     if not no_clean:
         lines = text.split("\n")
-        dropped = furniture_lines(text)
-        text, _ = clean_text(text)
+        dropped = furniture_lines(text, lang)
+        text, _ = clean_text(text, lang)
         if verbose:
             for k in dropped:
                 click.echo(f"align: {doc.path}:{k + 1}: dropped as furniture: {lines[k].strip()}", err=True)

@@ -44,7 +44,9 @@ class Pair:
     margin: float | None = None
     """Cosine minus the mean of each side's nearest neighbours (None for omissions)."""
     features: dict[str, float] = field(default_factory=dict)
-    """Feature values behind the score (see align.features); ``best_margin`` for an omission."""
+    """Feature values behind the score: the pair features of :mod:`align.features`
+    (``best_margin`` for an omission) and, with a calibration, where the bead sits on the
+    path (:func:`align.scoring.path_features`)."""
     flags: tuple[str, ...] = ()
     """Warnings about the pair: number_mismatch, length_outlier, untranslated, low_similarity."""
 

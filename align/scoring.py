@@ -1,13 +1,15 @@
-"""Uncalibrated scores (a fixed logistic of the margin) and the raw inputs of scores.
+"""What a bead is worth: one scorer for the aligner, the review page and the fitting.
 
-A match's score is ``sigmoid((margin - CENTER) / SCALE)``: the margin (cosine minus
-half the neighbourhood mean of both sides) is what the search optimises, so the score
-ranks pairs as the aligner does.  An omission's score is ``1 -`` the same function of
-the best margin the sentence reaches against the other side's sentences near its
-place: a high score means nothing nearby looks like its translation.
+:class:`BeadScorer` computes the features and the score of any bead of one document
+(a match of consecutive sentences, or an omission placed on the other side), and of a
+whole path (:meth:`BeadScorer.path`: each bead alone, then the calibration's path
+models over where it sits).  :func:`document_verdict` is the document verdict every
+command shows.
 
-These scores are *not calibrated probabilities* yet; the constants were set on
-English-Korean dev data with the bundled model.
+Without a calibration, a match's score is ``sigmoid((margin - CENTER) / SCALE)``, a
+fixed logistic of the margin the search optimises, and an omission's is ``1 -`` the
+same function of the best margin the sentence reaches near its place.  These fallback
+scores are *not calibrated probabilities*; results say which kind they carry.
 """
 
 from __future__ import annotations
@@ -222,7 +224,7 @@ class BeadScorer:
         if calib is None or calib.path is None or calib.path_null is None:
             return alone
         out = []
-        for b, sc, f in zip(beads, alone, path_features(beads, alone), strict=True):
+        for b, sc, f in zip(beads, alone, path_features(beads, alone, self.growth(beads)), strict=True):
             model = calib.path if b.src and b.tgt else calib.path_null
             values = {**sc.features, **f}
             score = model(values)
@@ -230,6 +232,45 @@ class BeadScorer:
                 score = min(score, COPY_CAP)
             out.append(dataclasses.replace(sc, score=score, features=values))
         return out
+
+    def _mean_cosine(self, src_ids: Sequence[int], tgt_ids: Sequence[int]) -> float:
+        """Cosine of the length-weighted mean sentence embeddings of two runs (cheap, and
+        the same whichever spans happen to be embedded for real)."""
+        s, t = list(src_ids), list(tgt_ids)
+        x = self.src.lengths[s] @ self.src.units[s]
+        y = self.tgt.lengths[t] @ self.tgt.units[t]
+        return float(x @ y / (np.linalg.norm(x) * np.linalg.norm(y) + 1e-12))
+
+    def growth(self, beads: Sequence[Bead]) -> list[tuple[float, float]]:
+        """Per bead of a path: how much a match would gain by taking in a neighbouring
+        omitted sentence (``grow``: a merge the path missed) and by giving up its first or
+        last sentence (``shrink``: a merge that swallowed an added sentence), as cosine
+        gains of mean embeddings, 0 when nothing helps.  An omission gets the ``grow`` of
+        joining the match next to it."""
+        out = [[0.0, 0.0] for _ in beads]
+        for k, b in enumerate(beads):
+            if not (b.src and b.tgt):
+                continue
+            base = self._mean_cosine(b.src, b.tgt)
+            for x in (k - 1, k + 1):
+                if not 0 <= x < len(beads) or (beads[x].src and beads[x].tgt):
+                    continue
+                nb = beads[x]
+                grown = (
+                    self._mean_cosine(sorted({*b.src, *nb.src}), b.tgt)
+                    if nb.src
+                    else self._mean_cosine(b.src, sorted({*b.tgt, *nb.tgt}))
+                )
+                gain = max(0.0, grown - base)
+                out[k][0] = max(out[k][0], gain)
+                out[x][0] = max(out[x][0], gain)
+            for side, ids in ((0, b.src), (1, b.tgt)):
+                if len(ids) < 2:
+                    continue
+                for part in (ids[1:], ids[:-1]):
+                    smaller = self._mean_cosine(part, b.tgt) if side == 0 else self._mean_cosine(b.src, part)
+                    out[k][1] = max(out[k][1], smaller - base)
+        return [(g, sh) for g, sh in out]
 
 
 PATH_FEATURES = [
@@ -243,11 +284,15 @@ PATH_FEATURES = [
     "at_end_x_omitted",
     "logit_x_omitted",
     "doc_cosine",
+    "grow",
+    "shrink",
 ]
 """What the path models see (:func:`path_features`)."""
 
 
-def path_features(beads: Sequence[Bead], alone: Sequence[BeadScore]) -> list[dict[str, float]]:
+def path_features(
+    beads: Sequence[Bead], alone: Sequence[BeadScore], growth: Sequence[tuple[float, float]]
+) -> list[dict[str, float]]:
     """Where each bead of a path sits, for the path models of :class:`Calibration`.
 
     ``logit``: the bead's own log-odds (pair or omission model); ``omitted``: the share of
@@ -258,7 +303,8 @@ def path_features(beads: Sequence[Bead], alone: Sequence[BeadScore]) -> list[dic
     the bead holds the first / last sentence of either side (headlines, and pages cut
     off at different points).  Each is also multiplied by ``omitted``: where the context
     says something depends on how much of the document is abridged.  ``doc_cosine``: the
-    median cosine of the path's matches (unrelated documents match weakly throughout).
+    median cosine of the path's matches (unrelated documents match weakly throughout);
+    ``grow`` / ``shrink``: from :meth:`BeadScorer.growth` (a merge missed or overdone).
     """
     n = sum(len(b.src) for b in beads)
     m = sum(len(b.tgt) for b in beads)
@@ -277,6 +323,7 @@ def path_features(beads: Sequence[Bead], alone: Sequence[BeadScore]) -> list[dic
         f.update({f"{key}_x_omitted": value * omitted for key, value in f.items()})
         f["omitted"] = omitted
         f["doc_cosine"] = doc_cosine
+        f["grow"], f["shrink"] = growth[k]
         out.append(f)
     return out
 

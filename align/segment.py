@@ -597,7 +597,8 @@ def cut_long(segments: list[Segment], limit: int = MAX_SENTENCE_CHARS) -> tuple[
 
 
 def split_sentences(text: str, lang: str = "en") -> list[Segment]:
-    """Split ``text`` into sentences with offsets and paragraph indices."""
+    """Split ``text`` into sentences with offsets and paragraph indices (a paragraph that
+    ends with a comma, like a salutation on its own line, runs on into the next)."""
     lang = (lang or "").lower().split("-")[0].split("_")[0]
     segments: list[Segment] = []
     paragraph = -1
@@ -610,7 +611,10 @@ def split_sentences(text: str, lang: str = "en") -> list[Segment]:
             pos += len(raw)
             continue
         if blank_before:
-            paragraph += 1
+            # a paragraph that ends with a comma is continued by the next one (a
+            # salutation on its own line: "My fellow citizens,")
+            if not (segments and segments[-1].text.rstrip().endswith((",", "，"))):
+                paragraph += 1
             blank_before = False
         for s, e in _split_line(line, pos, lang):
             segments.append(Segment(text[s:e], s, e, paragraph, lineno))

@@ -23,7 +23,6 @@ the synthetic held-out documents (enko_dev hard, folds 7-9) with the shipped fil
 from __future__ import annotations
 
 import argparse
-import dataclasses
 import json
 import subprocess
 import sys
@@ -122,26 +121,42 @@ def _own(results: list[tuple[DocumentAlignment, list]]) -> tuple[np.ndarray, ...
     return tuple(np.array(x, dtype=np.float64) for x in (ps, py, ns, ny))
 
 
-def _row(label: str, s: np.ndarray, y: np.ndarray) -> str:
-    cells = [label, str(len(y)), f"{y.mean():.3f}", f"{auc(s, y):.3f}", f"{ece(s, y):.3f}"]
-    for t in (0.5, 0.9):
-        keep = s >= t
-        prec = y[keep].mean() if keep.any() else float("nan")
-        rec = (y[keep] == 1).sum() / max(1, (y == 1).sum())
-        cells.append(f"{prec:.3f} / {rec:.3f}")
-    return "| " + " | ".join(cells) + " |"
+def _mean_row(label: str, runs: list[tuple[np.ndarray, np.ndarray]]) -> str:
+    """One table row: the mean of each number over the runs, each run's value in brackets."""
+    cols: list[list[float]] = []
+    for s, y in runs:
+        vals = [float(len(y)), float(y.mean()), auc(s, y), ece(s, y)]
+        for t in (0.5, 0.9):
+            keep = s >= t
+            vals += [
+                float(y[keep].mean()) if keep.any() else float("nan"),
+                float((y[keep] == 1).sum() / max(1, (y == 1).sum())),
+            ]
+        cols.append(vals)
+    a = np.array(cols)
+    m = a.mean(axis=0)
+
+    def each(k: int) -> str:
+        return f"{m[k]:.3f}" + (f" ({', '.join(f'{v:.3f}' for v in a[:, k])})" if len(a) > 1 else "")
+
+    return (
+        f"| {label} | {int(m[0])} | {m[1]:.3f} | {each(2)} | {each(3)} | {m[4]:.3f} / {m[5]:.3f} | "
+        f"{each(6)} / {m[7]:.3f} |"
+    )
 
 
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("folder", nargs="?", type=Path, default=None)
     ap.add_argument("--folds", type=int, default=5)
+    ap.add_argument(
+        "--repeats",
+        type=int,
+        default=4,
+        help="fold assignments (the score numbers are their mean; F1 is one run)",
+    )
     ap.add_argument("--model", default="use")
     ap.add_argument("--no-synthetic", action="store_true", help="skip the synthetic held-out table")
-    ap.add_argument(
-        "--refine-below", type=float, default=None, help="SearchParams.refine_below (0: no second pass)"
-    )
-    ap.add_argument("--bead-cost", type=float, default=None, help="SearchParams.bead_cost")
     args = ap.parse_args()
     real_dev = SHARED / "data" / "real_dev"
     folder = (args.folder or real_dev).resolve()
@@ -150,51 +165,62 @@ def main() -> int:
         return 0
     docs = load_real(folder)
     params = SearchParams()
-    if args.refine_below is not None:
-        params = dataclasses.replace(params, refine_below=args.refine_below)
-    if args.bead_cost is not None:
-        params = dataclasses.replace(params, bead_cost=args.bead_cost)
     names = [d[0].split("/", 1)[1] for d in docs]
     cv = folder == real_dev.resolve()
+    repeats = args.repeats if cv else 1
     if cv:
         synthetic, real = training_docs()
         base = Aligner(args.model, uncalibrated=True)
         syn_ex = collect(base, synthetic)
         real_ex = collect(base, real)
-        folds = [zlib.crc32(n.encode()) % args.folds for n in names]
-        calibs = {}
-        for k in range(args.folds):
-            keep = [e for e, f in zip(real_ex, folds, strict=True) if f != k]
-            train = [d for d, f in zip(real, folds, strict=True) if f != k]
-            calibs[k] = fit(args.model, syn_ex + keep, synthetic + train, fitted_on=f"without fold {k}")
         print(f"real_dev: {len(docs)} documents, {args.folds} folds by name, each scored by a calibration")
-        print("refitted without it (synthetic fitting documents + the other folds)\n")
+        print("refitted without it (synthetic fitting documents + the other folds); the score")
+        print(f"numbers are the mean over {repeats} fold assignments (each in brackets)\n")
     else:
-        folds = [0] * len(docs)
-        calibs = {0: None}
         print(f"{folder}: {len(docs)} documents, shipped calibration\n")
-    results: list[tuple[DocumentAlignment, list]] = []
+    own_rows: list[list[tuple[DocumentAlignment, list]]] = []
     errors = dict.fromkeys(CATEGORIES, 0)
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp)
-        for k, calib in calibs.items():
-            aligner = Aligner(args.model, params=params)
-            if calib is not None:
-                aligner.calibration = calib
-            for name, f in zip(names, folds, strict=True):
-                if f != k:
-                    continue
-                gold = read_alignments(folder / f"{name}.gold")
-                r = aligner.align_files(folder / f"{name}.en", folder / f"{name}.ko", name, presplit=True)
-                write([r], "vecalign", out / f"{name}.pre.align")
-                results.append((r, gold))
-                for c, v in categorise(gold, r.pairs, len(r.src), len(r.tgt)).items():
-                    errors[c] += v
-                raw = aligner.align_files(folder / f"{name}.en.txt", folder / f"{name}.ko.txt", name)
-                for side, sents in (("en", raw.src), ("ko", raw.tgt)):
-                    (out / f"{name}.sys.{side}").write_text("".join(s.text + "\n" for s in sents), "utf-8")
-                write([raw], "vecalign", out / f"{name}.sys.align")
-                _project(folder, name, out)
+        for rep in range(repeats):
+            if cv:
+                folds = [
+                    zlib.crc32((f"{rep}:" if rep else "").encode() + n.encode()) % args.folds for n in names
+                ]
+                calibs = {}
+                for k in range(args.folds):
+                    keep = [e for e, f in zip(real_ex, folds, strict=True) if f != k]
+                    train = [d for d, f in zip(real, folds, strict=True) if f != k]
+                    calibs[k] = fit(
+                        args.model, syn_ex + keep, synthetic + train, fitted_on=f"without fold {k}"
+                    )
+            else:
+                folds = [0] * len(docs)
+                calibs = {0: None}
+            results: list[tuple[DocumentAlignment, list]] = []
+            for k, calib in calibs.items():
+                aligner = Aligner(args.model, params=params)
+                if calib is not None:
+                    aligner.calibration = calib
+                for name, f in zip(names, folds, strict=True):
+                    if f != k:
+                        continue
+                    gold = read_alignments(folder / f"{name}.gold")
+                    r = aligner.align_files(folder / f"{name}.en", folder / f"{name}.ko", name, presplit=True)
+                    results.append((r, gold))
+                    if rep:
+                        continue  # the alignment does not depend on the calibration: F1 once
+                    write([r], "vecalign", out / f"{name}.pre.align")
+                    for c, v in categorise(gold, r.pairs, len(r.src), len(r.tgt)).items():
+                        errors[c] += v
+                    raw = aligner.align_files(folder / f"{name}.en.txt", folder / f"{name}.ko.txt", name)
+                    for side, sents in (("en", raw.src), ("ko", raw.tgt)):
+                        (out / f"{name}.sys.{side}").write_text(
+                            "".join(s.text + "\n" for s in sents), "utf-8"
+                        )
+                    write([raw], "vecalign", out / f"{name}.sys.align")
+                    _project(folder, name, out)
+            own_rows.append(results)
         gold_files = [folder / f"{n}.gold" for n in names]
         raw_f1 = _score(gold_files, [out / f"{n}.raw.align" for n in names])
         pre_f1 = _score(gold_files, [out / f"{n}.pre.align" for n in names])
@@ -203,13 +229,12 @@ def main() -> int:
     for label, t in (("raw pages", raw_f1), ("presplit gold sentences", pre_f1)):
         strict = f"{t['precision_strict']:.3f} / {t['recall_strict']:.3f} / {t['f1_strict']:.3f}"
         print(f"| {label} | {strict} | {t['f1_lax']:.3f} |")
-    ps, py, ns, ny = _own(results)
     print("\n| presplit, aligner's own | n | share right | AUC | ECE | P / R at 0.5 | P / R at 0.9 |")
     print("| --- | ---: | ---: | ---: | ---: | ---: | ---: |")
-    print(_row("matches", ps, py))
-    print(_row("omissions", ns, ny))
+    print(_mean_row("matches", [_own(r)[:2] for r in own_rows]))
+    print(_mean_row("omissions", [_own(r)[2:] for r in own_rows]))
     missed = sum(errors.values())
-    gold_beads = sum(len(g) for _, g in results)
+    gold_beads = sum(len(g) for _, g in own_rows[0])
     print(f"\n| gold beads missed (presplit): {missed} of {gold_beads} | count | what |")
     print("| --- | ---: | --- |")
     for c, v in errors.items():
@@ -218,12 +243,11 @@ def main() -> int:
         held = [d for d in load_docs(("hard",)) if fold(d[0].split("/")[1]) in HELD_OUT]
         aligner = Aligner(args.model, params=params)
         syn = [(aligner.align_sentences(s, t, doc_id=n), g) for n, s, t, g in held]
-        ps, py, ns, ny = _own(syn)
         print(f"\nsynthetic held-out (enko_dev hard, folds 7-9, {len(held)} docs), shipped calibration:")
         print("\n| aligner's own | n | share right | AUC | ECE | P / R at 0.5 | P / R at 0.9 |")
         print("| --- | ---: | ---: | ---: | ---: | ---: | ---: |")
-        print(_row("matches", ps, py))
-        print(_row("omissions", ns, ny))
+        print(_mean_row("matches", [_own(syn)[:2]]))
+        print(_mean_row("omissions", [_own(syn)[2:]]))
     print(f"\n({ROOT.name} at {_commit()})")
     return 0
 

@@ -331,3 +331,33 @@ def test_a_repeat_far_below_the_top_is_not_a_page_title():
     body = [f"Body sentence number {k} is here." for k in range(25)]
     lines = ["Harbour city starts redevelopment", *body, "Harbour city starts redevelopment"]
     assert furniture_lines("\n".join(lines)) == []
+
+
+def test_lines_in_another_script_are_furniture_of_an_english_edition():
+    text = "\n".join(
+        [
+            "이 누리집은 해양시청 기록관이 보존하고 있는 기록물입니다.",  # a banner in Korean
+            "Harbor Festival Draws Record Crowd",
+            "The festival drew a record crowd on Sunday.",
+            "海洋市的冬季游泳节吸引了创纪录的人群。",  # a post quoted in Chinese
+            "海洋市の冬の水泳祭りに記録的な人出がありました。",  # and in Japanese
+            "Visitors praised the new changing rooms, calling them “훌륭하다” (excellent).",
+        ]
+    )
+    dropped = furniture_lines(text, "en")
+    assert dropped == [0, 3, 4]
+    assert furniture_lines(text) == []  # without a language, nothing is judged by script
+    cleaned, removed = clean_text(text, "en")
+    assert removed == 3 and "record crowd" in cleaned and "훌륭하다" in cleaned
+
+
+def test_korean_edition_keeps_korean_and_drops_chinese_quotes():
+    text = "\n".join(
+        [
+            "해양시 겨울 축제에 역대 최다 인파가 몰렸다.",
+            "海洋市的冬季游泳节吸引了创纪录的人群。",
+            "시장은 文化 행사를 더 늘리겠다고 말했다.",  # a little Hanja inside Korean stays
+        ]
+    )
+    assert furniture_lines(text, "ko") == [1]
+    assert furniture_lines(text, "zh") == [0, 2]  # on a Chinese side, the Korean lines are the foreign ones

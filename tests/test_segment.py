@@ -506,3 +506,11 @@ REPORTING_SENTENCES = [
 @pytest.mark.parametrize(("lang", "text", "expected"), REPORTING_SENTENCES)
 def test_quotation_inside_a_reporting_sentence(lang, text, expected):
     assert assert_offsets(text, lang) == expected
+
+
+def test_a_salutation_paragraph_runs_on_into_the_next():
+    text = "My fellow citizens,\n\nToday we open a new bridge.\n\nIt took three years to build."
+    paras = [s.paragraph for s in split_sentences(text, "en")]
+    assert paras == [0, 0, 1]
+    ko = "시민 여러분,\n\n오늘 새 다리를 엽니다.\n\n공사에는 3년이 걸렸습니다."
+    assert [s.paragraph for s in split_sentences(ko, "ko")] == [0, 0, 1]
