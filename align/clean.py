@@ -281,7 +281,13 @@ def furniture_lines(text: str, lang: str | None = None) -> list[int]:
             related -= 1
             continue
         related = 0
-        if k in titles or _is_furniture(line) or (s == last_content) or (foreign and _korean_line(s)) or (han and _han_line(s)):
+        if (
+            k in titles
+            or _is_furniture(line)
+            or (s == last_content)
+            or (foreign and _korean_line(s))
+            or (han and _han_line(s))
+        ):
             out.append(k)
             continue
         last_content = s
