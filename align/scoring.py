@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from .features import COPY_CAP, FEATURES, PairContext, flags_for, is_copy, is_cut
+from .features import COPY_CAP, FEATURES, PairContext, flags_for, is_copy, is_cut, is_title
 from .result import DocumentAlignment, Verdict
 from .search import Bead
 
@@ -135,6 +135,8 @@ class BeadScorer:
         self.calibration = calibration
         self.margin_weight, self.knn = margin_weight, knn
         self.cut = (is_cut(self.src_texts), is_cut(self.tgt_texts))
+        self.headlines = is_title(self.src_texts) and is_title(self.tgt_texts)
+        """Both sides start with a headline (the search matches them, see :class:`align.search.Ends`)."""
         self.doc_log_ratio = math.log((tgt.lengths.sum() + 1) / (src.lengths.sum() + 1))
         self._hubs: dict[tuple[str, int, int], float] = {}
         self._matches: dict[tuple[tuple[int, ...], tuple[int, ...]], BeadScore] = {}
@@ -224,7 +226,8 @@ class BeadScorer:
         if calib is None or calib.path is None or calib.path_null is None:
             return alone
         out = []
-        for b, sc, f in zip(beads, alone, path_features(beads, alone, self.growth(beads)), strict=True):
+        where = path_features(beads, alone, self.growth(beads), self.headlines)
+        for b, sc, f in zip(beads, alone, where, strict=True):
             model = calib.path if b.src and b.tgt else calib.path_null
             values = {**sc.features, **f}
             score = model(values)
@@ -277,10 +280,10 @@ PATH_FEATURES = [
     "logit",
     "omitted",
     "neighbours_null",
-    "at_start",
+    "headline",
     "at_end",
     "neighbours_null_x_omitted",
-    "at_start_x_omitted",
+    "headline_x_omitted",
     "at_end_x_omitted",
     "logit_x_omitted",
     "doc_cosine",
@@ -291,7 +294,10 @@ PATH_FEATURES = [
 
 
 def path_features(
-    beads: Sequence[Bead], alone: Sequence[BeadScore], growth: Sequence[tuple[float, float]]
+    beads: Sequence[Bead],
+    alone: Sequence[BeadScore],
+    growth: Sequence[tuple[float, float]],
+    headlines: bool = False,
 ) -> list[dict[str, float]]:
     """Where each bead of a path sits, for the path models of :class:`Calibration`.
 
@@ -299,9 +305,11 @@ def path_features(
     the document's sentences the path leaves unaligned (an abridged edition, or a page
     cut off, against a complete translation); ``neighbours_null``: the share of the
     beads before and after it that are omissions (two sentences with no counterpart that
-    happen to sit face to face make a match among omissions); ``at_start`` / ``at_end``:
-    the bead holds the first / last sentence of either side (headlines, and pages cut
-    off at different points).  Each is also multiplied by ``omitted``: where the context
+    happen to sit face to face make a match among omissions); ``headline``: the bead
+    matches the two sides' first lines and both are headlines (``headlines``, see
+    :func:`align.features.is_title`: retitled stories match weakly, and rightly);
+    ``at_end``: the bead holds the last sentence of either side (pages cut off at
+    different points).  Each is also multiplied by ``omitted``: where the context
     says something depends on how much of the document is abridged.  ``doc_cosine``: the
     median cosine of the path's matches (unrelated documents match weakly throughout);
     ``grow`` / ``shrink``: from :meth:`BeadScorer.growth` (a merge missed or overdone).
@@ -317,7 +325,7 @@ def path_features(
         f = {
             "logit": float(sc.logit if sc.logit is not None else 0.0),
             "neighbours_null": sum(1 for x in near if not (x.src and x.tgt)) / len(near) if near else 1.0,
-            "at_start": float(0 in b.src or 0 in b.tgt),
+            "headline": float(headlines and b.src == (0,) and b.tgt == (0,)),
             "at_end": float((n - 1) in b.src or (m - 1) in b.tgt),
         }
         f.update({f"{key}_x_omitted": value * omitted for key, value in f.items()})

@@ -171,7 +171,9 @@ def collect_doc(aligner: Aligner, docs: list[Doc], n: int, rng: random.Random) -
     sc = aligner.bead_scorer(src, tgt, *spans)
     beads = [Bead(s, t) for s, t in own]
     alone = sc.path(beads)  # uncalibrated: each bead alone
-    for (s, t), one, where in zip(own, alone, path_features(beads, alone, sc.growth(beads)), strict=True):
+    for (s, t), one, where in zip(
+        own, alone, path_features(beads, alone, sc.growth(beads), sc.headlines), strict=True
+    ):
         context = where
         label = int((s, t) in gold_set)
         if s and t:
@@ -213,7 +215,9 @@ def collect_doc(aligner: Aligner, docs: list[Doc], n: int, rng: random.Random) -
     beads = [Bead(s, t) for s, t in wrong]
     mixed = aligner.bead_scorer(src, other[2], *spans)
     alone = mixed.path(beads)
-    for b, one, where in zip(beads, alone, path_features(beads, alone, mixed.growth(beads)), strict=True):
+    for b, one, where in zip(
+        beads, alone, path_features(beads, alone, mixed.growth(beads), mixed.headlines), strict=True
+    ):
         if b.src and b.tgt:
             ex.mismatched.append(([one.features[k] for k in PAIR_FEATURES], where, 0, weight))
         else:
