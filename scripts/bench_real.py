@@ -33,6 +33,7 @@ from pathlib import Path
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+from bench_accuracy import _project
 from bench_scores import auc, ece
 from fit_calibration import HELD_OUT, ROOT, SHARED, collect, fit, fold, load_docs, load_real, training_docs
 
@@ -59,30 +60,6 @@ def _score(gold: list[Path], test: list[Path]) -> dict:
         text=True,
     )
     return json.loads(res.stdout)["total"]
-
-
-def _project(folder: Path, name: str, out: Path) -> None:
-    proj = subprocess.run(
-        [
-            sys.executable,
-            str(SCORER),
-            "project",
-            "--src-gold",
-            str(folder / f"{name}.en"),
-            "--tgt-gold",
-            str(folder / f"{name}.ko"),
-            "--src-sys",
-            str(out / f"{name}.sys.en"),
-            "--tgt-sys",
-            str(out / f"{name}.sys.ko"),
-            "--align",
-            str(out / f"{name}.sys.align"),
-        ],
-        check=True,
-        capture_output=True,
-        text=True,
-    )
-    (out / f"{name}.raw.align").write_text(proj.stdout, encoding="utf-8")
 
 
 def categorise(gold: list, pairs: list, n: int, m: int) -> dict[str, int]:
@@ -219,10 +196,10 @@ def main() -> int:
                             "".join(s.text + "\n" for s in sents), "utf-8"
                         )
                     write([raw], "vecalign", out / f"{name}.sys.align")
-                    _project(folder, name, out)
+                    _project(name, folder / f"{name}.en.txt", folder / f"{name}.ko.txt", out)
             own_rows.append(results)
         gold_files = [folder / f"{n}.gold" for n in names]
-        raw_f1 = _score(gold_files, [out / f"{n}.raw.align" for n in names])
+        raw_f1 = _score(gold_files, [out / f"{n}.align" for n in names])
         pre_f1 = _score(gold_files, [out / f"{n}.pre.align" for n in names])
     print("| pipeline | strict P / R / F1 | lax F1 |")
     print("| --- | ---: | ---: |")

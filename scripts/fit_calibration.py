@@ -72,28 +72,24 @@ def fold(name: str) -> int:
     return zlib.crc32(name.encode()) % 10
 
 
-def load_docs(variants: tuple[str, ...] = ("clean", "hard")) -> list[Doc]:
-    docs = []
-    for variant in variants:
-        folder = SHARED / "data" / "enko_dev" / variant
-        for gold in sorted(folder.glob("*.gold")):
-            name = gold.name[:-5]
-            src = (folder / f"{name}.en").read_text(encoding="utf-8").splitlines()
-            tgt = (folder / f"{name}.ko").read_text(encoding="utf-8").splitlines()
-            docs.append((f"{variant}/{name}", src, tgt, read_alignments(gold)))
-    return docs
-
-
-def load_real(folder: Path | None = None) -> list[Doc]:
-    """Documents in real_dev's layout (NAME.en, NAME.ko, NAME.gold), named ``real/NAME``."""
-    folder = folder or SHARED / "data" / "real_dev"
+def _folder_docs(folder: Path, prefix: str) -> list[Doc]:
+    """Every NAME.en / NAME.ko / NAME.gold of a folder, named ``PREFIX/NAME``."""
     docs = []
     for gold in sorted(folder.glob("*.gold")):
         name = gold.name[:-5]
         src = (folder / f"{name}.en").read_text(encoding="utf-8").splitlines()
         tgt = (folder / f"{name}.ko").read_text(encoding="utf-8").splitlines()
-        docs.append((f"real/{name}", src, tgt, read_alignments(gold)))
+        docs.append((f"{prefix}/{name}", src, tgt, read_alignments(gold)))
     return docs
+
+
+def load_docs(variants: tuple[str, ...] = ("clean", "hard")) -> list[Doc]:
+    return [d for v in variants for d in _folder_docs(SHARED / "data" / "enko_dev" / v, v)]
+
+
+def load_real(folder: Path | None = None) -> list[Doc]:
+    """Documents in real_dev's layout (NAME.en, NAME.ko, NAME.gold), named ``real/NAME``."""
+    return _folder_docs(folder or SHARED / "data" / "real_dev", "real")
 
 
 def is_real(name: str) -> bool:
