@@ -95,8 +95,10 @@ class Ends:
     Two headlines face to face are matched with ``headline_bonus`` (editions retitle
     their stories: the two headlines often say different things).  A side that ends with a
     fragment cut off by the end of the page matches the fragment alone with one
-    sentence of the other side at most (it translates a part of one sentence), and
-    the length term of its bead only counts the direction a fragment cannot explain.
+    sentence of the other side at most (it translates a part of one sentence), unless
+    it is longer than that sentence's translation would be by the document's length
+    ratio (then it is no part of it); the length term of its bead only counts the
+    direction a fragment cannot explain.
     """
 
     src_title: bool = False
@@ -505,8 +507,16 @@ def search(
                 ratio = np.where(tgt_frag, np.maximum(ratio, 0.0), ratio)
             gain = gain - p.length_weight * np.abs(ratio)
         if src_frag is not None and a == 1 and b > 1:
+            if g.lengths is not None:  # a fragment is shorter than its sentence's translation
+                sl, tl, doc_ratio = g.lengths
+                own = (sl[kr] - sl[kr - 1]) * np.exp(doc_ratio)
+                src_frag = src_frag & (own <= tl[kj + 1] - tl[kj])
             gain = np.where(src_frag, NEG, gain)
         if tgt_frag is not None and b == 1 and a > 1:
+            if g.lengths is not None:
+                sl, tl, doc_ratio = g.lengths
+                own = (tl[kj + 1] - tl[kj]) * np.exp(-doc_ratio)
+                tgt_frag = tgt_frag & (own <= sl[kr - a + 1] - sl[kr - a])
             gain = np.where(tgt_frag, NEG, gain)
         if doc_ends.src_title and doc_ends.tgt_title and a == b == 1:
             gain = np.where((kr == 1) & (kj == 0), gain + p.headline_bonus, gain)

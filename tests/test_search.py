@@ -182,6 +182,24 @@ def test_a_fragment_cut_by_the_page_end_pairs_with_one_sentence_at_most():
     assert ((2,), (2,)) in cut and ((3,), ()) in cut
     assert ((2, 3), (2,)) in shape(Ends(src_cut=True))  # a cut source fragment may end a merge
 
+    # a last line longer than the first sentence it would have to be a part of is no
+    # fragment of it (a full sentence with a caption run into it): the merge stays open
+    def sized(tgt_last: float):
+        beads = search(
+            _spans(s),
+            _spans(t),
+            4,
+            3,
+            SearchParams(margin_weight=0.0),
+            src_lengths=np.array([50.0, 50, 50, 20]),
+            tgt_lengths=np.array([50.0, 50, tgt_last]),
+            ends=Ends(tgt_cut=True),
+        )
+        return [(b.src, b.tgt) for b in beads]
+
+    assert ((2, 3), (2,)) not in sized(30.0)
+    assert ((2, 3), (2,)) in sized(70.0)
+
 
 def test_two_headlines_face_to_face_are_matched():
     rng = np.random.default_rng(9)
