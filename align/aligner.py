@@ -334,8 +334,7 @@ class Aligner:
         tgt_par = np.array([t.paragraph for t in tgt])
         # the reruns share the band, the cell tables and unchanged gains, within a
         # budget shared by every document in flight (align_many advances many at once)
-        titles = is_title(src_texts) and is_title(tgt_texts)  # a headline on one side only: no rule
-        ends = Ends(titles, titles, is_cut(src_texts), is_cut(tgt_texts))
+        ends = _ends(src, tgt)
         memo: dict = {"max_cells": max(0, self.memo_budget - self._memo_used)}
         held = 0
         try:
@@ -375,7 +374,9 @@ class Aligner:
             memo.clear()
         self.last_embedded = embedded
 
-        return self._score(beads, src, tgt, self._scorer(src, tgt, src_span, tgt_span), doc_id, warnings)
+        return self._score(
+            beads, src, tgt, self._scorer(src, tgt, src_span, tgt_span, ends), doc_id, warnings
+        )
 
     def _tables(
         self, src: list[Sentence], tgt: list[Sentence], units: np.ndarray
@@ -420,7 +421,12 @@ class Aligner:
         return self._scorer(s, t, src_span, tgt_span)
 
     def _scorer(
-        self, src: list[Sentence], tgt: list[Sentence], src_span: SpanTable, tgt_span: SpanTable
+        self,
+        src: list[Sentence],
+        tgt: list[Sentence],
+        src_span: SpanTable,
+        tgt_span: SpanTable,
+        ends: Ends | None = None,
     ) -> BeadScorer:
         """What every bead of this document is worth (the one scoring, see :class:`BeadScorer`)."""
         return BeadScorer(
@@ -435,6 +441,7 @@ class Aligner:
             self.calibration,
             self.params.margin_weight,
             self.params.knn,
+            ends or _ends(src, tgt),
         )
 
     def _score(
@@ -482,6 +489,13 @@ class Aligner:
 
     def _join(self, texts: list[str], lang: str) -> str:
         return self._joiner(lang).join(texts)
+
+
+def _ends(src: list[Sentence], tgt: list[Sentence]) -> Ends:
+    """The document's headlines (only when both sides have one) and cut page ends."""
+    s, t = [x.text for x in src], [x.text for x in tgt]
+    titles = is_title(s) and is_title(t)
+    return Ends(titles, titles, is_cut(s), is_cut(t))
 
 
 def _byte_lengths(sentences: list[Sentence]) -> np.ndarray:

@@ -27,13 +27,18 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["Calibration", "Logistic", "fit_logistic", "load_calibration"]
+__all__ = ["Calibration", "Logistic", "fit_logistic", "load_calibration", "sigmoid"]
 
 FORMAT_VERSION = 1
 _DIRS = [
     Path(__file__).parent / "_models" / "calibration",
     Path(__file__).parent.parent / "models" / "calibration",
 ]
+
+
+def sigmoid(z: float) -> float:
+    """The logistic function, its argument clipped to +-50."""
+    return 1.0 / (1.0 + math.exp(-max(-50.0, min(50.0, z))))
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,7 +52,7 @@ class Logistic:
     intercept: float
 
     def __call__(self, values: dict[str, float]) -> float:
-        return 1.0 / (1.0 + math.exp(-max(-50.0, min(50.0, self.logit(values)))))
+        return sigmoid(self.logit(values))
 
     def logit(self, values: dict[str, float]) -> float:
         """The log-odds (the linear part)."""

@@ -22,9 +22,10 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from .features import COPY_CAP, FEATURES, PairContext, flags_for, is_copy, is_cut, is_title
+from .calibration import sigmoid
+from .features import COPY_CAP, FEATURES, PairContext, flags_for, is_copy
 from .result import DocumentAlignment, Verdict
-from .search import Bead
+from .search import Bead, Ends
 
 if TYPE_CHECKING:
     from .calibration import Calibration
@@ -47,8 +48,7 @@ SCALE = 0.06
 
 def pair_score(margin: float) -> float:
     """Score of a match from its margin."""
-    z = (margin - CENTER) / SCALE
-    return 1.0 / (1.0 + math.exp(-max(-50.0, min(50.0, z))))
+    return sigmoid((margin - CENTER) / SCALE)
 
 
 def null_best_margins(
@@ -105,12 +105,12 @@ compared with (the ``best_margin`` behind an omission's score)."""
 class BeadScorer:
     """Cosine, margin, features and score of any bead of one document.
 
-    The one home of what a bead is worth: the aligner scores its output with it, the
-    second pass (:mod:`align.refine`) compares alternatives with it, and
+    The one home of what a bead is worth: the aligner scores its output with it, and
     ``scripts/fit_calibration.py`` computes the training features with it, so the
     calibration is fitted on exactly what runs.  Spans of more than one sentence are
     taken from the span tables as they are: callers make sure the ones they score were
-    embedded for real (:meth:`missing`).
+    embedded for real (``SpanTable.todo``).  ``ends`` are the document's headlines and
+    cut page ends, as the search saw them.
     """
 
     def __init__(
@@ -126,6 +126,7 @@ class BeadScorer:
         calibration: Calibration | None,
         margin_weight: float,
         knn: int,
+        ends: Ends,
     ) -> None:
         self.src, self.tgt = src, tgt
         self.src_texts, self.tgt_texts = list(src_texts), list(tgt_texts)
@@ -134,19 +135,12 @@ class BeadScorer:
         self.check_copies = src_lang != tgt_lang
         self.calibration = calibration
         self.margin_weight, self.knn = margin_weight, knn
-        self.cut = (is_cut(self.src_texts), is_cut(self.tgt_texts))
-        self.headlines = is_title(self.src_texts) and is_title(self.tgt_texts)
-        """Both sides start with a headline (the search matches them, see :class:`align.search.Ends`)."""
+        self.ends = ends
         self.doc_log_ratio = math.log((tgt.lengths.sum() + 1) / (src.lengths.sum() + 1))
         self._hubs: dict[tuple[str, int, int], float] = {}
         self._matches: dict[tuple[tuple[int, ...], tuple[int, ...]], BeadScore] = {}
 
     # ------------------------------------------------------------------ spans
-    @staticmethod
-    def missing(table: SpanTable, spans: set[tuple[int, int]]) -> list[tuple[int, int]]:
-        """Spans (start, length) that must be embedded for real before they are scored."""
-        return table.todo(spans)
-
     def _hub(self, side: str, start: int, a: int, vec: np.ndarray, pos: int) -> float:
         key = (side, start, a)
         hub = self._hubs.get(key)
@@ -182,13 +176,13 @@ class BeadScorer:
             margin,
             self.doc_log_ratio,
             self.tgt_lang,
-            self.cut[0] and i + a == len(self.src_texts),
-            self.cut[1] and j + b == len(self.tgt_texts),
+            self.ends.src_cut and i + a == len(self.src_texts),
+            self.ends.tgt_cut and j + b == len(self.tgt_texts),
         )
         values = {f.name: f(ctx) for f in FEATURES}
         calib = self.calibration
         logit = calib.pair.logit(values) if calib else None
-        score = _sigmoid(logit) if logit is not None else pair_score(margin)
+        score = sigmoid(logit) if logit is not None else pair_score(margin)
         copy = self.check_copies and is_copy(ctx)
         if copy:
             score = min(score, COPY_CAP)  # a copy is no translation, however similar
@@ -204,7 +198,7 @@ class BeadScorer:
         values = {"best_margin": best}
         calib = self.calibration
         logit = calib.null.logit(values) if calib else None
-        score = _sigmoid(logit) if logit is not None else 1.0 - pair_score(best)
+        score = sigmoid(logit) if logit is not None else 1.0 - pair_score(best)
         return BeadScore(score, None, None, values, (), False, logit)
 
     def path(self, beads: Sequence[Bead]) -> list[BeadScore]:
@@ -226,7 +220,7 @@ class BeadScorer:
         if calib is None or calib.path is None or calib.path_null is None:
             return alone
         out = []
-        where = path_features(beads, alone, self.growth(beads), self.headlines)
+        where = path_features(beads, alone, self.growth(beads), self.ends.headlines)
         for b, sc, f in zip(beads, alone, where, strict=True):
             model = calib.path if b.src and b.tgt else calib.path_null
             values = {**sc.features, **f}
@@ -334,10 +328,6 @@ def path_features(
         f["grow"], f["shrink"] = growth[k]
         out.append(f)
     return out
-
-
-def _sigmoid(z: float) -> float:
-    return 1.0 / (1.0 + math.exp(-max(-50.0, min(50.0, z))))
 
 
 @dataclass(frozen=True, slots=True)

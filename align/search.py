@@ -106,6 +106,11 @@ class Ends:
     src_cut: bool = False
     tgt_cut: bool = False
 
+    @property
+    def headlines(self) -> bool:
+        """Both sides start with a headline (the two are matched with a bonus)."""
+        return self.src_title and self.tgt_title
+
 
 @dataclass(frozen=True, slots=True)
 class Bead:
@@ -518,7 +523,7 @@ def search(
                 own = (tl[kj + 1] - tl[kj]) * np.exp(-doc_ratio)
                 tgt_frag = tgt_frag & (own <= sl[kr - a + 1] - sl[kr - a])
             gain = np.where(tgt_frag, NEG, gain)
-        if doc_ends.src_title and doc_ends.tgt_title and a == b == 1:
+        if doc_ends.headlines and a == b == 1:
             gain = np.where((kr == 1) & (kj == 0), gain + p.headline_bonus, gain)
         if g.crossing is not None and a + b > 2:
             gain = gain - p.paragraph_penalty * (g.crossing[0][a][kr - a] + g.crossing[1][b][kj])

