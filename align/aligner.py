@@ -29,7 +29,7 @@ from .features import is_cut, is_title
 from .reading import normalise_text, read_document
 from .result import TRANSLATION_THRESHOLD, DocumentAlignment, Pair, Sentence, Signature
 from .scoring import BeadScorer, document_verdict
-from .search import Ends, SearchParams, search
+from .search import Ends, SearchMemo, SearchParams, Side, search
 from .segment import (
     MAX_SENTENCE_CHARS,
     Segment,
@@ -330,35 +330,27 @@ class Aligner:
             embedded += sum(len(table.todo(spans)) for table, spans in request)
             yield [(table, spans, "joined") for table, spans in request]
         src_anchors, tgt_anchors = anchor_masks([s.text for s in src], [t.text for t in tgt])
-        src_par = np.array([s.paragraph for s in src])
-        tgt_par = np.array([t.paragraph for t in tgt])
+        src_side = Side(src_span, src_span.lengths, src_anchors, np.array([s.paragraph for s in src]))
+        tgt_side = Side(tgt_span, tgt_span.lengths, tgt_anchors, np.array([t.paragraph for t in tgt]))
         # the reruns share the band, the cell tables and unchanged gains, within a
         # budget shared by every document in flight (align_many advances many at once)
         ends = _ends(src, tgt)
-        memo: dict = {"max_cells": max(0, self.memo_budget - self._memo_used)}
+        memo = SearchMemo(max_cells=max(0, self.memo_budget - self._memo_used))
         held = 0
         try:
             for rerun in range(8):
                 t0 = time.perf_counter()
                 beads = search(
-                    src_span,
-                    tgt_span,
-                    n,
-                    m,
+                    src_side,
+                    tgt_side,
                     p,
-                    src_lengths=src_span.lengths,
-                    tgt_lengths=tgt_span.lengths,
                     memo=memo,
-                    src_anchors=src_anchors,
-                    tgt_anchors=tgt_anchors,
-                    src_paragraphs=src_par,
-                    tgt_paragraphs=tgt_par,
                     progress=self._stage(f"searching (pass {rerun + 1})" if rerun else "searching"),
                     ends=ends,
                 )
                 self.search_seconds += time.perf_counter() - t0
-                if not held and "grid" in memo:
-                    held = getattr(memo["grid"].IDX, "size", 0)  # no cell tables: nothing held
+                if not held:
+                    held = memo.held  # no cell tables: nothing held
                     self._memo_used += held
                 if self.embed_all:
                     break

@@ -26,6 +26,7 @@ from .calibration import sigmoid
 from .features import COPY_CAP, FEATURES, PairContext, flags_for, is_copy
 from .result import DocumentAlignment, Verdict
 from .search import Bead, Ends
+from .search import margin as margin_of
 
 if TYPE_CHECKING:
     from .calibration import Calibration
@@ -77,7 +78,7 @@ def null_best_margins(
         cand = other[lo:hi] @ own[i]
         kk = min(knn, len(cand))
         hub = float(np.sort(cand)[-kk:].mean()) if kk else 0.0
-        out.append(float(cand.max()) - margin_weight * hub)
+        out.append(margin_of(float(cand.max()), 2.0 * hub, margin_weight))  # its own sentence is both sides
     return out
 
 
@@ -166,7 +167,7 @@ class BeadScorer:
         margin = cos
         if self.margin_weight:
             hubs = self._hub("src", i, a, x, j) + self._hub("tgt", j, b, y, i)
-            margin = cos - self.margin_weight * 0.5 * hubs
+            margin = margin_of(cos, hubs, self.margin_weight)
         ctx = PairContext(
             self.src_joiner.join(self.src_texts[i : i + a]),
             self.tgt_joiner.join(self.tgt_texts[j : j + b]),

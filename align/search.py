@@ -27,12 +27,30 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from typing import Any, Protocol
 
 import numpy as np
 
 from .anchors import bits, span_masks, unit_rows
 
-__all__ = ["Bead", "Ends", "SearchParams", "bead_types", "search"]
+__all__ = [
+    "Bead",
+    "Ends",
+    "GainTerms",
+    "Grid",
+    "PlainSpans",
+    "SearchMemo",
+    "SearchParams",
+    "Side",
+    "Spans",
+    "backtrack",
+    "bead_gain",
+    "bead_types",
+    "full_grid",
+    "margin",
+    "run_dp",
+    "search",
+]
 
 NEG = -1e18
 
@@ -186,7 +204,9 @@ def _coarse_band(
     ct = _block_means(tgt_units, factor)
     coarse_params = dataclasses.replace(params, max_merge=3)
     beads = search(
-        lambda a: _span_means(cs, a), lambda b: _span_means(ct, b), len(cs), len(ct), coarse_params
+        Side(PlainSpans(lambda a: _span_means(cs, a))),
+        Side(PlainSpans(lambda b: _span_means(ct, b))),
+        coarse_params,
     )
     # Every coarse bead covers a rectangle of fine cells; the band is their union,
     # widened by `band` fine sentences on each side.
@@ -233,12 +253,8 @@ def _span_means(units: np.ndarray, a: int) -> np.ndarray:
     c = np.cumsum(np.vstack([np.zeros((1, units.shape[1]), np.float64), units]), axis=0)
     v = c[a:] - c[:-a]
     v /= np.linalg.norm(v, axis=1, keepdims=True) + 1e-12
-    return v.astype(np.float32)
-
-
-_MEMO_CELLS = 1_000_000
-"""A search memo keeps its grid only while cells x bead types stay under this (about 9 MB),
-unless the memo says otherwise (``memo["max_cells"]``)."""
+    out: np.ndarray = v.astype(np.float32)
+    return out
 
 
 def _idx_dtype(n_cells: int) -> type:
@@ -273,7 +289,7 @@ def _pred(
 
 
 @dataclass
-class _Grid:
+class Grid:
     """What a search over a document keeps across reruns: the band and the cell tables."""
 
     types: list[tuple[int, int]]
@@ -295,31 +311,40 @@ class _Grid:
     crossing: tuple[dict[int, np.ndarray], dict[int, np.ndarray]] | None = None
     """Per span size and side: 1 where the span holds sentences of two paragraphs."""
     GAIN: np.ndarray | None = None
-    versions: dict = field(default_factory=dict)
-    """What each gain row and neighbourhood was computed from (span versions)."""
-    hubs: dict = field(default_factory=dict)
+    versions: dict[int, tuple[object, ...]] = field(default_factory=dict)
+    """What each gain row was computed from (span versions)."""
+    hubs: dict[tuple[object, ...], np.ndarray] = field(default_factory=dict)
+    """Neighbourhoods, keyed by what they were computed from."""
+
+    def cell(self, i: int, j: int) -> int:
+        """Flat index of the cell where ``i`` source and ``j`` target sentences are aligned."""
+        if not self.lo[i] <= j < self.hi[i]:
+            raise IndexError(f"cell ({i}, {j}) is outside the band")
+        return int(self.offs[i] + j - self.lo[i])
+
+    def row_of(self, a: int, b: int) -> int:
+        """Which row of a gain table holds bead type ``(a, b)`` (``a > 0``; 0-1 beads
+        are the DP's own, at ``skip``)."""
+        return self.row_types.index(self.types.index((a, b)))
 
 
 def _grid(
-    src_spans: SpanFn,
-    tgt_spans: SpanFn,
     n: int,
     m: int,
     p: SearchParams,
     band: tuple[np.ndarray, np.ndarray] | None,
-    src_lengths: np.ndarray | None,
-    tgt_lengths: np.ndarray | None,
-    src_anchors: np.ndarray | None = None,
-    tgt_anchors: np.ndarray | None = None,
-    src_paragraphs: np.ndarray | None = None,
-    tgt_paragraphs: np.ndarray | None = None,
+    src: Side,
+    tgt: Side,
     keep_cells: int = -1,
-) -> _Grid:
+) -> Grid:
     """The band and per-document tables; the cell tables only within ``keep_cells``."""
     types = bead_types(p.max_merge)
+    src_lengths, tgt_lengths = src.lengths, tgt.lengths
+    src_anchors, tgt_anchors = src.anchors, tgt.anchors
+    src_paragraphs, tgt_paragraphs = src.paragraphs, tgt.paragraphs
     if band is None:
         if (n + 1) * (m + 1) > p.max_cells and min(n, m) > 4 * p.band:
-            band = _coarse_band(src_spans(1), tgt_spans(1), p)
+            band = _coarse_band(src.spans(1), tgt.spans(1), p)
         else:
             band = _full_band(n, m)
     lo, hi = (np.asarray(x, dtype=np.int64) for x in band)  # row i ends at target prefixes lo[i]..hi[i]-1
@@ -364,271 +389,471 @@ def _grid(
             {a: (sp[: len(sp) - a + 1] != sp[a - 1 :]).astype(np.float64) for a in sizes},
             {b: (tp[: len(tp) - b + 1] != tp[b - 1 :]).astype(np.float64) for b in sizes},
         )
-    return _Grid(types, row_types, lo, hi, offs, cell_row, cell_j, IDX, valids, lengths, anchors, crossing)
+    return Grid(types, row_types, lo, hi, offs, cell_row, cell_j, IDX, valids, lengths, anchors, crossing)
 
 
-def _version(spans: SpanFn, a: int) -> object:
-    """What a span function's size-``a`` embeddings are at (None: unknown, recompute)."""
-    get = getattr(spans, "version", None)
-    return get(a) if get is not None else None
+class Spans(Protocol):
+    """Span embeddings of one side, as the search reads them (see :class:`align.spans.SpanTable`)."""
+
+    def __call__(self, a: int) -> np.ndarray:
+        """Array (n - a + 1, d): the embedding of sentences ``k .. k+a-1`` in row ``k``."""
+        ...
+
+    def bonus(self, a: int) -> np.ndarray | None:
+        """Added to the cosine of each span of ``a > 1`` sentences (None: nothing)."""
+        ...
+
+    def version(self, a: int) -> object:
+        """What the size-``a`` embeddings are at (a memo reuses gains computed from the
+        same versions; None: unknown, always recompute)."""
+        ...
+
+
+class PlainSpans:
+    """:class:`Spans` from a bare function ``spans(a) -> array``: no bonus, no versions."""
+
+    def __init__(self, fn: SpanFn) -> None:
+        self.fn = fn
+
+    def __call__(self, a: int) -> np.ndarray:
+        return self.fn(a)
+
+    def bonus(self, a: int) -> np.ndarray | None:
+        return None
+
+    def version(self, a: int) -> object:
+        return None
+
+
+@dataclass(frozen=True, slots=True)
+class Side:
+    """Everything the search knows of one side of a document.
+
+    ``lengths`` (e.g. UTF-8 bytes per sentence) enable the length term, ``anchors``
+    (per-sentence masks from :func:`align.anchors.anchor_masks`) the anchor term and
+    ``paragraphs`` (paragraph number per sentence) the paragraph penalty; each term is
+    on only when both sides have it.
+    """
+
+    spans: Spans
+    lengths: np.ndarray | None = None
+    anchors: np.ndarray | None = None
+    paragraphs: np.ndarray | None = None
+
+    @property
+    def size(self) -> int:
+        """Number of sentences."""
+        return len(self.spans(1))
+
+
+@dataclass
+class SearchMemo:
+    """What reruns of the search on one document share (one memo per document and
+    parameter set): the band, the cell tables and the gains of spans whose embeddings
+    did not change.  The cell tables and gains are kept only while cells x bead types
+    stay under ``max_cells`` (about 9 bytes each); a bigger document's memo keeps the
+    band and the neighbourhoods (a few bytes a row)."""
+
+    max_cells: int = 1_000_000
+    grid: Grid | None = None
+
+    @property
+    def held(self) -> int:
+        """Cells x bead types of the cell tables held (0: none)."""
+        return 0 if self.grid is None or self.grid.IDX is None else int(self.grid.IDX.size)
+
+    def clear(self) -> None:
+        self.grid = None
+
+
+def margin(cosine: Any, hubs: Any, weight: float) -> Any:
+    """The margin of a match: its cosine minus ``weight`` times the mean of the two sides'
+    neighbourhoods, where ``hubs`` is their sum (a neighbourhood is the mean cosine of a
+    span's ``knn`` nearest sentences on the other side; the margin removes hubness).
+    Floats or arrays.  The one formula: the search, the backtrack, the scores and the
+    scripts all call it."""
+    if not weight:
+        return cosine
+    return cosine - weight * 0.5 * hubs
+
+
+@dataclass
+class GainTerms:
+    """What the gain of match beads of one shape ``(a, b)`` depends on, one entry per
+    candidate bead (arrays of the same length, or None where a term is off)."""
+
+    a: int
+    b: int
+    margin: np.ndarray
+    log_ratio: np.ndarray | None = None
+    """Log length ratio of the bead minus the document's (what the length term counts)."""
+    blocked: np.ndarray | None = None
+    """Beads the page-end rule forbids (a cut fragment merged with too much)."""
+    headline: np.ndarray | None = None
+    """Beads that match the two headlines."""
+    crossing: np.ndarray | None = None
+    """Sides (0, 1 or 2) whose sentences come from more than one paragraph."""
+    anchors: np.ndarray | None = None
+    """Overlap (0..1) of the numbers and names of the two sides."""
+
+
+def bead_gain(p: SearchParams, t: GainTerms) -> np.ndarray:
+    """The gain of match beads: what the search maximises, summed along the path.
+
+    ``((a + b) / 2) ** size_weight * (margin - threshold) - merge_penalty * (a + b - 2)``,
+    minus ``length_weight * |log_ratio|``, plus ``headline_bonus`` for the headlines,
+    minus ``paragraph_penalty`` per side that crosses a paragraph, plus ``anchor_weight``
+    times the anchor overlap; blocked beads get ``NEG``.  An omission's gain is
+    ``p.skip``.  To add a term: a field on :class:`GainTerms`, its weight on
+    :class:`SearchParams`, one line here and where the search fills the field.
+    """
+    a, b = t.a, t.b
+    weight = (0.5 * (a + b)) ** p.size_weight
+    gain = weight * (t.margin - p.threshold) - p.merge_penalty * (a + b - 2)
+    if t.log_ratio is not None:
+        gain = gain - p.length_weight * np.abs(t.log_ratio)
+    if t.blocked is not None:
+        gain = np.where(t.blocked, NEG, gain)
+    if t.headline is not None:
+        gain = np.where(t.headline, gain + p.headline_bonus, gain)
+    if t.crossing is not None:
+        gain = gain - p.paragraph_penalty * t.crossing
+    if t.anchors is not None:
+        gain = gain + p.anchor_weight * t.anchors
+    return np.asarray(gain)
+
+
+@dataclass
+class _Run:
+    """One search's inputs as the gain computation reads them."""
+
+    p: SearchParams
+    ends: Ends
+    n: int
+    m: int
+    g: Grid
+    src_emb: dict[int, np.ndarray]
+    tgt_emb: dict[int, np.ndarray]
+    src_hub: dict[int, np.ndarray]
+    tgt_hub: dict[int, np.ndarray]
+    src_bonus: Callable[[int], np.ndarray | None]
+    tgt_bonus: Callable[[int], np.ndarray | None]
+
+
+def _neighbourhoods(
+    g: Grid,
+    p: SearchParams,
+    src_emb: dict[int, np.ndarray],
+    tgt_emb: dict[int, np.ndarray],
+    src_ver: dict[int, object],
+    tgt_ver: dict[int, object],
+    n: int,
+    m: int,
+) -> tuple[dict[int, np.ndarray], dict[int, np.ndarray]]:
+    """Neighbourhood (hubness) of every span against the other side's sentences in its
+    band; kept on the grid, keyed by the versions they were computed from."""
+    src_hub: dict[int, np.ndarray] = {}
+    tgt_hub: dict[int, np.ndarray] = {}
+    if not p.margin_weight:
+        return src_hub, tgt_hub
+    lo, hi = g.lo, g.hi
+    su, tu = src_emb[1], tgt_emb[1]
+    col_lo = np.searchsorted(hi, np.arange(m + 1), side="right")  # first row whose band passes j
+    col_hi = np.searchsorted(lo, np.arange(m + 1), side="right")  # rows whose band starts <= j
+    kept: dict[tuple[object, ...], np.ndarray] = {}
+    for a, e in src_emb.items():
+        key = ("src", a, src_ver[a], src_ver[1], tgt_ver[1])
+        hub = g.hubs.get(key) if None not in key else None
+        if hub is None:
+            stops = np.arange(a, n + 1)  # span k..k+a-1 ends at prefix k+a
+            hub = _band_topk_mean(e, tu, np.maximum(lo[stops] - 1, 0), np.minimum(hi[stops], m), p.knn)
+        src_hub[a] = kept[key] = hub
+    for b, e in tgt_emb.items():
+        key = ("tgt", b, tgt_ver[b], src_ver[1], tgt_ver[1])
+        hub = g.hubs.get(key) if None not in key else None
+        if hub is None:
+            stops = np.arange(b, m + 1)
+            hub = _band_topk_mean(
+                e, su, np.maximum(col_lo[stops] - 1, 0), np.minimum(col_hi[stops], n), p.knn
+            )
+        tgt_hub[b] = kept[key] = hub
+    g.hubs = kept
+    return src_hub, tgt_hub
+
+
+def _block_gain(
+    run: _Run, r: int, r0: int, r1: int, cell_row: np.ndarray, cell_j: np.ndarray, ok: np.ndarray
+) -> np.ndarray | None:
+    """Gains of bead type ``r`` at the cells ``ok`` of rows ``r0 .. r1 - 1`` (None: no such cell).
+
+    The cosines come from one dense product per block; the terms are filled in for
+    :func:`bead_gain`."""
+    g, p, ends, n, m = run.g, run.p, run.ends, run.n, run.m
+    a, b = g.types[g.row_types[r]]
+    if not ok.any():
+        return None
+    xs, ys = run.src_emb[a], run.tgt_emb[b]
+    kr = cell_row[ok]
+    kj = cell_j[ok] - b
+    c0, c1 = int(kj.min()), int(kj.max()) + 1
+    sims = xs[r0 - a : r1 - a] @ ys[c0:c1].T
+    cos = sims[kr - r0, kj - c0].astype(np.float64)
+    sb = run.src_bonus(a) if a > 1 else None
+    if sb is not None:
+        cos = cos + sb[kr - a]
+    tb = run.tgt_bonus(b) if b > 1 else None
+    if tb is not None:
+        cos = cos + tb[kj]
+    terms = GainTerms(a, b, np.asarray(cos))
+    if p.margin_weight:
+        terms.margin = np.asarray(margin(cos, run.src_hub[a][kr - a] + run.tgt_hub[b][kj], p.margin_weight))
+    src_frag = (kr == n) if ends.src_cut else None  # the bead holds the source's cut last sentence
+    tgt_frag = (kj + b == m) if ends.tgt_cut else None
+    if g.lengths is not None:
+        sl, tl, doc_ratio = g.lengths
+        ratio = np.log((tl[kj + b] - tl[kj]) / (sl[kr] - sl[kr - a])) - doc_ratio
+        if src_frag is not None:  # a short source is what a fragment explains
+            ratio = np.where(src_frag, np.minimum(ratio, 0.0), ratio)
+        if tgt_frag is not None:
+            ratio = np.where(tgt_frag, np.maximum(ratio, 0.0), ratio)
+        terms.log_ratio = ratio
+    blocked = _fragment_rule(g, src_frag, tgt_frag, a, b, kr, kj)
+    if blocked is not None:
+        terms.blocked = blocked
+    if ends.headlines and a == b == 1:
+        terms.headline = (kr == 1) & (kj == 0)
+    if g.crossing is not None and a + b > 2:
+        terms.crossing = g.crossing[0][a][kr - a] + g.crossing[1][b][kj]
+    if g.anchors is not None:  # one small product per block, like the cosines
+        (sx, sbits), (tx, tbits) = g.anchors[0][a], g.anchors[1][b]
+        sbits, tbits = sbits[r0 - a : r1 - a], tbits[c0:c1]
+        if sbits.any() and tbits.any():
+            lex = unit_rows(sx[r0 - a : r1 - a], sbits) @ unit_rows(tx[c0:c1], tbits).T
+            terms.anchors = lex[kr - r0, kj - c0]
+    return bead_gain(p, terms)
+
+
+def _fragment_rule(
+    g: Grid,
+    src_frag: np.ndarray | None,
+    tgt_frag: np.ndarray | None,
+    a: int,
+    b: int,
+    kr: np.ndarray,
+    kj: np.ndarray,
+) -> np.ndarray | None:
+    """Beads that merge a cut fragment alone with more than one sentence of the other
+    side, unless the fragment is longer than that sentence's translation (see :class:`Ends`)."""
+    blocked = None
+    if src_frag is not None and a == 1 and b > 1:
+        if g.lengths is not None:  # a fragment is shorter than its sentence's translation
+            sl, tl, doc_ratio = g.lengths
+            own = (sl[kr] - sl[kr - 1]) * np.exp(doc_ratio)
+            src_frag = src_frag & (own <= tl[kj + 1] - tl[kj])
+        blocked = src_frag
+    if tgt_frag is not None and b == 1 and a > 1:
+        if g.lengths is not None:
+            sl, tl, doc_ratio = g.lengths
+            own = (tl[kj + 1] - tl[kj]) * np.exp(-doc_ratio)
+            tgt_frag = tgt_frag & (own <= sl[kr - a + 1] - sl[kr - a])
+        blocked = tgt_frag if blocked is None else blocked | tgt_frag
+    return blocked
+
+
+def _dp_kept(
+    run: _Run, versions: tuple[dict[int, object], dict[int, object]], report: _Reporter
+) -> tuple[np.ndarray, np.ndarray]:
+    """The dynamic programme over a kept grid: every gain at once, in the grid; rows
+    whose spans have not changed since the last run keep their gains."""
+    g, p, n = run.g, run.p, run.n
+    src_ver, tgt_ver = versions
+    types, row_types, offs = g.types, g.row_types, g.offs
+    n_cells = int(offs[-1])
+    assert g.IDX is not None and g.cell_row is not None and g.cell_j is not None
+    if g.GAIN is None:
+        g.GAIN = np.full((len(row_types), n_cells), NEG, dtype=np.float32)
+    GAIN = g.GAIN
+    for r, t in enumerate(row_types):
+        a, b = types[t]
+        report(n * r // len(row_types))
+        if b == 0:
+            if r not in g.versions:
+                GAIN[r][g.valid[r]] = p.skip
+                g.versions[r] = ()
+            continue
+        stamp = (src_ver[a], tgt_ver[b], src_ver[1], tgt_ver[1])
+        if None not in stamp and g.versions.get(r) == stamp:
+            continue
+        g.versions[r] = stamp
+        for r0 in range(a, n + 1, _BLOCK):
+            r1 = min(n + 1, r0 + _BLOCK)
+            k0, k1 = int(offs[r0]), int(offs[r1])
+            ok = g.valid[r][k0:k1]
+            gain = _block_gain(run, r, r0, r1, g.cell_row[k0:k1], g.cell_j[k0:k1], ok)
+            if gain is not None:
+                seg = GAIN[r][k0:k1]
+                seg[ok] = gain
+    report(n)
+    return run_dp(g, GAIN, p.skip, report, n)
+
+
+def _dp_blocks(run: _Run, report: _Reporter) -> tuple[np.ndarray, np.ndarray]:
+    """The dynamic programme without kept cell tables: the predecessor tables and gains
+    a block of rows at a time, each gain block exactly as :func:`_dp_kept` computes it
+    (the same rows, the same products), so memory is the D and BP tables (9 bytes a
+    cell) and a few blocks."""
+    g, p, n, m = run.g, run.p, run.n, run.m
+    types, row_types, lo, hi, offs = g.types, g.row_types, g.lo, g.hi, g.offs
+    n_cells = int(offs[-1])
+    D = np.full(n_cells, NEG, dtype=np.float64)
+    BP = np.full(n_cells, -1, dtype=np.int8)
+    type_of_row = np.asarray(row_types, dtype=np.int8)
+    idx_dtype = _idx_dtype(n_cells)
+    blocks: dict[int, tuple[int, np.ndarray]] = {}  # per type: its latest gain block
+    for R0 in range(0, n + 1, _BLOCK):
+        R1 = min(n + 1, R0 + _BLOCK)
+        K0, K1 = int(offs[R0]), int(offs[R1])
+        cell_row, cell_j = _cells(offs, lo, R0, R1)
+        idx_rows: np.ndarray = np.zeros((len(row_types), K1 - K0), dtype=idx_dtype)
+        gain_rows = np.full((len(row_types), K1 - K0), NEG, dtype=np.float32)
+        for r, t in enumerate(row_types):
+            a, b = types[t]
+            idx_rows[r], valid = _pred((a, b), cell_row, cell_j, lo, hi, offs, m)
+            if b == 0:
+                gain_rows[r][valid] = p.skip
+                continue
+            # this type's gain blocks (rows a + k * _BLOCK ..) that meet rows R0 .. R1 - 1
+            for t0 in range(a + max(0, (R0 - a) // _BLOCK) * _BLOCK, R1, _BLOCK):
+                t1 = min(n + 1, t0 + _BLOCK)
+                if r not in blocks or blocks[r][0] != t0:
+                    crow, cj = _cells(offs, lo, t0, t1)
+                    _, ok = _pred((a, b), crow, cj, lo, hi, offs, m)
+                    seg = np.full(int(offs[t1] - offs[t0]), NEG, dtype=np.float32)
+                    gain = _block_gain(run, r, t0, t1, crow, cj, ok)
+                    if gain is not None:
+                        seg[ok] = gain
+                    blocks[r] = (t0, seg)
+                seg = blocks[r][1]
+                s0, s1 = max(R0, t0), min(R1, t1)
+                gain_rows[r, offs[s0] - K0 : offs[s1] - K0] = seg[offs[s0] - offs[t0] : offs[s1] - offs[t0]]
+        _dp_rows(D, BP, idx_rows, gain_rows, offs, lo, R0, R1, K0, type_of_row, p.skip, None, 0)
+        report(2 * R1)
+    return D, BP
+
+
+def run_dp(
+    g: Grid, GAIN: np.ndarray, skip: float, report: Callable[[int], None] | None = None, shift: int = 0
+) -> tuple[np.ndarray, np.ndarray]:
+    """The dynamic programme over a grid with cell tables and every gain: ``GAIN[r]``
+    holds bead type ``g.row_types[r]``'s gain per cell (``NEG`` where it has none).
+    Returns the best score ``D`` and the bead type ``BP`` that reaches each cell."""
+    assert g.IDX is not None
+    n_cells = int(g.offs[-1])
+    D = np.full(n_cells, NEG, dtype=np.float64)
+    BP = np.full(n_cells, -1, dtype=np.int8)
+    type_of_row = np.asarray(g.row_types, dtype=np.int8)
+    _dp_rows(D, BP, g.IDX, GAIN, g.offs, g.lo, 0, len(g.offs) - 1, 0, type_of_row, skip, report, shift)
+    return D, BP
+
+
+def backtrack(g: Grid, BP: np.ndarray, n: int, m: int) -> list[tuple[tuple[int, ...], tuple[int, ...]]]:
+    """The best path to cell ``(n, m)``, from the bead types that reach each cell:
+    (source ids, target ids) per bead, in order."""
+    path: list[tuple[tuple[int, ...], tuple[int, ...]]] = []
+    i, j = n, m
+    while i > 0 or j > 0:
+        t = int(BP[g.offs[i] + j - g.lo[i]]) if g.lo[i] <= j < g.hi[i] else -1
+        if t < 0:
+            raise RuntimeError(f"alignment search lost its path at ({i}, {j})")
+        a, b = g.types[t]
+        path.append((tuple(range(i - a, i)), tuple(range(j - b, j))))
+        i -= a
+        j -= b
+    path.reverse()
+    return path
+
+
+def full_grid(n: int, m: int, max_merge: int) -> Grid:
+    """A grid over every cell of an ``n`` x ``m`` document, with its cell tables (for
+    :func:`run_dp` on gains made by hand; ``cell(i, j)`` is a cell's flat index)."""
+    return _grid(
+        n,
+        m,
+        SearchParams(max_merge=max_merge),
+        _full_band(n, m),
+        Side(PlainSpans(_none)),
+        Side(PlainSpans(_none)),
+        keep_cells=2**62,
+    )
+
+
+def _none(a: int) -> np.ndarray:
+    return np.zeros((0, 1), np.float32)
 
 
 def search(
-    src_spans: SpanFn,
-    tgt_spans: SpanFn,
-    n: int,
-    m: int,
+    src: Side,
+    tgt: Side,
     params: SearchParams | None = None,
+    *,
     band: tuple[np.ndarray, np.ndarray] | None = None,
-    src_lengths: np.ndarray | None = None,
-    tgt_lengths: np.ndarray | None = None,
-    memo: dict | None = None,
-    src_anchors: np.ndarray | None = None,
-    tgt_anchors: np.ndarray | None = None,
-    src_paragraphs: np.ndarray | None = None,
-    tgt_paragraphs: np.ndarray | None = None,
-    progress: Callable[[int, int], None] | None = None,
+    memo: SearchMemo | None = None,
     ends: Ends | None = None,
+    progress: Callable[[int, int], None] | None = None,
 ) -> list[Bead]:
-    """Best monotone path covering all ``n`` source and ``m`` target sentences.
+    """Best monotone path covering every sentence of both sides (see the module's doc
+    for the gain, :class:`Side` for what each side brings).
 
-    ``src_lengths``/``tgt_lengths`` (e.g. UTF-8 bytes per sentence) enable the length
-    term: a match whose length ratio strays from the document's ratio loses
-    ``length_weight * |log(ratio / document ratio)|``.  A span function with a
-    ``bonus(a)`` method (see :class:`align.spans.SpanTable`) adds it to the cosine of
-    spans of ``a`` sentences.  ``src_anchors``/``tgt_anchors`` (per-sentence masks
-    from :func:`align.anchors.anchor_masks`) enable the anchor term: a match gains
-    ``anchor_weight`` times the overlap of the numbers and names of its two sides.
-    ``src_paragraphs``/``tgt_paragraphs`` (paragraph number per sentence) make a merge
-    whose sentences span two paragraphs pay ``paragraph_penalty`` per side.
-
-    ``memo`` (a dict the caller keeps, one per document and parameter set) makes reruns
-    on the same document cheap: the band and cell tables are built once, and with span
-    functions that have a ``version(a)`` method, only the gains of spans whose
-    embeddings changed are computed again.  The cell tables and gains are kept only
-    while cells x bead types stay under ``memo["max_cells"]`` (default 1M, about 9 MB);
-    a bigger document's memo keeps the band and the neighbourhoods (a few bytes a row).
-
-    ``ends`` (:class:`Ends`) says what the two ends of each side are: headlines and
-    fragments cut off by the end of the page.
-
-    ``progress(done, 2 * n)`` is called as the gains of the source rows are computed
-    (the first ``n``) and as the dynamic programme passes them (the second ``n``).
+    ``memo`` (:class:`SearchMemo`, one per document and parameter set) makes reruns on
+    the same document cheap: the band and cell tables are built once, and only the gains
+    of spans whose embeddings changed (their :meth:`Spans.version`) are computed again.
+    ``band``: target prefixes ``lo[i] .. hi[i] - 1`` per source row (default: the full
+    grid, or a coarse-to-fine band on long documents).  ``ends`` (:class:`Ends`) says
+    what the two ends of each side are: headlines and fragments cut off by the end of
+    the page.  ``progress(done, 2 * n)`` is called as the gains of the source rows are
+    computed (the first ``n``) and as the dynamic programme passes them (the second ``n``).
     """
     p = params or SearchParams()
     doc_ends = ends or Ends()
+    n, m = src.size, tgt.size
     if n == 0 or m == 0:
         return [Bead((i,), ()) for i in range(n)] + [Bead((), (j,)) for j in range(m)]
-    g = memo.get("grid") if memo is not None else None
+    g = memo.grid if memo is not None else None
     if g is None:
-        g = _grid(
-            src_spans,
-            tgt_spans,
-            n,
-            m,
-            p,
-            band,
-            src_lengths,
-            tgt_lengths,
-            src_anchors,
-            tgt_anchors,
-            src_paragraphs,
-            tgt_paragraphs,
-            keep_cells=memo.get("max_cells", _MEMO_CELLS) if memo is not None else -1,
-        )
+        g = _grid(n, m, p, band, src, tgt, keep_cells=memo.max_cells if memo is not None else -1)
         if memo is not None:
-            memo["grid"] = g  # without cell tables it still keeps the band and neighbourhoods
-    types, row_types, lo, hi, offs = g.types, g.row_types, g.lo, g.hi, g.offs
-    n_cells = int(offs[-1])
+            memo.grid = g  # without cell tables it still keeps the band and neighbourhoods
 
-    src_bonus = getattr(src_spans, "bonus", None)
-    tgt_bonus = getattr(tgt_spans, "bonus", None)
-    su, tu = src_spans(1), tgt_spans(1)
-    max_a = max(a for a, _ in types)
-    max_b = max(b for _, b in types)
-    src_emb = {a: src_spans(a) for a in range(1, max_a + 1)}
-    tgt_emb = {b: tgt_spans(b) for b in range(1, max_b + 1)}
-    src_ver = {a: _version(src_spans, a) for a in src_emb}
-    tgt_ver = {b: _version(tgt_spans, b) for b in tgt_emb}
+    max_a = max(a for a, _ in g.types)
+    max_b = max(b for _, b in g.types)
+    src_emb = {a: src.spans(a) for a in range(1, max_a + 1)}
+    tgt_emb = {b: tgt.spans(b) for b in range(1, max_b + 1)}
+    src_ver = {a: src.spans.version(a) for a in src_emb}
+    tgt_ver = {b: tgt.spans.version(b) for b in tgt_emb}
+    src_hub, tgt_hub = _neighbourhoods(g, p, src_emb, tgt_emb, src_ver, tgt_ver, n, m)
+    run = _Run(p, doc_ends, n, m, g, src_emb, tgt_emb, src_hub, tgt_hub, src.spans.bonus, tgt.spans.bonus)
 
-    # Neighbourhood (hubness) of every span against the other side's sentences in its band.
-    src_hub: dict[int, np.ndarray] = {}
-    tgt_hub: dict[int, np.ndarray] = {}
-    if p.margin_weight:
-        col_lo = np.searchsorted(hi, np.arange(m + 1), side="right")  # first row whose band passes j
-        col_hi = np.searchsorted(lo, np.arange(m + 1), side="right")  # rows whose band starts <= j
-        kept: dict = {}  # this run's neighbourhoods, keyed by what they were computed from
-        for a, e in src_emb.items():
-            key = ("src", a, src_ver[a], src_ver[1], tgt_ver[1])
-            hub = g.hubs.get(key) if None not in key else None
-            if hub is None:
-                stops = np.arange(a, n + 1)  # span k..k+a-1 ends at prefix k+a
-                hub = _band_topk_mean(e, tu, np.maximum(lo[stops] - 1, 0), np.minimum(hi[stops], m), p.knn)
-            src_hub[a] = kept[key] = hub
-        for b, e in tgt_emb.items():
-            key = ("tgt", b, tgt_ver[b], src_ver[1], tgt_ver[1])
-            hub = g.hubs.get(key) if None not in key else None
-            if hub is None:
-                stops = np.arange(b, m + 1)
-                hub = _band_topk_mean(
-                    e, su, np.maximum(col_lo[stops] - 1, 0), np.minimum(col_hi[stops], n), p.knn
-                )
-            tgt_hub[b] = kept[key] = hub
-        g.hubs = kept
-
-    # Each bead type's gain per cell (NEG where it has no predecessor); match gains
-    # come from dense products over blocks of rows.
-    type_of_row = np.asarray(row_types, dtype=np.int8)
     report = _Reporter(progress, 2 * n)
-
-    def block_gain(r: int, r0: int, r1: int, cell_row: np.ndarray, cell_j: np.ndarray, ok: np.ndarray):  # type: ignore[no-untyped-def]
-        """Gains of bead type ``r`` at the cells ``ok`` of rows ``r0 .. r1 - 1`` (None: no such cell)."""
-        a, b = types[row_types[r]]
-        if not ok.any():
-            return None
-        weight = (0.5 * (a + b)) ** p.size_weight
-        xs, ys = src_emb[a], tgt_emb[b]
-        kr = cell_row[ok]
-        kj = cell_j[ok] - b
-        c0, c1 = int(kj.min()), int(kj.max()) + 1
-        sims = xs[r0 - a : r1 - a] @ ys[c0:c1].T
-        cos = sims[kr - r0, kj - c0].astype(np.float64)
-        if src_bonus is not None and a > 1:
-            cos = cos + src_bonus(a)[kr - a]
-        if tgt_bonus is not None and b > 1:
-            cos = cos + tgt_bonus(b)[kj]
-        margin = cos
-        if p.margin_weight:
-            margin = cos - p.margin_weight * 0.5 * (src_hub[a][kr - a] + tgt_hub[b][kj])
-        gain = weight * (margin - p.threshold) - p.merge_penalty * (a + b - 2)
-        src_frag = (kr == n) if doc_ends.src_cut else None  # the bead holds the source's cut last sentence
-        tgt_frag = (kj + b == m) if doc_ends.tgt_cut else None
-        if g.lengths is not None:
-            sl, tl, doc_ratio = g.lengths
-            ratio = np.log((tl[kj + b] - tl[kj]) / (sl[kr] - sl[kr - a])) - doc_ratio
-            if src_frag is not None:  # a short source is what a fragment explains
-                ratio = np.where(src_frag, np.minimum(ratio, 0.0), ratio)
-            if tgt_frag is not None:
-                ratio = np.where(tgt_frag, np.maximum(ratio, 0.0), ratio)
-            gain = gain - p.length_weight * np.abs(ratio)
-        if src_frag is not None and a == 1 and b > 1:
-            if g.lengths is not None:  # a fragment is shorter than its sentence's translation
-                sl, tl, doc_ratio = g.lengths
-                own = (sl[kr] - sl[kr - 1]) * np.exp(doc_ratio)
-                src_frag = src_frag & (own <= tl[kj + 1] - tl[kj])
-            gain = np.where(src_frag, NEG, gain)
-        if tgt_frag is not None and b == 1 and a > 1:
-            if g.lengths is not None:
-                sl, tl, doc_ratio = g.lengths
-                own = (tl[kj + 1] - tl[kj]) * np.exp(-doc_ratio)
-                tgt_frag = tgt_frag & (own <= sl[kr - a + 1] - sl[kr - a])
-            gain = np.where(tgt_frag, NEG, gain)
-        if doc_ends.headlines and a == b == 1:
-            gain = np.where((kr == 1) & (kj == 0), gain + p.headline_bonus, gain)
-        if g.crossing is not None and a + b > 2:
-            gain = gain - p.paragraph_penalty * (g.crossing[0][a][kr - a] + g.crossing[1][b][kj])
-        if g.anchors is not None:  # one small product per block, like the cosines
-            (sx, sb), (tx, tb) = g.anchors[0][a], g.anchors[1][b]
-            sb, tb = sb[r0 - a : r1 - a], tb[c0:c1]
-            if sb.any() and tb.any():
-                lex = unit_rows(sx[r0 - a : r1 - a], sb) @ unit_rows(tx[c0:c1], tb).T
-                gain = gain + p.anchor_weight * lex[kr - r0, kj - c0]
-        return gain
-
-    D = np.full(n_cells, NEG, dtype=np.float64)
-    BP = np.full(n_cells, -1, dtype=np.int8)
-    IDX = g.IDX
-    if IDX is not None:
-        # A kept grid: every gain at once, in the memo; rows whose spans have not
-        # changed since the last run keep their gains.
-        if g.GAIN is None:
-            g.GAIN = np.full((len(row_types), n_cells), NEG, dtype=np.float32)
-        GAIN = g.GAIN
-        assert g.cell_row is not None and g.cell_j is not None
-        for r, t in enumerate(row_types):
-            a, b = types[t]
-            report(n * r // len(row_types))
-            if b == 0:
-                if r not in g.versions:
-                    GAIN[r][g.valid[r]] = p.skip
-                    g.versions[r] = ()
-                continue
-            stamp = (src_ver[a], tgt_ver[b], src_ver[1], tgt_ver[1])
-            if None not in stamp and g.versions.get(r) == stamp:
-                continue
-            g.versions[r] = stamp
-            for r0 in range(a, n + 1, _BLOCK):
-                r1 = min(n + 1, r0 + _BLOCK)
-                k0, k1 = int(offs[r0]), int(offs[r1])
-                ok = g.valid[r][k0:k1]
-                gain = block_gain(r, r0, r1, g.cell_row[k0:k1], g.cell_j[k0:k1], ok)
-                if gain is not None:
-                    seg = GAIN[r][k0:k1]
-                    seg[ok] = gain
-        if memo is None or memo.get("grid") is not g:
+    if g.IDX is not None:
+        _, BP = _dp_kept(run, (src_ver, tgt_ver), report)
+        if memo is None or memo.grid is not g:
             g.GAIN = None  # not kept: free it with the search
-        report(n)
-        _dp_rows(D, BP, IDX, GAIN, offs, lo, 0, n + 1, 0, type_of_row, p.skip, report, n)
     else:
-        # No kept grid: the predecessor tables and gains a block of rows at a time,
-        # each gain block exactly as above (the same rows, the same products), so
-        # memory is the D and BP tables (9 bytes a cell) and a few blocks.
-        idx_dtype = _idx_dtype(n_cells)
-        blocks: dict[int, tuple[int, np.ndarray]] = {}  # per type: its latest gain block
-        for R0 in range(0, n + 1, _BLOCK):
-            R1 = min(n + 1, R0 + _BLOCK)
-            K0, K1 = int(offs[R0]), int(offs[R1])
-            cell_row, cell_j = _cells(offs, lo, R0, R1)
-            idx_rows: np.ndarray = np.zeros((len(row_types), K1 - K0), dtype=idx_dtype)
-            gain_rows = np.full((len(row_types), K1 - K0), NEG, dtype=np.float32)
-            for r, t in enumerate(row_types):
-                a, b = types[t]
-                idx_rows[r], valid = _pred((a, b), cell_row, cell_j, lo, hi, offs, m)
-                if b == 0:
-                    gain_rows[r][valid] = p.skip
-                    continue
-                # this type's gain blocks (rows a + k * _BLOCK ..) that meet rows R0 .. R1 - 1
-                for t0 in range(a + max(0, (R0 - a) // _BLOCK) * _BLOCK, R1, _BLOCK):
-                    t1 = min(n + 1, t0 + _BLOCK)
-                    if r not in blocks or blocks[r][0] != t0:
-                        crow, cj = _cells(offs, lo, t0, t1)
-                        _, ok = _pred((a, b), crow, cj, lo, hi, offs, m)
-                        seg = np.full(int(offs[t1] - offs[t0]), NEG, dtype=np.float32)
-                        gain = block_gain(r, t0, t1, crow, cj, ok)
-                        if gain is not None:
-                            seg[ok] = gain
-                        blocks[r] = (t0, seg)
-                    seg = blocks[r][1]
-                    s0, s1 = max(R0, t0), min(R1, t1)
-                    gain_rows[r, offs[s0] - K0 : offs[s1] - K0] = seg[
-                        offs[s0] - offs[t0] : offs[s1] - offs[t0]
-                    ]
-            _dp_rows(D, BP, idx_rows, gain_rows, offs, lo, R0, R1, K0, type_of_row, p.skip, None, 0)
-            report(2 * R1)
-
+        _, BP = _dp_blocks(run, report)
     report(2 * n)
 
-    # Backtrack from (n, m).
     beads: list[Bead] = []
-    i, j = n, m
-    while i > 0 or j > 0:
-        t = int(BP[offs[i] + j - lo[i]]) if lo[i] <= j < hi[i] else -1
-        if t < 0:
-            raise RuntimeError(f"alignment search lost its path at ({i}, {j})")
-        a, b = types[t]
-        src = tuple(range(i - a, i))
-        tgt = tuple(range(j - b, j))
-        if a and b:
-            cos = float(tgt_emb[b][j - b] @ src_emb[a][i - a])
+    for s, t in backtrack(g, BP, n, m):
+        if s and t:
+            a, b = len(s), len(t)
+            i, j = s[0], t[0]
+            cos = float(tgt_emb[b][j] @ src_emb[a][i])
             mar = cos
             if p.margin_weight:
-                mar = cos - p.margin_weight * 0.5 * float(src_hub[a][i - a] + tgt_hub[b][j - b])
-            beads.append(Bead(src, tgt, cos, mar))
+                mar = margin(cos, float(src_hub[a][i] + tgt_hub[b][j]), p.margin_weight)
+            beads.append(Bead(s, t, cos, mar))
         else:
-            beads.append(Bead(src, tgt))
-        i -= a
-        j -= b
-    beads.reverse()
+            beads.append(Bead(s, t))
     return beads
 
 

@@ -68,9 +68,11 @@ def _spans(model, lines: list[str], a: int) -> np.ndarray:  # type: ignore[no-un
     return model.encode_spans([lines[k : k + a] for k in range(len(lines) - a + 1)])
 
 
-def _knn(x: np.ndarray, y: np.ndarray, k: int = 4) -> np.ndarray:
+def _knn(x: np.ndarray, y: np.ndarray) -> np.ndarray:
+    from align.search import SearchParams
+
     s = x @ y.T
-    k = min(k, s.shape[1])
+    k = min(SearchParams().knn, s.shape[1])
     return np.sort(s, axis=1)[:, -k:].mean(axis=1)
 
 
@@ -79,25 +81,30 @@ def bead_types(max_merge: int) -> list[tuple[int, int]]:
 
 
 def shipped_gain(d: Doc, a: int, b: int) -> np.ndarray:
-    cos = d.se[a] @ d.te[b].T
-    margin = cos - 0.25 * (d.sh[a][:, None] + d.th[b][None, :])
-    gain = (0.5 * (a + b)) ** 0.5 * (margin - 0.04) - 0.06 * (a + b - 2)
+    """The search's own gain (align.search.bead_gain) with the default parameters, over
+    every (span, span) of the document, with its margin and length terms."""
+    from align.search import GainTerms, SearchParams, bead_gain, margin
+
+    p = SearchParams(max_merge=d.K)
+    mar = margin(d.se[a] @ d.te[b].T, d.sh[a][:, None] + d.th[b][None, :], p.margin_weight)
     ratio = np.log((d.tL[b][None, :] + b) / (d.sL[a][:, None] + a)) - d.ratio
-    return gain - 0.03 * np.abs(ratio)
+    return bead_gain(p, GainTerms(a, b, mar, log_ratio=ratio))
 
 
 def parts_gain(d: Doc, a: int, b: int) -> np.ndarray:
     from numpy.lib.stride_tricks import sliding_window_view
+
+    from align.search import SearchParams, margin
 
     g = shipped_gain(d, a, b)
     if a == 1 and b == 1:
         return g
     part = np.full(g.shape, np.inf)
     if a > 1:
-        p = d.se[1] @ d.te[b].T - 0.25 * (d.sh[1][:, None] + d.th[b][None, :])
+        p = margin(d.se[1] @ d.te[b].T, d.sh[1][:, None] + d.th[b][None, :], SearchParams().margin_weight)
         part = np.minimum(part, sliding_window_view(p, a, axis=0).min(axis=-1))
     if b > 1:
-        p = d.se[a] @ d.te[1].T - 0.25 * (d.sh[a][:, None] + d.th[1][None, :])
+        p = margin(d.se[a] @ d.te[1].T, d.sh[a][:, None] + d.th[1][None, :], SearchParams().margin_weight)
         part = np.minimum(part, sliding_window_view(p, b, axis=1).min(axis=-1))
     return g + 0.1 * np.minimum(part - 0.2, 0)
 
@@ -201,7 +208,7 @@ def best_path(d: Doc, gains: dict, skip, crossing: float = 0.0) -> list:  # type
 
 
 def run_variant(name: str, docs: list[Doc]) -> list:
-    from align.search import SearchParams, search
+    from align.search import PlainSpans, SearchParams, Side, search
 
     out = []
     for d in docs:
@@ -210,15 +217,9 @@ def run_variant(name: str, docs: list[Doc]) -> list:
 
             masks = anchor_masks(d.src, d.tgt)
             beads = search(
-                lambda a, d=d: d.se[a],
-                lambda b, d=d: d.te[b],
-                d.n,
-                d.m,
-                SearchParams(max_merge=d.K, anchor_weight=0.0 if name == "no-anchors" else 0.05),
-                src_lengths=d.sl,
-                tgt_lengths=d.tl,
-                src_anchors=masks[0],
-                tgt_anchors=masks[1],
+                Side(PlainSpans(lambda a, d=d: d.se[a]), d.sl, masks[0]),
+                Side(PlainSpans(lambda b, d=d: d.te[b]), d.tl, masks[1]),
+                SearchParams(max_merge=d.K, **({"anchor_weight": 0.0} if name == "no-anchors" else {})),
             )
             out.append([(list(x.src), list(x.tgt)) for x in beads])
             continue

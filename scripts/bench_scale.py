@@ -43,7 +43,7 @@ def _child(n: int, dim: int) -> None:
     import numpy as np
 
     sys.path.insert(0, str(ROOT))
-    from align.search import SearchParams, search
+    from align.search import PlainSpans, SearchParams, Side, search
 
     rng = np.random.default_rng(n)
 
@@ -100,17 +100,9 @@ def _child(n: int, dim: int) -> None:
     rss0 = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     t0 = time.perf_counter()
     beads = search(
-        spans(src),
-        spans(tgt),
-        n,
-        len(tgt),
+        Side(PlainSpans(spans(src)), src_len, src_masks, src_par),
+        Side(PlainSpans(spans(tgt)), tgt_len, np.asarray(tgt_masks), np.asarray(tgt_par)),
         SearchParams(),
-        src_lengths=src_len,
-        tgt_lengths=tgt_len,
-        src_anchors=src_masks,
-        tgt_anchors=np.asarray(tgt_masks),
-        src_paragraphs=src_par,
-        tgt_paragraphs=np.asarray(tgt_par),
     )
     seconds = time.perf_counter() - t0
     rss1 = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss

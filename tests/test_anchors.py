@@ -3,7 +3,7 @@
 import numpy as np
 
 from align.anchors import anchor_masks, anchors_of, bits, overlap, span_masks, unit_rows
-from align.search import SearchParams, search
+from align.search import PlainSpans, SearchParams, Side, search
 
 
 def test_anchors_are_numbers_and_capitalised_words():
@@ -59,7 +59,11 @@ def test_a_shared_number_breaks_a_tie_between_equally_similar_sentences():
 
     def pairs(weight):
         p = SearchParams(max_merge=2, anchor_weight=weight, margin_weight=0.0)
-        beads = search(spans(src_emb), spans(tgt_emb), 2, 3, p, src_anchors=masks[0], tgt_anchors=masks[1])
+        beads = search(
+            Side(PlainSpans(spans(src_emb)), anchors=masks[0]),
+            Side(PlainSpans(spans(tgt_emb)), anchors=masks[1]),
+            p,
+        )
         return [(b.src, b.tgt) for b in beads if b.src and b.tgt]
 
     assert pairs(0.05) == [((0,), (0,)), ((1,), (2,))]

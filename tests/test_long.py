@@ -13,7 +13,7 @@ import numpy as np
 import pytest
 
 from align import Aligner
-from align.search import SearchParams, search
+from align.search import PlainSpans, SearchParams, Side, search
 from align.segment import MAX_SENTENCE_CHARS, MAX_SENTENCE_TOKENS, cut_long, split_sentences
 
 CITIES = [("Seoul", "서울"), ("Busan", "부산"), ("Paris", "파리"), ("London", "런던"), ("Tokyo", "도쿄")]
@@ -223,7 +223,8 @@ def test_search_reports_rows_monotonically_to_its_total() -> None:
         return (v / np.linalg.norm(v, axis=1, keepdims=True)).astype(np.float32)
 
     calls: list[tuple[int, int]] = []
-    beads = search(spans, spans, n, n, SearchParams(), progress=lambda d, t: calls.append((d, t)))
+    side = Side(PlainSpans(spans))
+    beads = search(side, side, SearchParams(), progress=lambda d, t: calls.append((d, t)))
     assert [(b.src, b.tgt) for b in beads] == [((i,), (i,)) for i in range(n)]
     assert len(calls) > 4  # it moves while it works, not only at the end
     assert all(t == 2 * n for _, t in calls)
