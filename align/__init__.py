@@ -12,6 +12,7 @@ from .aligner import Aligner, align_texts
 from .batch import BatchOptions, Job, load_jobs, run_batch
 from .cache import DiskCache
 from .calibration import Calibration, load_calibration
+from .config import AlignConfig
 from .embed import (
     CachedEmbedder,
     Embedder,
@@ -34,6 +35,7 @@ __all__ = [
     "FEATURES",
     "FLAGS",
     "FORMATS",
+    "AlignConfig",
     "AlignError",
     "Aligner",
     "BatchOptions",

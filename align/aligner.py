@@ -23,8 +23,9 @@ from . import __version__
 from .anchors import anchor_masks
 from .calibration import load_calibration
 from .clean import clean_text
+from .config import DEFAULTS, AlignConfig
 from .embed import CachedEmbedder, Embedder, load_embedder
-from .errors import AlignError, InputError
+from .errors import InputError
 from .features import is_cut, is_title
 from .reading import normalise_text, read_document
 from .result import TRANSLATION_THRESHOLD, DocumentAlignment, Pair, Sentence, Signature
@@ -57,17 +58,25 @@ class Aligner:
         self,
         model: str | Embedder | None = None,
         *,
-        src_lang: str = "en",
-        tgt_lang: str = "ko",
-        max_merge: int = 4,
+        src_lang: str | None = None,
+        tgt_lang: str | None = None,
+        max_merge: int | None = None,
         null_cost: float | None = None,
         params: SearchParams | None = None,
-        clean: bool = True,
-        embed_all: bool = False,
-        uncalibrated: bool = False,
+        clean: bool | None = None,
+        embed_all: bool | None = None,
+        uncalibrated: bool | None = None,
+        config: AlignConfig | None = None,
         progress: Callable[[str, int, int], None] | None = None,
     ) -> None:
-        """``null_cost``: what leaving a sentence unaligned costs (default 0, see ``--null-cost``).
+        """Every option left at None comes from ``config`` (default :data:`~align.config.DEFAULTS`).
+
+        Keywords given win over ``params``, and ``params`` over ``config``:
+        ``Aligner(params=SearchParams(max_merge=8))`` runs with max_merge 8.
+        ``null_cost``: what leaving a sentence unaligned costs (default 0, see ``--null-cost``;
+        the search's ``skip`` is its negative).  ``model`` is a spec (default ``config.model``)
+        or a loaded :class:`~align.embed.Embedder`.  ``config.presplit`` is recorded in the
+        signature; the calls choose presplit themselves (pass them the same value).
 
         ``progress(stage, done, total)``, if given, follows the work on a document:
         ``"embedding"`` (sentences, as the model gets through them), ``"searching"``
@@ -76,25 +85,34 @@ class Aligner:
         stage ``done`` never goes back and ends at ``total``.  Used by :meth:`align_files`,
         :meth:`align_texts` and :meth:`align_sentences`, not :meth:`align_many`.
         """
-        if max_merge < 2:
-            raise AlignError("--max-merge must be at least 2 (2 allows only 1-1 pairs)")
-        if null_cost is not None and not 0 <= null_cost <= 1:
-            raise AlignError("--null-cost must be between 0 and 1")
-        self.embedder = CachedEmbedder(load_embedder(model))
-        base = params or SearchParams()
-        if base.max_merge != max_merge:
-            base = dataclasses.replace(base, max_merge=max_merge)
-        if null_cost is not None and base.skip != -null_cost:
-            base = dataclasses.replace(base, skip=-null_cost)
-        self.params = base
-        self.src_lang = src_lang.lower()
-        self.tgt_lang = tgt_lang.lower()
-        self.clean = clean
-        self.embed_all = embed_all
+        config = (config or DEFAULTS).with_options(
+            params=params,
+            max_merge=max_merge,
+            null_cost=null_cost,
+            src_lang=src_lang,
+            tgt_lang=tgt_lang,
+            clean=clean,
+            embed_all=embed_all,
+            uncalibrated=uncalibrated,
+        )
+        spec = config.model if model is None else model
+        self.embedder = CachedEmbedder(load_embedder(spec))
+        self.config = dataclasses.replace(
+            config,
+            model=spec if isinstance(spec, str) else self.embedder.name,
+            src_lang=config.src_lang.lower(),
+            tgt_lang=config.tgt_lang.lower(),
+        )
+        """Every option of this aligner (the model as its spec, or the name of the embedder given)."""
+        self.params = self.config.search
+        self.src_lang = self.config.src_lang
+        self.tgt_lang = self.config.tgt_lang
+        self.clean = self.config.clean
+        self.embed_all = self.config.embed_all
         """Embed every concatenation of up to max_merge-1 sentences (Vecalign's way; the baseline)."""
         self.last_embedded = 0
         """Strings the last document needed embedded (before the cache)."""
-        self.calibration = None if uncalibrated else load_calibration(self.embedder.name)
+        self.calibration = None if self.config.uncalibrated else load_calibration(self.embedder.name)
         """Calibrated scores for this model, or None (uncalibrated fallback)."""
         self.search_seconds = 0.0
         """Time spent in the alignment search, all documents together."""
@@ -111,21 +129,34 @@ class Aligner:
     # ------------------------------------------------------------------ entry points
     @property
     def signature(self) -> Signature:
+        """What makes this aligner's results: every option of :attr:`config` (the model by
+        the embedder's name) and the calibration; the date is metadata, not identity."""
+        options = self.config.record()
+        for shown in ("model", "src_lang", "tgt_lang"):  # the signature's own fields
+            del options[shown]
         return Signature(
             version=__version__,
             model=self.embedder.name,
             src_lang=self.src_lang,
             tgt_lang=self.tgt_lang,
-            params=self.params.as_dict(),
+            params=options,
             date=datetime.now(UTC).strftime("%Y-%m-%d"),
             calibration=self.calibration.tag if self.calibration else "",
         )
 
     def align_files(
-        self, src_path: str | Path, tgt_path: str | Path, doc_id: str | None = None, presplit: bool = False
+        self,
+        src_path: str | Path,
+        tgt_path: str | Path,
+        doc_id: str | None = None,
+        presplit: bool | None = None,
     ) -> DocumentAlignment:
-        """Read, decode and align two files (``presplit``: one sentence per line)."""
-        return self._drive(self._file_steps(src_path, tgt_path, doc_id, presplit))
+        """Read, decode and align two files (``presplit``: one sentence per line; default
+        ``config.presplit``)."""
+        return self._drive(self._file_steps(src_path, tgt_path, doc_id, self._presplit(presplit)))
+
+    def _presplit(self, presplit: bool | None) -> bool:
+        return self.config.presplit if presplit is None else presplit
 
     def _file_steps(
         self, src_path: str | Path, tgt_path: str | Path, doc_id: str | None, presplit: bool
@@ -145,7 +176,7 @@ class Aligner:
         self,
         file_pairs: Sequence[tuple[str | Path, str | Path]],
         doc_ids: Sequence[str | None] | None = None,
-        presplit: bool = False,
+        presplit: bool | None = None,
     ) -> list[tuple[DocumentAlignment | Exception, float]]:
         """Align many document pairs together: one result (or the error) per pair, with seconds.
 
@@ -161,7 +192,7 @@ class Aligner:
         seconds = [0.0] * len(file_pairs)
         results: list[DocumentAlignment | Exception | None] = [None] * len(file_pairs)
         steps = [
-            self._file_steps(src, tgt, doc_id, presplit)
+            self._file_steps(src, tgt, doc_id, self._presplit(presplit))
             for (src, tgt), doc_id in zip(file_pairs, ids, strict=True)
         ]
         pending: dict[int, list] = {}
@@ -200,12 +231,13 @@ class Aligner:
         src_text: str,
         tgt_text: str,
         doc_id: str = "",
-        presplit: bool = False,
+        presplit: bool | None = None,
         src_name: str = "source text",
         tgt_name: str = "target text",
     ) -> DocumentAlignment:
-        """Clean, split and align two texts."""
-        return self._drive(self._text_steps(src_text, tgt_text, doc_id, presplit, src_name, tgt_name))
+        """Clean, split and align two texts (``presplit``: one sentence per line)."""
+        steps = self._text_steps(src_text, tgt_text, doc_id, self._presplit(presplit), src_name, tgt_name)
+        return self._drive(steps)
 
     def _text_steps(
         self, src_text: str, tgt_text: str, doc_id: str, presplit: bool, src_name: str, tgt_name: str
@@ -219,13 +251,16 @@ class Aligner:
         tgt = self._sentences(tgt_text, self.tgt_lang, presplit, tgt_name, notes, warnings)
         result = yield from self._align_steps(src, tgt, doc_id, warnings)
         result.notes = notes
+        result.signature = result.signature.with_params(presplit=presplit)  # chosen per call
         return result
 
     def align_sentences(self, src: Sequence[str], tgt: Sequence[str], doc_id: str = "") -> DocumentAlignment:
         """Align sentences the caller split already; ids are positions in the lists."""
         s = [Sentence(k, " ".join(t.split())) for k, t in enumerate(src)]
         t = [Sentence(k, " ".join(x.split())) for k, x in enumerate(tgt)]
-        return self._align(s, t, doc_id, list(self.warnings))
+        result = self._align(s, t, doc_id, list(self.warnings))
+        result.signature = result.signature.with_params(presplit=True)  # split by the caller
+        return result
 
     # ------------------------------------------------------------------ steps
     def _check_languages(
@@ -375,7 +410,7 @@ class Aligner:
     ) -> tuple[SpanTable, SpanTable]:
         """Both sides' span tables from the embeddings of their sentences (source rows first)."""
         n, max_span = len(src), self.params.max_merge - 1
-        center = bool(getattr(self.embedder.inner, "wants_centering", False))
+        center = self.embedder.wants_centering
         return (
             SpanTable(
                 [s.text[:MAX_SENTENCE_CHARS] for s in src],
@@ -514,12 +549,13 @@ def align_texts(
     tgt_text: str,
     *,
     model: str | Embedder | None = None,
-    src_lang: str = "en",
-    tgt_lang: str = "ko",
-    max_merge: int = 4,
-    presplit: bool = False,
+    src_lang: str | None = None,
+    tgt_lang: str | None = None,
+    max_merge: int | None = None,
+    presplit: bool | None = None,
     doc_id: str = "",
 ) -> DocumentAlignment:
-    """One-shot alignment of two texts (loads the model; use :class:`Aligner` for many)."""
+    """One-shot alignment of two texts (loads the model; use :class:`Aligner` for many);
+    options left at None take their defaults (:data:`align.config.DEFAULTS`)."""
     aligner = Aligner(model, src_lang=src_lang, tgt_lang=tgt_lang, max_merge=max_merge)
     return aligner.align_texts(src_text, tgt_text, doc_id=doc_id, presplit=presplit)

@@ -23,10 +23,13 @@ import json
 import os
 import time
 from collections import Counter
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+from .config import DEFAULTS, AlignConfig
 from .embed import forget
 from .errors import AlignError, InputError
 from .result import TRANSLATION_THRESHOLD
@@ -42,15 +45,22 @@ class Job:
     meta: dict[str, Any] = field(default_factory=dict)
 
 
+Shards = list[tuple[int, list[Job]]]
+"""Shard number and its jobs, in manifest order."""
+
+
 @dataclass(slots=True)
 class BatchOptions:
-    model: str = "use"
-    src_lang: str = "en"
-    tgt_lang: str = "ko"
-    max_merge: int = 4
-    null_cost: float = 0.0
-    presplit: bool = False
-    clean: bool = True
+    """How a batch runs: the alignment options (defaults from :data:`~align.config.DEFAULTS`)
+    and the batch's own (filters, exports, shards, executor)."""
+
+    model: str = DEFAULTS.model
+    src_lang: str = DEFAULTS.src_lang
+    tgt_lang: str = DEFAULTS.tgt_lang
+    max_merge: int = DEFAULTS.max_merge
+    null_cost: float = DEFAULTS.null_cost
+    presplit: bool = DEFAULTS.presplit
+    clean: bool = DEFAULTS.clean
     min_score: float | None = None
     keep_non_translations: bool = False
     """Keep the pairs of documents the verdict judges not to be translations (p < 0.5)."""
@@ -64,13 +74,31 @@ class BatchOptions:
     cache: str | None = None
     """SQLite embedding cache (default OUTDIR/cache.sqlite); "" disables it."""
 
+    @property
+    def config(self) -> AlignConfig:
+        """The options that decide every alignment of the batch."""
+        return DEFAULTS.with_options(
+            model=self.model,
+            src_lang=self.src_lang,
+            tgt_lang=self.tgt_lang,
+            max_merge=self.max_merge,
+            null_cost=self.null_cost,
+            presplit=self.presplit,
+            clean=self.clean,
+        )
+
     def alignment_key(self) -> dict[str, Any]:
-        """The options that decide the shards' content (a resumed run must match them)."""
-        return {
-            "model": self.model, "src_lang": self.src_lang, "tgt_lang": self.tgt_lang,
-            "max_merge": self.max_merge, "null_cost": self.null_cost, "presplit": self.presplit,
-            "clean": self.clean, "shard_size": self.shard_size,
-        }  # fmt: skip
+        """What decides the shards' content (a resumed run must match it): every option of
+        :attr:`config` (:meth:`~align.config.AlignConfig.record`) and the shard size."""
+        return {**self.config.record(), "shard_size": self.shard_size}
+
+
+def _same_key(previous: Any, key: dict[str, Any]) -> bool:
+    """Whether a saved resume key is ``key``; an option missing from it (saved before the
+    option was recorded) is taken at its default, the value that run had."""
+    if not isinstance(previous, dict):
+        return False
+    return {**BatchOptions().alignment_key(), **previous} == key
 
 
 # ------------------------------------------------------------------ input
@@ -156,14 +184,7 @@ class ShardWorker:
         self.outdir = Path(outdir)
         inner = inner if inner is not None else load_embedder(options.model)
         self.cache = DiskCache(inner, cache) if cache else None
-        self.aligner = Aligner(
-            self.cache or inner,
-            src_lang=options.src_lang,
-            tgt_lang=options.tgt_lang,
-            max_merge=options.max_merge,
-            null_cost=options.null_cost,
-            clean=options.clean,
-        )
+        self.aligner = Aligner(self.cache or inner, config=options.config)
 
     def _embedded(self) -> int:
         """Strings the model itself has embedded so far (cache misses all the way down)."""
@@ -232,11 +253,29 @@ _WORKER: ShardWorker | None = None
 
 
 def _single_threaded() -> None:
-    """One thread per worker process: the model and every numpy product."""
+    """One thread per worker process, for good: the model and every numpy product."""
     os.environ["ALIGN_THREADS"] = "1"
     from threadpoolctl import threadpool_limits
 
     threadpool_limits(limits=1)
+
+
+@contextmanager
+def _single_threaded_meanwhile() -> Iterator[None]:
+    """:func:`_single_threaded` for the calling process, until the block ends: then its
+    thread limits and ``ALIGN_THREADS`` are what they were."""
+    from threadpoolctl import threadpool_limits
+
+    before = os.environ.get("ALIGN_THREADS")
+    os.environ["ALIGN_THREADS"] = "1"
+    try:
+        with threadpool_limits(limits=1):
+            yield
+    finally:
+        if before is None:
+            os.environ.pop("ALIGN_THREADS", None)
+        else:
+            os.environ["ALIGN_THREADS"] = before
 
 
 _PRELOADED: Any = None
@@ -255,7 +294,13 @@ def _run_in_worker(shard: int, jobs: list[Job]) -> dict[str, Any]:
 
 
 # ------------------------------------------------------------------ executors
-def _run_local(todo, options, outdir, cache, on_done) -> None:  # type: ignore[no-untyped-def]
+def _run_local(
+    todo: Shards,
+    options: BatchOptions,
+    outdir: Path,
+    cache: str | None,
+    on_done: Callable[[dict[str, Any]], None],
+) -> None:
     if options.workers <= 1:
         worker = ShardWorker(options, str(outdir), cache)
         for shard, jobs in todo:
@@ -270,19 +315,23 @@ def _run_local(todo, options, outdir, cache, on_done) -> None:  # type: ignore[n
     # The SQLite cache is opened in each worker, after the fork.
     from .embed import load_embedder
 
-    _single_threaded()  # the preloaded model keeps its thread count in the workers
-    _PRELOADED = load_embedder(options.model)
-    _PRELOADED.encode(["warm up"])
-    ctx = mp.get_context("fork")
-    with ProcessPoolExecutor(
-        max_workers=options.workers,
-        mp_context=ctx,
-        initializer=_init_worker,
-        initargs=(options, str(outdir), cache),
-    ) as pool:
-        futures = [pool.submit(_run_in_worker, shard, jobs) for shard, jobs in todo]
-        for fut in as_completed(futures):
-            on_done(fut.result())
+    # the preloaded model keeps its thread count in the workers; the caller gets its own back
+    with _single_threaded_meanwhile():
+        try:
+            _PRELOADED = load_embedder(options.model)
+            _PRELOADED.encode(["warm up"])
+            ctx = mp.get_context("fork")
+            with ProcessPoolExecutor(
+                max_workers=options.workers,
+                mp_context=ctx,
+                initializer=_init_worker,
+                initargs=(options, str(outdir), cache),
+            ) as pool:
+                futures = [pool.submit(_run_in_worker, shard, jobs) for shard, jobs in todo]
+                for fut in as_completed(futures):
+                    on_done(fut.result())
+        finally:
+            _PRELOADED = None  # the workers have their copy; the caller keeps no model
 
 
 class _RayShardActor:
@@ -298,7 +347,13 @@ class _RayShardActor:
         return {"summary": out}
 
 
-def _run_ray(todo, options, outdir, cache, on_done) -> None:  # type: ignore[no-untyped-def]
+def _run_ray(
+    todo: Shards,
+    options: BatchOptions,
+    outdir: Path,
+    cache: str | None,
+    on_done: Callable[[dict[str, Any]], None],
+) -> None:
     try:
         import ray
         from ray.data import ActorPoolStrategy
@@ -342,16 +397,15 @@ def run_batch(
     _refuse_overwrites(source, jobs, out, options)
     (out / "shards").mkdir(parents=True, exist_ok=True)
     key = options.alignment_key()
+    doc_ids = [j.doc_id for j in jobs]
     meta_path = out / "batch.json"
     if meta_path.exists():
         previous = json.loads(meta_path.read_text(encoding="utf-8"))
-        if previous.get("options") != key or previous.get("documents") != [j.doc_id for j in jobs]:
+        if not _same_key(previous.get("options"), key) or previous.get("documents") != doc_ids:
             raise AlignError(f"{out} holds a batch with other options or documents: use a new output folder")
     else:
         with atomic_writer(meta_path) as f:
-            f.write(
-                json.dumps({"options": key, "documents": [j.doc_id for j in jobs]}, ensure_ascii=False) + "\n"
-            )
+            f.write(json.dumps({"options": key, "documents": doc_ids}, ensure_ascii=False) + "\n")
     for stale in (out / "shards").glob(".*.tmp"):  # left by a killed run; never a finished shard
         stale.unlink(missing_ok=True)
     cache: str | None = options.cache if options.cache is not None else str(out / "cache.sqlite")
@@ -418,12 +472,11 @@ def run_batch(
     return stats
 
 
-_SUFFIX = {"excel": "excel.tsv", "vecalign": "align"}
-
-
 def _export_base(out: Path, fmt: str) -> Path:
     """The name a corpus export is written under (Moses adds ``.<lang>`` twice)."""
-    return out / ("corpus" if fmt == "moses" else f"corpus.{_SUFFIX.get(fmt, fmt)}")
+    from .formats import get
+
+    return out / get(fmt).file_name("corpus")
 
 
 def _export_paths(out: Path, fmt: str, src_lang: str, tgt_lang: str) -> list[Path]:
@@ -454,16 +507,16 @@ def _norm(text: str) -> str:
     return " ".join(text.lower().split())
 
 
-def _assemble(out: Path, shards, options: BatchOptions, problems: list[str]) -> dict[str, Any]:  # type: ignore[no-untyped-def]
+def _assemble(out: Path, shards: Shards, options: BatchOptions, problems: list[str]) -> dict[str, Any]:
     from .formats import atomic_writer, write
-    from .formats.readers import read_results
+    from .formats.readers import numbered_lines, read_results
 
     seen: set[tuple[str, str]] = set()
     removed: Counter[str] = Counter()
     # documents the verdict judges not to be translations stay out of the corpus
     not_translations: set[str] = set()
     for k, _ in shards:
-        for line in (out / "shards" / f"{k:05d}.docs.jsonl").read_text(encoding="utf-8").splitlines():
+        for _, line in numbered_lines((out / "shards" / f"{k:05d}.docs.jsonl").read_text(encoding="utf-8")):
             report = json.loads(line)
             p = report.get("p_translation")
             if report.get("status") == "ok" and p is not None and p < TRANSLATION_THRESHOLD:
@@ -475,7 +528,8 @@ def _assemble(out: Path, shards, options: BatchOptions, problems: list[str]) -> 
     with atomic_writer(corpus) as fc, atomic_writer(out / "documents.jsonl") as fd:
         for k, _ in shards:
             fd.write((out / "shards" / f"{k:05d}.docs.jsonl").read_text(encoding="utf-8"))
-            for line in (out / "shards" / f"{k:05d}.jsonl").read_text(encoding="utf-8").splitlines():
+            # split at "\n" only: JSON keeps U+2028 and the like raw inside the texts
+            for _, line in numbered_lines((out / "shards" / f"{k:05d}.jsonl").read_text(encoding="utf-8")):
                 rec = json.loads(line)
                 null = not rec["src_ids"] or not rec["tgt_ids"]
                 if rec["doc_id"] in not_translations and not options.keep_non_translations:
@@ -495,7 +549,9 @@ def _assemble(out: Path, shards, options: BatchOptions, problems: list[str]) -> 
                     hist[min(9, int(rec["score"] * 10))] += 1
                 kept += 1
                 fc.write(line + "\n")
-    reports = [json.loads(x) for x in (out / "documents.jsonl").read_text(encoding="utf-8").splitlines() if x]
+    reports = [
+        json.loads(x) for _, x in numbered_lines((out / "documents.jsonl").read_text(encoding="utf-8"))
+    ]
     exports = [fmt for fmt in options.exports if fmt != "jsonl"]
     results = read_results(corpus) if kept and exports else []  # read once for every export
     for fmt in exports:

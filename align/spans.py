@@ -11,13 +11,15 @@ baseline).
 
 from __future__ import annotations
 
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field
+from typing import Protocol
 
 import numpy as np
 
-from .embed import Embedder, Progress, encode_spans, encode_with_progress
+from .embed import BaseEmbedder, Progress
 
-__all__ = ["OPTIMISM", "Sentences", "SpanTable", "embed_spans", "suspect_spans"]
+__all__ = ["OPTIMISM", "Request", "Sentences", "SpanTable", "embed_spans", "suspect_spans"]
 
 CENTER_MIN = 2
 """Centre a side only when it has at least this many sentences."""
@@ -119,7 +121,7 @@ class SpanTable:
                     self._bonus[a][k] = 0.0
         return self._bonus[a]
 
-    def todo(self, spans: set[tuple[int, int]]) -> list[tuple[int, int]]:
+    def todo(self, spans: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:
         """The given (start, length) spans that are valid and not yet embedded for real."""
         n = len(self.texts)
         return sorted(
@@ -130,7 +132,8 @@ class SpanTable:
         if self.center is None:
             return vecs
         v = vecs - self.center
-        return (v / (np.linalg.norm(v, axis=1, keepdims=True) + 1e-12)).astype(np.float32)
+        out: np.ndarray = (v / (np.linalg.norm(v, axis=1, keepdims=True) + 1e-12)).astype(np.float32)
+        return out
 
     def fill(self, spans: list[tuple[int, int]], vecs: np.ndarray) -> None:
         """Store real embeddings of ``spans``."""
@@ -152,7 +155,14 @@ class Sentences:
     vectors: list[np.ndarray] = field(default_factory=list)
 
 
-def embed_spans(embedder: Embedder, requests: list, progress: Progress | None = None) -> int:
+Spans = Collection[tuple[int, int]]
+"""(start, length) spans of a table."""
+
+Request = Sentences | tuple[SpanTable, Spans] | tuple[SpanTable, Spans, str]
+"""What :func:`embed_spans` embeds: see there."""
+
+
+def embed_spans(embedder: BaseEmbedder, requests: Sequence[Request], progress: Progress | None = None) -> int:
     """Embed the requested spans of several tables in one model call; return how many.
 
     A request is ``(table, spans)``, ``(table, spans, "joined")`` for spans to be
@@ -163,13 +173,13 @@ def embed_spans(embedder: Embedder, requests: list, progress: Progress | None = 
     asked = [r for r in requests if isinstance(r, Sentences)]
     sentences = [t for r in asked for t in r.texts]
     if sentences:
-        vecs = encode_with_progress(embedder, sentences, progress)
+        vecs = embedder.encode(sentences, progress)
         at = 0
         for r in asked:
             r.vectors[:] = [vecs[at : at + len(r.texts)]]
             at += len(r.texts)
-    requests = [r for r in requests if not isinstance(r, Sentences)]
-    todo = [(r[0], r[0].todo(r[1]), len(r) > 2) for r in requests]
+    tables = [r for r in requests if not isinstance(r, Sentences)]
+    todo = [(r[0], r[0].todo(r[1]), len(r) > 2) for r in tables]
     whole = [(table, spans) for table, spans, joined in todo if joined and spans]
     runs = [(table, spans) for table, spans, joined in todo if not joined and spans]
     if whole:
@@ -179,7 +189,7 @@ def embed_spans(embedder: Embedder, requests: list, progress: Progress | None = 
     for joiner in dict.fromkeys(table.joiner for table, _ in runs):
         same = [(table, spans) for table, spans in runs if table.joiner == joiner]
         runs_text = [run for table, spans in same for run in table.texts_of(spans)]
-        _fill(same, encode_spans(embedder, runs_text, joiner))
+        _fill(same, embedder.encode_spans(runs_text, joiner))
     return len(sentences) + sum(len(spans) for _, spans, _ in todo)
 
 
@@ -190,8 +200,18 @@ def _fill(requests: list[tuple[SpanTable, list[tuple[int, int]]]], vecs: np.ndar
         at += len(spans)
 
 
+class _Bead(Protocol):
+    """A bead as :func:`suspect_spans` reads it: its sentence indices on each side."""
+
+    @property
+    def src(self) -> Sequence[int]: ...
+
+    @property
+    def tgt(self) -> Sequence[int]: ...
+
+
 def suspect_spans(
-    beads: list, n: int, m: int, max_merge: int, around_omissions: bool = True
+    beads: Sequence[_Bead], n: int, m: int, max_merge: int, around_omissions: bool = True
 ) -> tuple[set[tuple[int, int]], set[tuple[int, int]]]:
     """Spans whose real embedding could change the path.
 

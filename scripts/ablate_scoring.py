@@ -29,15 +29,12 @@ Skips cleanly (exit 0) when ../shared is not there.
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 import warnings
-from pathlib import Path
 
 import numpy as np
+from _shared import SCORER, SHARED, skip_without_shared, table_head, table_row
 
-ROOT = Path(__file__).resolve().parent.parent
-SHARED = Path(os.environ.get("ALIGN_SHARED", ROOT.parent / "shared"))
 NEG = -1e18
 
 
@@ -272,24 +269,22 @@ def main() -> int:
     args = ap.parse_args()
     OPTIONS.update(anchor_weight=args.anchor_weight, skip=args.skip)
     OPTIONS.update(null_weight=args.null_weight, null_from=args.null_from)
-    if not (SHARED / "tools" / "score.py").exists():
-        print(f"skipped: {SHARED} (shared dev data) is not here")
+    if skip_without_shared("tools/score.py"):
         return 0
-    sys.path[:0] = [str(ROOT), str(SHARED / "tools")]
+    sys.path.insert(0, str(SCORER.parent))
     import score  # type: ignore[import-not-found]
 
     from align.embed import USEEmbedder
 
     model = USEEmbedder()
     data = {s: load_set(s, model) for s in args.sets}
-    print("| variant | " + " | ".join(f"{s} strict F1 / lax F1" for s in args.sets) + " |")
-    print("| --- |" + " ---: |" * len(args.sets))
+    print(table_head(["variant", *(f"{s} strict F1 / lax F1" for s in args.sets)]))
     for v in args.variants:
         cells = []
         for s in args.sets:
             total = score.score([d.gold for d in data[s]], run_variant(v, data[s]))[0]
             cells.append(f"{total['f1_strict']:.3f} / {total['f1_lax']:.3f}")
-        print(f"| {v} | " + " | ".join(cells) + " |", flush=True)
+        print(table_row([v, *cells]), flush=True)
     return 0
 
 

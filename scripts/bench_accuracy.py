@@ -18,17 +18,13 @@ Skips cleanly (exit 0) when ../shared is not there.
 from __future__ import annotations
 
 import argparse
-import json
-import os
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-SHARED = Path(os.environ.get("ALIGN_SHARED", ROOT.parent / "shared"))
-SCORER = SHARED / "tools" / "score.py"
+from _shared import SCORER, SHARED, score_files, skip_without_shared, table
 
 
 def _raw(folder: Path) -> list[tuple[str, Path, Path, Path]]:
@@ -111,15 +107,7 @@ def _project(doc_id: str, src: Path, tgt: Path, out_dir: Path) -> None:
 
 
 def _score(docs: list, out_dir: Path) -> dict:
-    gold = [str(g) for *_, g in docs]
-    test = [str(out_dir / f"{d}.align") for d, *_ in docs]
-    res = subprocess.run(
-        [sys.executable, str(SCORER), "-g", *gold, "-t", *test, "--json"],
-        check=True,
-        capture_output=True,
-        text=True,
-    )
-    return json.loads(res.stdout)["total"]
+    return score_files([g for *_, g in docs], [out_dir / f"{d}.align" for d, *_ in docs])
 
 
 CHUNK = 16
@@ -141,7 +129,6 @@ def _write(result, doc_id: str, out_dir: Path, raw: bool) -> None:  # type: igno
 
 def run_library(spec: dict, modes: list[tuple[str, str, bool]], out_dirs: list[Path]) -> list[dict]:
     """All modes side by side, chunk by chunk, each mode in turn (fair on a noisy machine)."""
-    sys.path.insert(0, str(ROOT))
     from align import Aligner
 
     src_lang, tgt_lang = spec["langs"]
@@ -252,8 +239,7 @@ def main() -> int:
     ap.add_argument("--keep", type=Path, help="keep the alignment files in this folder")
     ap.add_argument("--null-cost", type=float, default=0.0, help="align --null-cost, every mode")
     args = ap.parse_args()
-    if not SCORER.exists():
-        print(f"skipped: {SHARED} (shared dev data) is not here")
+    if skip_without_shared("tools/score.py"):
         return 0
     sets = _sets()
     for spec in sets.values():
@@ -281,18 +267,32 @@ def main() -> int:
     mode = "CLI per document" if args.cli else "library"
     cost = f", --null-cost {args.null_cost}" if args.null_cost else ""
     print(f"\nalign accuracy ({mode}, model {args.model}{cost}); scorer {SCORER}")
+    header = ["set", "mode", "docs", "strict P", "strict R", "strict F1", "lax P", "lax R", "lax F1"]
+    header += ["strings embedded", "embed s", "search s", "total s", "sent/s"]
     print(
-        "| set | mode | docs | strict P | strict R | strict F1 | lax P | lax R | lax F1 "
-        "| strings embedded | embed s | search s | total s | sent/s |"
-    )
-    print("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
-    for name, mode, r in rows:
-        print(
-            f"| {name} | {mode} | {r['docs']} | {r['precision_strict']:.3f} | {r['recall_strict']:.3f} | "
-            f"{r['f1_strict']:.3f} | {r['precision_lax']:.3f} | {r['recall_lax']:.3f} | {r['f1_lax']:.3f} | "
-            f"{r['embedded']} | {r['embed_seconds']:.1f} | {r['search_seconds']:.1f} | {r['seconds']:.1f} | "
-            f"{r['sentences'] / r['seconds']:.0f} |"
+        table(
+            header,
+            [
+                [
+                    name,
+                    mode,
+                    r["docs"],
+                    *(
+                        f"{r[f'{m}_{s}']:.3f}"
+                        for s in ("strict", "lax")
+                        for m in ("precision", "recall", "f1")
+                    ),
+                    r["embedded"],
+                    f"{r['embed_seconds']:.1f}",
+                    f"{r['search_seconds']:.1f}",
+                    f"{r['seconds']:.1f}",
+                    f"{r['sentences'] / r['seconds']:.0f}",
+                ]
+                for name, mode, r in rows
+            ],
+            right=2,
         )
+    )
     return 0
 
 

@@ -25,8 +25,7 @@ import threading
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-SHARED = Path(os.environ.get("ALIGN_SHARED", ROOT.parent / "shared"))
+from _shared import SHARED, skip_without_shared, table
 
 
 def tree_rss_mb(pid: int) -> float:
@@ -132,8 +131,7 @@ def main() -> int:
     ap.add_argument("--docs", type=int, default=1000)
     ap.add_argument("--configs", nargs="+", default=list(CONFIGS), choices=list(CONFIGS))
     args = ap.parse_args()
-    if not (SHARED / "data" / "enko_dev" / "hard").exists():
-        print(f"skipped: {SHARED}/data/enko_dev is not here")
+    if skip_without_shared("data/enko_dev/hard"):
         return 0
     rows = []
     with tempfile.TemporaryDirectory() as tmp:
@@ -151,17 +149,25 @@ def main() -> int:
     print(
         f"\n{args.docs} document pairs (enko_dev/hard raw text, replicated with distinct markers), shards of 25"
     )
+    header = ["engine", "documents/s, steady", "vs 1 worker, 1 thread", "documents/s incl. model loading"]
+    header += ["wall s", "peak memory MB", "memory at 30% / 95% of the run, MB"]
     print(
-        "| engine | documents/s, steady | vs 1 worker, 1 thread | documents/s incl. model loading | wall s "
-        "| peak memory MB | memory at 30% / 95% of the run, MB |"
-    )
-    print("| --- | ---: | ---: | ---: | ---: | ---: | ---: |")
-    for r in rows:
-        ratio = f"{r['docs_per_s'] / base:.2f}x" if base else "-"
-        print(
-            f"| {r['label']} | {r['docs_per_s']:.2f} | {ratio} | {r['overall_per_s']:.2f} | {r['wall_s']:.1f} | "
-            f"{r['peak_mb']:.0f} | {r['start_mb']:.0f} / {r['end_mb']:.0f} |"
+        table(
+            header,
+            [
+                [
+                    r["label"],
+                    f"{r['docs_per_s']:.2f}",
+                    f"{r['docs_per_s'] / base:.2f}x" if base else "-",
+                    f"{r['overall_per_s']:.2f}",
+                    f"{r['wall_s']:.1f}",
+                    f"{r['peak_mb']:.0f}",
+                    f"{r['start_mb']:.0f} / {r['end_mb']:.0f}",
+                ]
+                for r in rows
+            ],
         )
+    )
     return 0
 
 

@@ -23,7 +23,6 @@ the synthetic held-out documents (enko_dev hard, folds 7-9) with the shipped fil
 from __future__ import annotations
 
 import argparse
-import json
 import subprocess
 import sys
 import tempfile
@@ -31,18 +30,16 @@ import zlib
 from pathlib import Path
 
 import numpy as np
-
-sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _shared import ROOT, SHARED, score_files, skip_without_shared, table
 from bench_accuracy import _project
 from bench_scores import auc, ece
-from fit_calibration import HELD_OUT, ROOT, SHARED, collect, fit, fold, load_docs, load_real, training_docs
+from fit_calibration import HELD_OUT, collect, fit, fold, load_docs, load_real, training_docs
 
 from align import Aligner, DocumentAlignment
 from align.evaluate import read_alignments
 from align.formats import write
 from align.search import SearchParams
 
-SCORER = SHARED / "tools" / "score.py"
 CATEGORIES = {
     "null paired": "a sentence with no counterpart put in a match",
     "match left unaligned": "a match whose sentences all came out unaligned",
@@ -50,16 +47,6 @@ CATEGORIES = {
     "boundary": "a match that came out with a sentence too many or too few, or shifted",
     "page end": "any of the above at the last sentence of either side",
 }
-
-
-def _score(gold: list[Path], test: list[Path]) -> dict:
-    res = subprocess.run(
-        [sys.executable, str(SCORER), "-g", *map(str, gold), "-t", *map(str, test), "--json"],
-        check=True,
-        capture_output=True,
-        text=True,
-    )
-    return json.loads(res.stdout)["total"]
 
 
 def categorise(gold: list, pairs: list, n: int, m: int) -> dict[str, int]:
@@ -98,7 +85,11 @@ def _own(results: list[tuple[DocumentAlignment, list]]) -> tuple[np.ndarray, ...
     return tuple(np.array(x, dtype=np.float64) for x in (ps, py, ns, ny))
 
 
-def _mean_row(label: str, runs: list[tuple[np.ndarray, np.ndarray]]) -> str:
+OWN = ["n", "share right", "AUC", "ECE", "P / R at 0.5", "P / R at 0.9"]
+"""The columns of the score tables (after the first, which names the pairs)."""
+
+
+def _mean_row(label: str, runs: list[tuple[np.ndarray, np.ndarray]]) -> list[str]:
     """One table row: the mean of each number over the runs, each run's value in brackets."""
     cols: list[list[float]] = []
     for s, y in runs:
@@ -116,10 +107,15 @@ def _mean_row(label: str, runs: list[tuple[np.ndarray, np.ndarray]]) -> str:
     def each(k: int) -> str:
         return f"{m[k]:.3f}" + (f" ({', '.join(f'{v:.3f}' for v in a[:, k])})" if len(a) > 1 else "")
 
-    return (
-        f"| {label} | {int(m[0])} | {m[1]:.3f} | {each(2)} | {each(3)} | {m[4]:.3f} / {m[5]:.3f} | "
-        f"{each(6)} / {m[7]:.3f} |"
-    )
+    return [
+        label,
+        str(int(m[0])),
+        f"{m[1]:.3f}",
+        each(2),
+        each(3),
+        f"{m[4]:.3f} / {m[5]:.3f}",
+        f"{each(6)} / {m[7]:.3f}",
+    ]
 
 
 def main() -> int:
@@ -137,13 +133,15 @@ def main() -> int:
     args = ap.parse_args()
     real_dev = SHARED / "data" / "real_dev"
     folder = (args.folder or real_dev).resolve()
-    if not folder.is_dir() or not SCORER.exists():
-        print(f"skipped: {folder} or {SCORER} is not here")
+    cv = folder == real_dev.resolve()
+    if skip_without_shared("tools/score.py", *(["data/real_dev"] if cv else [])):
+        return 0
+    if not folder.is_dir():
+        print(f"skipped: {folder} is not here")
         return 0
     docs = load_real(folder)
     params = SearchParams()
     names = [d[0].split("/", 1)[1] for d in docs]
-    cv = folder == real_dev.resolve()
     repeats = args.repeats if cv else 1
     if cv:
         synthetic, real = training_docs()
@@ -199,32 +197,31 @@ def main() -> int:
                     _project(name, folder / f"{name}.en.txt", folder / f"{name}.ko.txt", out)
             own_rows.append(results)
         gold_files = [folder / f"{n}.gold" for n in names]
-        raw_f1 = _score(gold_files, [out / f"{n}.align" for n in names])
-        pre_f1 = _score(gold_files, [out / f"{n}.pre.align" for n in names])
-    print("| pipeline | strict P / R / F1 | lax F1 |")
-    print("| --- | ---: | ---: |")
-    for label, t in (("raw pages", raw_f1), ("presplit gold sentences", pre_f1)):
-        strict = f"{t['precision_strict']:.3f} / {t['recall_strict']:.3f} / {t['f1_strict']:.3f}"
-        print(f"| {label} | {strict} | {t['f1_lax']:.3f} |")
-    print("\n| presplit, aligner's own | n | share right | AUC | ECE | P / R at 0.5 | P / R at 0.9 |")
-    print("| --- | ---: | ---: | ---: | ---: | ---: | ---: |")
-    print(_mean_row("matches", [_own(r)[:2] for r in own_rows]))
-    print(_mean_row("omissions", [_own(r)[2:] for r in own_rows]))
+        raw_f1 = score_files(gold_files, [out / f"{n}.align" for n in names])
+        pre_f1 = score_files(gold_files, [out / f"{n}.pre.align" for n in names])
+    f1_rows = [
+        [
+            label,
+            f"{t['precision_strict']:.3f} / {t['recall_strict']:.3f} / {t['f1_strict']:.3f}",
+            f"{t['f1_lax']:.3f}",
+        ]
+        for label, t in (("raw pages", raw_f1), ("presplit gold sentences", pre_f1))
+    ]
+    print(table(["pipeline", "strict P / R / F1", "lax F1"], f1_rows))
+    own = [_mean_row("matches", [_own(r)[:2] for r in own_rows])]
+    own.append(_mean_row("omissions", [_own(r)[2:] for r in own_rows]))
+    print("\n" + table(["presplit, aligner's own", *OWN], own))
     missed = sum(errors.values())
     gold_beads = sum(len(g) for _, g in own_rows[0])
-    print(f"\n| gold beads missed (presplit): {missed} of {gold_beads} | count | what |")
-    print("| --- | ---: | --- |")
-    for c, v in errors.items():
-        print(f"| {c} | {v} | {CATEGORIES[c]} |")
+    header = [f"gold beads missed (presplit): {missed} of {gold_beads}", "count", "what"]
+    print("\n" + table(header, [[c, v, CATEGORIES[c]] for c, v in errors.items()], right={1}))
     if not args.no_synthetic and (SHARED / "data" / "enko_dev").exists():
         held = [d for d in load_docs(("hard",)) if fold(d[0].split("/")[1]) in HELD_OUT]
         aligner = Aligner(args.model, params=params)
         syn = [(aligner.align_sentences(s, t, doc_id=n), g) for n, s, t, g in held]
         print(f"\nsynthetic held-out (enko_dev hard, folds 7-9, {len(held)} docs), shipped calibration:")
-        print("\n| aligner's own | n | share right | AUC | ECE | P / R at 0.5 | P / R at 0.9 |")
-        print("| --- | ---: | ---: | ---: | ---: | ---: | ---: |")
-        print(_mean_row("matches", [_own(syn)[:2]]))
-        print(_mean_row("omissions", [_own(syn)[2:]]))
+        own = [_mean_row("matches", [_own(syn)[:2]]), _mean_row("omissions", [_own(syn)[2:]])]
+        print("\n" + table(["aligner's own", *OWN], own))
     print(f"\n({ROOT.name} at {_commit()})")
     return 0
 

@@ -18,11 +18,10 @@ import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+from _shared import table  # (also puts this checkout's align first on sys.path)
 
-from align.result import DocumentAlignment, Pair, Sentence, Signature  # noqa: E402
-from align.review import write_review  # noqa: E402
+from align.result import DocumentAlignment, Pair, Sentence, Signature
+from align.review import write_review
 
 
 def synthetic(n: int) -> DocumentAlignment:
@@ -83,11 +82,10 @@ def main() -> int:
                 times.append(time.perf_counter() - t0)
                 page.close()
             browser.close()
-    print(
-        "| pairs | page size | write page (s) | open and render in chromium (s), best of 3 | rows rendered |"
-    )
-    print("| ---: | ---: | ---: | ---: | ---: |")
-    print(f"| {args.pairs} | {size / 1e6:.1f} MB | {build:.2f} | {min(times):.2f} | {rows} |")
+    header = ["pairs", "page size", "write page (s)", "open and render in chromium (s), best of 3"]
+    header.append("rows rendered")
+    cells = [args.pairs, f"{size / 1e6:.1f} MB", f"{build:.2f}", f"{min(times):.2f}", rows]
+    print(table(header, [cells], right=0))
     return 0
 
 

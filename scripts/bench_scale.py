@@ -36,13 +36,12 @@ import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+from _shared import ROOT, table_head, table_row
 
 
 def _child(n: int, dim: int) -> None:
     import numpy as np
 
-    sys.path.insert(0, str(ROOT))
     from align.search import PlainSpans, SearchParams, Side, search
 
     rng = np.random.default_rng(n)
@@ -313,21 +312,18 @@ def _e2e(n: int, root: Path, folder: Path, threads: str | None) -> dict:
 
 
 def _run_e2e(sizes: list[int], root: Path, threads: str | None) -> None:
-    print("| sentences (en x ko lines) | seconds | seconds per 1k | peak RSS | planted alignment recovered |")
-    print("| --- | ---: | ---: | ---: | ---: |", flush=True)
+    header = ["sentences (en x ko lines)", "seconds", "seconds per 1k", "peak RSS"]
+    print(table_head([*header, "planted alignment recovered"]), flush=True)
     with tempfile.TemporaryDirectory() as tmp:
         for n in sizes:
             try:
                 r = _e2e(n, root, Path(tmp), threads)
             except RuntimeError as exc:
-                print(f"| {n} | failed: {exc} | | | |", flush=True)
+                print(table_row([n, f"failed: {exc}", "", "", ""]), flush=True)
                 continue
             rss = f"{r['rss_mb']:.0f} MB" if r["rss_mb"] < 1024 else f"{r['rss_mb'] / 1024:.2f} GB"
-            print(
-                f"| {r['n']:,} x {r['m']:,} | {r['seconds']:.1f} | {1000 * r['seconds'] / r['n']:.2f} | "
-                f"{rss} | {r['recovered']:.3f} |",
-                flush=True,
-            )
+            seconds = [f"{r['seconds']:.1f}", f"{1000 * r['seconds'] / r['n']:.2f}"]
+            print(table_row([f"{r['n']:,} x {r['m']:,}", *seconds, rss, f"{r['recovered']:.3f}"]), flush=True)
 
 
 def main() -> int:
@@ -347,10 +343,8 @@ def main() -> int:
     if args.child:
         _child(args.child, args.dim)
         return 0
-    print(
-        "| sentences (src x tgt) | search seconds | seconds per 1k | peak memory above start (MB) | process peak RSS (MB) | recovered |"
-    )
-    print("| --- | ---: | ---: | ---: | ---: | ---: |")
+    header = ["sentences (src x tgt)", "search seconds", "seconds per 1k", "peak memory above start (MB)"]
+    print(table_head([*header, "process peak RSS (MB)", "recovered"]))
     for n in args.sizes:
         proc = subprocess.run(
             [sys.executable, __file__, "--child", str(n), "--dim", str(args.dim)],
@@ -358,16 +352,13 @@ def main() -> int:
             text=True,
         )
         if proc.returncode != 0:
-            print(
-                f"| {n} | failed: {proc.stderr.strip().splitlines()[-1] if proc.stderr else proc.returncode} |"
-            )
+            why = proc.stderr.strip().splitlines()[-1] if proc.stderr else proc.returncode
+            print(table_row([n, f"failed: {why}"]))
             continue
         r = json.loads(proc.stdout.strip().splitlines()[-1])
-        print(
-            f"| {r['n']} x {r['m']} | {r['seconds']:.1f} | {1000 * r['seconds'] / r['n']:.2f} | "
-            f"{r['peak_mb']:.0f} | {r['rss_mb']:.0f} | {r['recovered']:.3f} |",
-            flush=True,
-        )
+        cells = [f"{r['n']} x {r['m']}", f"{r['seconds']:.1f}", f"{1000 * r['seconds'] / r['n']:.2f}"]
+        cells += [f"{r['peak_mb']:.0f}", f"{r['rss_mb']:.0f}", f"{r['recovered']:.3f}"]
+        print(table_row(cells), flush=True)
     return 0
 
 

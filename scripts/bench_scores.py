@@ -16,12 +16,10 @@ from __future__ import annotations
 
 import argparse
 import sys
-from pathlib import Path
 
 import numpy as np
-
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from fit_calibration import DOC_FEATURES, HELD_OUT, PAIR_FEATURES, SHARED, collect, documents, fold, load_docs
+from _shared import SHARED, skip_without_shared, table, table_head, table_row
+from fit_calibration import DOC_FEATURES, HELD_OUT, PAIR_FEATURES, collect, documents, fold, load_docs
 
 from align import Aligner
 from align.evaluate import read_alignments
@@ -63,12 +61,15 @@ def at(scores: np.ndarray, labels: np.ndarray, t: float) -> tuple[float, float]:
     return float(p), float(r)
 
 
+THRESHOLDS = (0.5, 0.8, 0.9)
+
+
 def row(label: str, s: np.ndarray, y: np.ndarray) -> str:
     cells = [label, str(len(y)), f"{y.mean():.3f}", f"{auc(s, y):.3f}", f"{ece(s, y):.3f}"]
-    for t in (0.5, 0.8, 0.9):
+    for t in THRESHOLDS:
         p, r = at(s, y, t)
         cells.append(f"{p:.3f} / {r:.3f}")
-    return "| " + " | ".join(cells) + " |"
+    return table_row(cells)
 
 
 def textberg_docs():
@@ -85,8 +86,7 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--model", default="use")
     args = ap.parse_args()
-    if not (SHARED / "data" / "enko_dev").exists():
-        print(f"skipped: {SHARED}/data/enko_dev is not here")
+    if skip_without_shared("data/enko_dev"):
         return 0
     held = [d for d in load_docs() if fold(d[0].split("/")[1]) in HELD_OUT]
     sets = [("enko_dev held-out", held, Aligner(args.model))]
@@ -103,8 +103,7 @@ def main() -> int:
         print(f"no calibration for model {args.model}: run scripts/fit_calibration.py first")
         return 1
     print(f"calibration: {calib.tag} ({calib.fitted_on})\n")
-    print("| pairs | n | share correct | AUC | ECE | P / R at 0.5 | P / R at 0.8 | P / R at 0.9 |")
-    print("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
+    print(table_head(["pairs", "n", "share correct", "AUC", "ECE", *(f"P / R at {t}" for t in THRESHOLDS)]))
     doc_rows = []
     for label, docs, aligner in sets:
         raw = Aligner(
@@ -132,10 +131,9 @@ def main() -> int:
             ds = np.array([calib.document(dict(zip(DOC_FEATURES, r, strict=True))) for r in dx])
             warned = float((ds[dy == 0] < 0.5).mean())
             doc_rows.append((label, len(dy), auc(ds, dy), warned, float((ds[dy == 1] >= 0.5).mean())))
-    print("\n| documents | pairs (true + mismatched) | verdict AUC | mismatched warned | true not warned |")
-    print("| --- | ---: | ---: | ---: | ---: |")
-    for label, n, a, w, t in doc_rows:
-        print(f"| {label} | {n} | {a:.3f} | {w:.3f} | {t:.3f} |")
+    header = ["documents", "pairs (true + mismatched)", "verdict AUC", "mismatched warned", "true not warned"]
+    rows = [[label, n, f"{a:.3f}", f"{w:.3f}", f"{t:.3f}"] for label, n, a, w, t in doc_rows]
+    print("\n" + table(header, rows))
     return 0
 
 

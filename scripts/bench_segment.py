@@ -13,17 +13,14 @@ Skips cleanly (exit 0) when ../shared is not there.
 
 from __future__ import annotations
 
+import argparse
 import json
-import os
 import sys
 import time
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-SHARED = Path(os.environ.get("ALIGN_SHARED", ROOT.parent / "shared"))
-sys.path.insert(0, str(ROOT))
+from _shared import SHARED, skip_without_shared, table
 
-from align.segment import split_sentences  # noqa: E402
+from align.segment import split_sentences
 
 
 def evaluate(paragraphs: list[list[str]], lang: str, joiner: str) -> dict:
@@ -65,10 +62,11 @@ def evaluate(paragraphs: list[list[str]], lang: str, joiner: str) -> dict:
 
 
 def main() -> int:
-    folder = SHARED / "data" / "segtest"
-    if not folder.exists():
-        print(f"skipped: {folder} is not here")
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.parse_args()
+    if skip_without_shared("data/segtest"):
         return 0
+    folder = SHARED / "data" / "segtest"
     rows = []
     for name, lang, joiner, label in [
         ("ko_park_news.jsonl", "ko", " ", "Korean news"),
@@ -78,15 +76,26 @@ def main() -> int:
         with open(folder / name, encoding="utf-8") as f:
             paragraphs = [json.loads(line)["sentences"] for line in f if line.strip()]
         rows.append((label, evaluate(paragraphs, lang, joiner)))
+    header = ["set", "paragraphs", "sentences", "boundary P", "boundary R", "boundary F1"]
+    header += ["exact paragraphs", "sentences/s"]
     print(
-        "| set | paragraphs | sentences | boundary P | boundary R | boundary F1 | exact paragraphs | sentences/s |"
-    )
-    print("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
-    for label, r in rows:
-        print(
-            f"| {label} | {r['paragraphs']} | {r['sentences']} | {r['precision']:.4f} | {r['recall']:.4f} | "
-            f"{r['f1']:.4f} | {r['exact']:.3f} | {r['sent_per_s']:,.0f} |"
+        table(
+            header,
+            [
+                [
+                    label,
+                    r["paragraphs"],
+                    r["sentences"],
+                    f"{r['precision']:.4f}",
+                    f"{r['recall']:.4f}",
+                    f"{r['f1']:.4f}",
+                    f"{r['exact']:.3f}",
+                    f"{r['sent_per_s']:,.0f}",
+                ]
+                for label, r in rows
+            ],
         )
+    )
     return 0
 
 

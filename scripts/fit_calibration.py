@@ -27,7 +27,6 @@ from __future__ import annotations
 
 import argparse
 import itertools
-import os
 import random
 import sys
 import zlib
@@ -35,17 +34,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
+from _shared import ROOT, SHARED, skip_without_shared
 
-ROOT = Path(__file__).resolve().parent.parent
-SHARED = Path(os.environ.get("ALIGN_SHARED", ROOT.parent / "shared"))
-sys.path.insert(0, str(ROOT))
-
-from align import Aligner  # noqa: E402
-from align.calibration import Calibration, Logistic, fit_logistic  # noqa: E402
-from align.evaluate import read_alignments  # noqa: E402
-from align.features import FEATURES  # noqa: E402
-from align.scoring import PATH_FEATURES, document_features, path_features  # noqa: E402
-from align.search import Bead  # noqa: E402
+from align import Aligner
+from align.calibration import Calibration, Logistic, fit_logistic
+from align.evaluate import read_alignments
+from align.features import FEATURES
+from align.scoring import PATH_FEATURES, document_features, path_features
+from align.search import Bead
 
 HELD_OUT = {7, 8, 9}
 SYNTHETIC_WEIGHT = 1.0
@@ -304,8 +300,7 @@ def main() -> int:
     ap.add_argument("--out", type=Path, default=None)
     ap.add_argument("--version", type=int, default=2)
     args = ap.parse_args()
-    if not (SHARED / "data" / "enko_dev").exists():
-        print(f"skipped: {SHARED}/data/enko_dev is not here")
+    if skip_without_shared("data/enko_dev"):
         return 0
     synthetic, real = training_docs()
     docs = synthetic + real

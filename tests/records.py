@@ -53,3 +53,26 @@ def omission_record(src_id: int, offsets: list[int], **over: Any) -> dict[str, A
         "tgt_offsets": [],
     }
     return jsonl_record(**{**fields, **over})
+
+
+def review_verdicts(page: str) -> list[dict[str, Any]]:
+    """Each document's verdict as the review page shows it, read from the data the page embeds.
+
+    ``shown`` is the probability as the page's script prints it after "translation
+    probability" (``97%``, or ``uncalibrated``), ``bad`` whether it is printed in red
+    (below 0.5), ``p`` the number behind it.
+    """
+    import json
+
+    # what the page's script prints, mirrored below
+    assert "v.p_translation === null ? 'uncalibrated' : (v.p_translation * 100).toFixed(0) + '%'" in page
+    assert "translation probability ${prob}" in page and "v.p_translation < 0.5" in page
+    data = json.loads(
+        page.split('<script type="application/json" id="align-data">', 1)[1].split("</script>", 1)[0]
+    )
+    out = []
+    for doc in data["docs"]:
+        p = doc["verdict"]["p_translation"]
+        shown = "uncalibrated" if p is None else f"{p * 100:.0f}%"
+        out.append({"doc_id": doc["doc_id"], "p": p, "shown": shown, "bad": p is not None and p < 0.5})
+    return out

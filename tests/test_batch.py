@@ -155,3 +155,27 @@ def test_manifest_input(cli, batch_input, tmp_path):
         json.loads(x) for x in (tmp_path / "out" / "documents.jsonl").read_text(encoding="utf-8").splitlines()
     ]
     assert [(d["doc_id"], d["section"]) for d in docs] == [("a", "city"), ("b", "science")]
+
+
+def test_two_workers_leave_the_callers_thread_limits_alone(corpora, tmp_path, monkeypatch):
+    """run_batch(workers=2) limits its worker processes to one thread, not the process that calls it."""
+    threadpoolctl = pytest.importorskip("threadpoolctl")
+    from align import BatchOptions, run_batch
+
+    src = tmp_path / "in"
+    for side in ("en", "ko"):
+        (src / side).mkdir(parents=True)
+        for name in DOCS:
+            text = (corpora / f"{name}.{side}.txt").read_text(encoding="utf-8")
+            (src / side / f"{name}.txt").write_text(text, encoding="utf-8")
+    monkeypatch.setenv("ALIGN_THREADS", "2")
+    with threadpoolctl.threadpool_limits(limits=2):
+        before = {p["filepath"]: p["num_threads"] for p in threadpoolctl.threadpool_info()}
+        if all(n == 1 for n in before.values()):
+            pytest.skip("no thread pool runs more than one thread here: nothing to see")
+        options = BatchOptions(workers=2, shard_size=1, cache="", exports=())
+        stats = run_batch(src, tmp_path / "out", options, progress=False)
+        after = {p["filepath"]: p["num_threads"] for p in threadpoolctl.threadpool_info()}
+    assert stats["documents_ok"] == 2
+    assert {k: after[k] for k in before} == before
+    assert os.environ["ALIGN_THREADS"] == "2"

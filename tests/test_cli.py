@@ -80,6 +80,7 @@ def test_vecalign_presplit_and_stdin(cli, tmp_path):
     assert proc.returncode == 0, proc.stderr
     first, *lines = proc.stdout.decode().splitlines()
     assert first.startswith("# align:") and "model:use-multilingual-v3" in first and "date:" in first
+    assert "|presplit:True|" in first and "|clean:True|" in first  # the signature names every option
     assert all(re.fullmatch(r"\[[\d, ]*\]:\[[\d, ]*\]:\d\.\d{6}", line) for line in lines)
     beads = [line.rsplit(":", 1)[0] for line in lines]
     assert beads == ["[0]:[0]", "[1, 2]:[1]", "[4]:[2]"]

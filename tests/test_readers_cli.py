@@ -10,6 +10,7 @@ traceback or an internal error.  Also: export keeps the saved signature and
 from __future__ import annotations
 
 import json
+import subprocess
 from pathlib import Path
 from typing import Any
 
@@ -202,7 +203,7 @@ def _project_dir(tmp_path: Path, test: bytes) -> tuple[Path, Path]:
     return gold, out
 
 
-def _evaluate_projected(gold: Path, out: Path, *extra: str):  # type: ignore[no-untyped-def]
+def _evaluate_projected(gold: Path, out: Path, *extra: str) -> subprocess.CompletedProcess[bytes]:
     """``align evaluate`` of out/*.jsonl projected onto the gold texts beside gold/*.gold."""
     args = [
         "--gold-dir",

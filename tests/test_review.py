@@ -105,3 +105,20 @@ def test_render_escapes_markup():
     )
     html = render_review([r])
     assert "</script><b>" not in html.split('id="align-data">')[1].split("</script><script>")[0]
+
+
+def test_copied_document_shows_the_verdict_of_align_pair(browser, cli, tmp_path):
+    """What a reader sees: the page's verdict of a document of copies is align pair's, 0."""
+    from tests.test_formats_verdict import _copies
+
+    en, ko = _copies(tmp_path)
+    saved, page_path = tmp_path / "copied.jsonl", tmp_path / "copied.html"
+    proc = cli("pair", str(en), str(ko), "-f", "jsonl", "-o", str(saved))
+    assert proc.returncode == 0 and b"translation probability 0.00" in proc.stderr, proc.stderr
+    assert cli("review", str(saved), "-o", str(page_path)).returncode == 0
+    page = browser.new_page()
+    page.goto(page_path.as_uri())
+    page.wait_for_selector("body[data-ready='1']")
+    assert page.locator(".verdict").inner_text().startswith("translation probability 0% ·")
+    assert page.locator(".verdict.bad").count() == 1
+    page.close()

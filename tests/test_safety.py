@@ -16,7 +16,7 @@ import stat
 import subprocess
 import sys
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -327,11 +327,13 @@ def test_batch_failures_exit_3_and_non_translations_stay_out(cli, mixed_batch, t
 
 
 # ------------------------------------------------------------------ modes follow the umask
-def _with_umask(mask: int):  # type: ignore[no-untyped-def]
+def _with_umask(mask: int) -> Callable[[], object]:
     return lambda: os.umask(mask)
 
 
-def _pair(en: Path, ko: Path, fmt: str, out: Path, preexec=None) -> subprocess.CompletedProcess:  # type: ignore[no-untyped-def]
+def _pair(
+    en: Path, ko: Path, fmt: str, out: Path, preexec: Callable[[], object] | None = None
+) -> subprocess.CompletedProcess[bytes]:
     """``align pair -q -f FMT -o OUT`` in a subprocess, with an optional preexec_fn."""
     return subprocess.run(
         [sys.executable, "-m", "align", "pair", str(en), str(ko), "-q", "-f", fmt, "-o", str(out)],

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 
 import numpy as np
 import pytest
@@ -114,3 +115,45 @@ def test_broken_local_model_folder(cli, corpora, tmp_path):
     err = proc.stderr.decode()
     assert proc.returncode == 1 and "Traceback" not in err and len(err.strip().splitlines()) == 1
     assert "cannot load a sentence-transformers model" in err
+
+
+@pytest.fixture
+def hub_cache(tiny_model, tmp_path, monkeypatch):
+    """The tiny model as ``tiny-org/tiny-model`` in a Hugging Face cache of its own."""
+    import shutil
+
+    import huggingface_hub.constants
+
+    repo = tmp_path / "hub" / "models--tiny-org--tiny-model"
+    shutil.copytree(tiny_model, repo / "snapshots" / ("0" * 40))
+    (repo / "refs").mkdir()
+    (repo / "refs" / "main").write_text("0" * 40, encoding="utf-8")
+    monkeypatch.setattr(huggingface_hub.constants, "HF_HUB_CACHE", str(tmp_path / "hub"))
+    monkeypatch.delenv("HF_HUB_OFFLINE", raising=False)
+    monkeypatch.delenv("ALIGN_ALLOW_DOWNLOAD", raising=False)
+    return "tiny-org/tiny-model"
+
+
+def test_loading_offline_leaves_the_environment_alone(hub_cache, tiny_model):
+    """The hub is kept off during the load only: the process (and the processes it starts,
+    which inherit its environment) stays as it was, whether the model loads or not."""
+    from align import SentenceTransformerEmbedder
+    from align.errors import AlignError
+
+    before = dict(os.environ)
+    by_name = SentenceTransformerEmbedder(hub_cache)  # from the cache, offline
+    assert by_name.encode(["the bridge opened"]).shape == (1, 32)
+    assert dict(os.environ) == before
+    SentenceTransformerEmbedder(str(tiny_model))  # a local path
+    assert dict(os.environ) == before
+    with pytest.raises(AlignError, match="is not on this machine"):
+        SentenceTransformerEmbedder("tiny-org/not-here")
+    assert dict(os.environ) == before
+
+
+def test_an_offline_setting_of_the_user_is_kept(hub_cache, monkeypatch):
+    from align import SentenceTransformerEmbedder
+
+    monkeypatch.setenv("HF_HUB_OFFLINE", "0")
+    SentenceTransformerEmbedder(hub_cache)
+    assert os.environ["HF_HUB_OFFLINE"] == "0"

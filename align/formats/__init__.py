@@ -1,28 +1,49 @@
-"""Writers for alignment results, one module per format, all written atomically."""
+"""Output formats, one :class:`~align.formats.base.Format` subclass each, all written atomically.
+
+``FORMATS`` is the registry: ``--format`` name -> format.  Each format declares its own
+facts (``suffix``, ``file_only``, ``by_language``, ``readable``, ``carries``); ask
+:func:`get` for them rather than keeping a list elsewhere.  To add a format, subclass
+:class:`Format` in a module of this package, fill in ``write_text`` (or ``write_file``
+for bytes or several files) and add an instance to ``FORMATS``.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import IO
 
 from ..errors import AlignError
 from ..result import DocumentAlignment, Pair
-from . import excel, jsonl, moses, tmx, tsv, vecalign, xlsx
-from .atomic import atomic_group, atomic_path, atomic_writer, check_outputs
+from .atomic import atomic_writer, check_outputs
+from .base import FIELDS, Format, Written
+from .excel import Excel
+from .jsonl import JSONL
+from .moses import Moses
+from .tmx import TMX
+from .tsv import TSV
+from .vecalign import Vecalign
+from .xlsx import XLSX
 
 __all__ = [
-    "FILE_ONLY", "FORMATS", "atomic_writer", "check_outputs", "filter_pairs", "output_paths", "write", "write_stream",
+    "FIELDS", "FILE_ONLY", "FORMATS", "Format", "Written", "atomic_writer", "check_outputs", "filter_pairs", "get",
+    "output_paths", "write", "write_stream",
 ]  # fmt: skip
 
-FORMATS = {
-    "tsv": tsv, "excel": excel, "xlsx": xlsx, "tmx": tmx, "jsonl": jsonl, "moses": moses, "vecalign": vecalign,
-}  # fmt: skip
-FILE_ONLY = {"xlsx", "moses"}
-_UNENCODABLE = "replace"
-"""A lone surrogate (only a library caller can pass one) becomes ``?``: UTF-8 cannot hold it.
-TSV and the excel TSV escape it as ``\\udXXX`` before it gets here."""
+FORMATS: dict[str, Format] = {
+    f.name: f for f in (TSV(), Excel(), XLSX(), TMX(), JSONL(), Moses(), Vecalign())
+}
+"""Every format by its ``--format`` name, in the order the CLI lists them."""
+FILE_ONLY = frozenset(name for name, f in FORMATS.items() if f.file_only)
 """Formats written to files only (binary, or two files), never to standard output."""
+
+
+def get(fmt: str) -> Format:
+    """The format named ``fmt``; an :class:`AlignError` naming the choices for any other name."""
+    try:
+        return FORMATS[fmt]
+    except KeyError:
+        raise AlignError(f"unknown format '{fmt}': choose one of {', '.join(FORMATS)}") from None
 
 
 def filter_pairs(pairs: Iterable[Pair], min_score: float | None, drop_nulls: bool) -> list[Pair]:
@@ -38,56 +59,29 @@ def filter_pairs(pairs: Iterable[Pair], min_score: float | None, drop_nulls: boo
 
 
 def write_stream(
-    results: list[DocumentAlignment], fmt: str, stream: IO[str], pairs: list[list[Pair]] | None = None
-) -> None:
+    results: Sequence[DocumentAlignment],
+    fmt: str,
+    stream: IO[str],
+    pairs: Sequence[Sequence[Pair]] | None = None,
+) -> Written:
     """Write ``results`` (optionally only the given pairs of each) to an open text stream."""
-    module = _module(fmt)
-    if fmt in FILE_ONLY:
-        raise AlignError(f"format '{fmt}' writes files, not standard output: give -o OUT")
-    module.write(results, stream, pairs or [r.pairs for r in results])
+    return get(fmt).write(results, stream, pairs)
 
 
-def _module(fmt: str):  # type: ignore[no-untyped-def]
-    try:
-        return FORMATS[fmt]
-    except KeyError:
-        raise AlignError(f"unknown format '{fmt}': choose one of {', '.join(FORMATS)}") from None
+def write(
+    results: Sequence[DocumentAlignment],
+    fmt: str,
+    path: str | Path,
+    pairs: Sequence[Sequence[Pair]] | None = None,
+) -> Written:
+    """Write to ``path`` atomically: the file appears complete or not at all.
+
+    ``moses`` writes ``path.<src_lang>`` and ``path.<tgt_lang>``: both or neither.
+    Returns what was written (:class:`Written`: pairs, and pairs a format left out).
+    """
+    return get(fmt).write(results, Path(path), pairs)
 
 
 def output_paths(fmt: str, path: str | Path, src_lang: str, tgt_lang: str) -> list[Path]:
     """Every file that writing ``fmt`` to ``path`` creates (Moses: ``path.<src>`` and ``path.<tgt>``)."""
-    _module(fmt)
-    if fmt == "moses":
-        return list(moses.paths(path, src_lang, tgt_lang))
-    return [Path(path)]
-
-
-def write(
-    results: list[DocumentAlignment], fmt: str, path: str | Path, pairs: list[list[Pair]] | None = None
-) -> None:
-    """Write to ``path`` atomically: the file appears complete or not at all.
-
-    ``moses`` writes ``path.<src_lang>`` and ``path.<tgt_lang>``: both or neither.
-    """
-    module = _module(fmt)
-    kept = pairs or [r.pairs for r in results]
-    if fmt == "xlsx":
-        import io
-
-        buffer = io.BytesIO()  # openpyxl's zip writer must never meet a failing disk
-        module.write_file(results, buffer, kept)
-        with atomic_path(path) as tmp, open(tmp, "wb") as f:
-            f.write(buffer.getbuffer())
-    elif fmt == "moses":
-        src_lang = results[0].src_lang if results else "src"
-        tgt_lang = results[0].tgt_lang if results else "tgt"
-        targets = output_paths(fmt, path, src_lang, tgt_lang)
-        with (
-            atomic_group(targets) as (src_tmp, tgt_tmp),
-            open(src_tmp, "w", encoding="utf-8", newline="\n", errors=_UNENCODABLE) as fs,
-            open(tgt_tmp, "w", encoding="utf-8", newline="\n", errors=_UNENCODABLE) as ft,
-        ):
-            module.write(kept, fs, ft)
-    else:
-        with atomic_writer(path, encoding="utf-8", errors=_UNENCODABLE) as f:
-            write_stream(results, fmt, f, kept)
+    return get(fmt).paths(path, src_lang, tgt_lang)

@@ -45,8 +45,9 @@ from typing import IO
 
 from ..result import DocumentAlignment, Pair
 from . import tsv
+from .base import Format, Written, count
 
-__all__ = ["BOM", "cell", "neutralise", "write"]
+__all__ = ["BOM", "Excel", "cell", "neutralise"]
 
 BOM = "\ufeff"
 _TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
@@ -75,7 +76,17 @@ def cell(value: str) -> str:
     return '"' + text.replace('"', '""') + '"'
 
 
-def write(results: list[DocumentAlignment], stream: IO[str], pairs: list[list[Pair]]) -> None:
-    stream.write(BOM)
-    for line in tsv.lines(results, pairs, text=cell, field=cell):
-        stream.write(line + "\n")
+class Excel(Format):
+    """The ``tsv`` columns as a UTF-8 TSV with a BOM, every cell quoted for a spreadsheet."""
+
+    name = "excel"
+    suffix = "excel.tsv"
+    carries = frozenset({"texts", "ids", "scores", "flags", "omissions", "doc_id"})
+
+    def write_text(
+        self, results: list[DocumentAlignment], stream: IO[str], pairs: list[list[Pair]]
+    ) -> Written:
+        stream.write(BOM)
+        for line in tsv.lines(results, pairs, text=cell, field=cell):
+            stream.write(line + "\n")
+        return Written(count(pairs))

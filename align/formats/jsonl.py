@@ -21,8 +21,9 @@ import json
 from typing import IO, Any
 
 from ..result import DocumentAlignment, Pair
+from .base import FIELDS, Format, Written, count
 
-__all__ = ["record", "write"]
+__all__ = ["JSONL", "calibrated", "record"]
 
 
 def record(result: DocumentAlignment, p: Pair) -> dict[str, Any]:
@@ -40,7 +41,7 @@ def record(result: DocumentAlignment, p: Pair) -> dict[str, Any]:
         "margin": None if p.margin is None else round(p.margin, 6),
         "flags": list(p.flags),
         "features": {k: round(v, 6) for k, v in p.features.items()},
-        "calibrated": _calibrated(result),
+        "calibrated": calibrated(result),
         "model": result.signature.model,
         "signature": str(result.signature),
         "src_lang": result.src_lang,
@@ -52,13 +53,25 @@ def record(result: DocumentAlignment, p: Pair) -> dict[str, Any]:
     }
 
 
-def _calibrated(result: DocumentAlignment) -> bool:
+def calibrated(result: DocumentAlignment) -> bool:
+    """Whether the scores are calibrated: as saved (read back), else as the verdict says."""
     if result.calibrated is not None:
         return result.calibrated
     return result.verdict is not None and result.verdict.calibration is not None
 
 
-def write(results: list[DocumentAlignment], stream: IO[str], pairs: list[list[Pair]]) -> None:
-    for result, kept in zip(results, pairs, strict=True):
-        for p in kept:
-            stream.write(json.dumps(record(result, p), ensure_ascii=False) + "\n")
+class JSONL(Format):
+    """One JSON object per pair with everything align knows about it; reads back."""
+
+    name = "jsonl"
+    suffix = "jsonl"
+    readable = True
+    carries = FIELDS
+
+    def write_text(
+        self, results: list[DocumentAlignment], stream: IO[str], pairs: list[list[Pair]]
+    ) -> Written:
+        for result, kept in zip(results, pairs, strict=True):
+            for p in kept:
+                stream.write(json.dumps(record(result, p), ensure_ascii=False) + "\n")
+        return Written(count(pairs))

@@ -23,7 +23,7 @@ from typing import Any
 from ..errors import InputError
 from ..result import DocumentAlignment, Pair, Sentence, Signature
 
-__all__ = ["Records", "read_records", "read_results"]
+__all__ = ["RecordError", "Records", "json_object", "numbered_lines", "read_records", "read_results"]
 
 _ID = re.compile(r" *[0-9]+ *")
 _FLAG = re.compile(r"[A-Za-z0-9_.-]+")
@@ -48,8 +48,11 @@ class Records:
     numbers: list[int] | None = None
 
 
-class _Bad(ValueError):
+class RecordError(ValueError):
     """One problem with one line; becomes an InputError naming the file and line."""
+
+
+_Bad = RecordError
 
 
 def _show(value: Any) -> str:
@@ -143,18 +146,34 @@ def _no_constants(name: str) -> Any:
     raise _Bad(f"{name} is not valid JSON (use null or a number)")
 
 
-def _jsonl_row(line: str) -> dict[str, Any]:
-    """One JSONL record, checked; raises _Bad."""
+def numbered_lines(text: str) -> list[tuple[int, str]]:
+    """The non-blank lines of a text with their 1-based numbers.
+
+    Lines end at ``\\n`` alone (a CR before it stays): JSON keeps U+2028, U+0085 and the
+    like raw inside a string, and ``str.splitlines`` would cut a record there."""
+    return [(n, ln) for n, ln in enumerate(text.split("\n"), 1) if ln.strip()]
+
+
+def json_object(line: str, allow_nan: bool = False) -> dict[str, Any]:
+    """One JSONL line as a JSON object: the one JSON decoding of every JSONL reader of align.
+
+    ``NaN`` and ``Infinity`` are refused unless ``allow_nan``.  Raises :class:`RecordError`."""
     try:
-        rec = json.loads(line, parse_constant=_no_constants)
-    except _Bad:
+        rec = json.loads(line) if allow_nan else json.loads(line, parse_constant=_no_constants)
+    except RecordError:
         raise
     except RecursionError:
-        raise _Bad("not a record of align's JSONL output (nested too deeply)") from None
+        raise RecordError("not a record of align's JSONL output (nested too deeply)") from None
     except ValueError as exc:
-        raise _Bad(f"not valid JSON ({str(exc).split(':')[0]})") from None
+        raise RecordError(f"not valid JSON ({str(exc).split(':')[0]})") from None
     if not isinstance(rec, dict):
-        raise _Bad("not a record of align's JSONL output (not a JSON object)")
+        raise RecordError("not a record of align's JSONL output (not a JSON object)")
+    return rec
+
+
+def _jsonl_row(line: str) -> dict[str, Any]:
+    """One JSONL record, checked; raises _Bad."""
+    rec = json_object(line)
     for key in ("src_ids", "tgt_ids", "src", "tgt", "score"):
         if key not in rec:
             raise _Bad(f"not a record of align's JSONL output (no {key})")
@@ -271,7 +290,7 @@ def read_records(path: str | Path) -> Records:
         raise InputError(name, "is not UTF-8: not an align output") from exc
     except ValueError as exc:  # e.g. a NUL in the name
         raise InputError(name, f"cannot be read ({exc})") from exc
-    numbered = [(n, ln) for n, ln in enumerate(text.split("\n"), 1) if ln.strip()]
+    numbered = numbered_lines(text)
     if not numbered:
         raise InputError(name, "is empty")
     numbers = [n for n, _ in numbered]

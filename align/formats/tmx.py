@@ -4,7 +4,8 @@ The header carries the seven required attributes, one ``<tu>`` per matched pair 
 omissions) with a ``<tuv xml:lang>`` per side, and the score, flags, alignment type
 and document id as ``<prop type="x-...">``.  Characters XML 1.0 forbids (U+000B and
 the like) are removed, because a file holding them no longer parses.  Segments over
-2,000 characters are left out (CAT tools reject them) and counted in ``SKIPPED``.
+2,000 characters are left out (CAT tools reject them) and counted in the write's
+:class:`~align.formats.base.Written` (``skipped``).
 The align signature is a header ``<prop type="x-align-signature">``.
 """
 
@@ -17,13 +18,13 @@ from typing import IO
 from .. import __version__
 from ..result import DocumentAlignment, Pair
 from ._xml import xml_safe
+from .base import Format, Written
 
-__all__ = ["MAX_SEGMENT", "sanitise", "write", "write_report"]
+__all__ = ["MAX_SEGMENT", "TMX", "sanitise"]
 
 MAX_SEGMENT = 2000
 _XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 _LANG_CODES = {"en": "en-US", "ko": "ko-KR", "de": "de-DE", "fr": "fr-FR", "ja": "ja-JP", "zh": "zh-CN"}
-_last_skipped = 0
 
 
 def sanitise(text: str) -> str:
@@ -31,13 +32,21 @@ def sanitise(text: str) -> str:
     return xml_safe(text)
 
 
-def write_report() -> int:
-    """How many pairs the last write left out for being longer than MAX_SEGMENT."""
-    return _last_skipped
+class TMX(Format):
+    """TMX 1.4b: one translation unit per matched pair, for CAT tools."""
+
+    name = "tmx"
+    suffix = "tmx"
+    carries = frozenset({"texts", "scores", "flags", "doc_id", "signature"})
+
+    def write_text(
+        self, results: list[DocumentAlignment], stream: IO[str], pairs: list[list[Pair]]
+    ) -> Written:
+        """Write the TMX; ``skipped`` counts the pairs left out as over ``MAX_SEGMENT``."""
+        return _write(results, stream, pairs)
 
 
-def write(results: list[DocumentAlignment], stream: IO[str], pairs: list[list[Pair]]) -> None:
-    global _last_skipped
+def _write(results: list[DocumentAlignment], stream: IO[str], pairs: list[list[Pair]]) -> Written:
     src_lang = results[0].src_lang if results else "en"
     tgt_lang = results[0].tgt_lang if results else "ko"
     src_code, tgt_code = _LANG_CODES.get(src_lang, src_lang), _LANG_CODES.get(tgt_lang, tgt_lang)
@@ -60,7 +69,7 @@ def write(results: list[DocumentAlignment], stream: IO[str], pairs: list[list[Pa
         prop = ET.SubElement(header, "prop", type="x-align-signature")
         prop.text = sanitise(str(results[0].signature))
     body = ET.SubElement(root, "body")
-    skipped = 0
+    skipped = units = 0
     for result, kept in zip(results, pairs, strict=True):
         for p in kept:
             if p.is_null:
@@ -69,6 +78,7 @@ def write(results: list[DocumentAlignment], stream: IO[str], pairs: list[list[Pa
             if len(src) > MAX_SEGMENT or len(tgt) > MAX_SEGMENT:
                 skipped += 1
                 continue
+            units += 1
             tu = ET.SubElement(body, "tu")
             for kind, value in (
                 ("x-score", f"{p.score:.4f}"),
@@ -86,4 +96,4 @@ def write(results: list[DocumentAlignment], stream: IO[str], pairs: list[list[Pa
     stream.write('<!DOCTYPE tmx SYSTEM "tmx14.dtd">\n')
     stream.write(ET.tostring(root, encoding="unicode"))
     stream.write("\n")
-    _last_skipped = skipped
+    return Written(units, skipped)

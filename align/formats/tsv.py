@@ -15,8 +15,9 @@ from collections.abc import Callable
 from typing import IO
 
 from ..result import DocumentAlignment, Pair
+from .base import Format, Written, count
 
-__all__ = ["escape", "header", "unescape", "write"]
+__all__ = ["TSV", "escape", "header", "lines", "unescape"]
 
 _ESC = {"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"}
 _UNESC = {"\\": "\\", "t": "\t", "n": "\n", "r": "\r"}
@@ -101,6 +102,17 @@ def lines(
     return out
 
 
-def write(results: list[DocumentAlignment], stream: IO[str], pairs: list[list[Pair]]) -> None:
-    for line in lines(results, pairs):
-        stream.write(line + "\n")
+class TSV(Format):
+    """One pair per line with a header row; reads back exactly (``unescape``)."""
+
+    name = "tsv"
+    suffix = "tsv"
+    readable = True
+    carries = frozenset({"texts", "ids", "scores", "flags", "omissions", "doc_id"})
+
+    def write_text(
+        self, results: list[DocumentAlignment], stream: IO[str], pairs: list[list[Pair]]
+    ) -> Written:
+        for line in lines(results, pairs):
+            stream.write(line + "\n")
+        return Written(count(pairs))

@@ -11,19 +11,30 @@ from __future__ import annotations
 from typing import IO
 
 from ..result import DocumentAlignment, Pair
+from .base import Format, Written, count
 
-__all__ = ["format_pair", "write"]
+__all__ = ["Vecalign", "format_pair"]
 
 
 def format_pair(p: Pair) -> str:
     return "[{}]:[{}]:{:.6f}".format(", ".join(map(str, p.src)), ", ".join(map(str, p.tgt)), p.score)
 
 
-def write(results: list[DocumentAlignment], stream: IO[str], pairs: list[list[Pair]]) -> None:
-    if results:
-        stream.write(f"# {results[0].signature}\n")  # scorers skip comment lines
-    for k, kept in enumerate(pairs):
-        if k:
-            stream.write("\n")
-        for p in kept:
-            stream.write(format_pair(p) + "\n")
+class Vecalign(Format):
+    """Source ids, target ids and score per line, for Vecalign-style scorers."""
+
+    name = "vecalign"
+    suffix = "align"
+    carries = frozenset({"ids", "scores", "omissions", "signature"})
+
+    def write_text(
+        self, results: list[DocumentAlignment], stream: IO[str], pairs: list[list[Pair]]
+    ) -> Written:
+        if results:
+            stream.write(f"# {results[0].signature}\n")  # scorers skip comment lines
+        for k, kept in enumerate(pairs):
+            if k:
+                stream.write("\n")
+            for p in kept:
+                stream.write(format_pair(p) + "\n")
+        return Written(count(pairs))

@@ -8,19 +8,39 @@ into the workbook's description property.
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
 from typing import BinaryIO
 
 from ..result import DocumentAlignment, Pair
 from . import tsv
 from ._xml import xml_safe
+from .atomic import atomic_path
+from .base import Format, Written, count
 
-__all__ = ["write_file"]
+__all__ = ["XLSX", "write_workbook"]
 
 
-def write_file(
+class XLSX(Format):
+    """An Excel workbook: texts as text (never formulas), scores as numbers."""
+
+    name = "xlsx"
+    suffix = "xlsx"
+    file_only = True
+    carries = frozenset({"texts", "ids", "scores", "flags", "omissions", "doc_id", "signature"})
+
+    def write_file(self, results: list[DocumentAlignment], path: Path, pairs: list[list[Pair]]) -> Written:
+        buffer = io.BytesIO()  # openpyxl's zip writer must never meet a failing disk
+        write_workbook(results, buffer, pairs)
+        with atomic_path(path) as tmp, open(tmp, "wb") as f:
+            f.write(buffer.getbuffer())
+        return Written(count(pairs))
+
+
+def write_workbook(
     results: list[DocumentAlignment], path: str | Path | BinaryIO, pairs: list[list[Pair]]
 ) -> None:
+    """The workbook, saved to a file name or a binary stream."""
     from openpyxl import Workbook
     from openpyxl.cell.cell import TYPE_STRING
     from openpyxl.styles import Alignment, Font
