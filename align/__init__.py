@@ -14,21 +14,23 @@ from .cache import DiskCache
 from .calibration import Calibration, load_calibration
 from .config import AlignConfig
 from .embed import (
+    BaseEmbedder,
     CachedEmbedder,
     Embedder,
     SentenceTransformerEmbedder,
     USEEmbedder,
+    Wrapper,
     load_embedder,
 )
 from .errors import AlignError, InputError
 from .evaluate import Scores, evaluate, read_alignments
 from .features import FEATURES, FLAGS, Feature, PairContext
-from .formats import FORMATS, filter_pairs, write, write_stream
+from .formats import FORMATS, Format, filter_pairs, write, write_stream
 from .formats.readers import read_results
 from .reading import Document, decode_bytes, read_document
 from .result import DocumentAlignment, Pair, Sentence, Signature, Verdict
 from .review import render_review, write_review
-from .search import Bead, SearchParams, search
+from .search import Bead, SearchMemo, SearchParams, Side, search
 from .segment import Segment, split_sentences
 
 __all__ = [
@@ -38,6 +40,7 @@ __all__ = [
     "AlignConfig",
     "AlignError",
     "Aligner",
+    "BaseEmbedder",
     "BatchOptions",
     "Bead",
     "CachedEmbedder",
@@ -47,18 +50,22 @@ __all__ = [
     "DocumentAlignment",
     "Embedder",
     "Feature",
+    "Format",
     "InputError",
     "Job",
     "Pair",
     "PairContext",
     "Scores",
+    "SearchMemo",
     "SearchParams",
     "Segment",
     "Sentence",
     "SentenceTransformerEmbedder",
+    "Side",
     "Signature",
     "USEEmbedder",
     "Verdict",
+    "Wrapper",
     "__version__",
     "align_texts",
     "decode_bytes",

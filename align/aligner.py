@@ -30,7 +30,7 @@ from .features import is_cut, is_title
 from .reading import normalise_text, read_document
 from .result import TRANSLATION_THRESHOLD, DocumentAlignment, Pair, Sentence, Signature
 from .scoring import BeadScorer, document_verdict
-from .search import Ends, SearchMemo, SearchParams, Side, search
+from .search import Bead, Ends, SearchMemo, SearchParams, Side, search
 from .segment import (
     MAX_SENTENCE_CHARS,
     Segment,
@@ -40,15 +40,17 @@ from .segment import (
     split_sentences,
     supported_languages,
 )
-from .spans import Sentences, SpanTable, embed_spans, suspect_spans
+from .spans import Request, Sentences, SpanRequest, SpanTable, embed_spans, suspect_spans
 
 __all__ = ["Aligner", "align_texts"]
 
 # Languages written without spaces between words: spans are joined without one.
 _NO_SPACE_LANGS = {"zh", "ja", "th", "lo", "km", "my"}
 
-Steps = Generator[list, None, DocumentAlignment]
-"""A document's alignment as steps: each yield is a list of requests for :func:`~align.spans.embed_spans`."""
+Steps = Generator[list[Request], None, DocumentAlignment]
+"""A document's alignment as steps: each yield is what it needs embedded next
+(:class:`~align.spans.Sentences` first, then :class:`~align.spans.SpanRequest` rounds);
+the driver (:meth:`Aligner._lockstep`) embeds it and resumes the document."""
 
 
 class Aligner:
@@ -126,6 +128,12 @@ class Aligner:
             if lang not in supported_languages():
                 self.warnings.append(f"no sentence rules for '{lang}': using generic punctuation rules")
 
+    @property
+    def memo_used(self) -> int:
+        """Cells x bead types the search memos of the documents in flight hold now
+        (0 once every document has finished)."""
+        return self._memo_used
+
     # ------------------------------------------------------------------ entry points
     @property
     def signature(self) -> Signature:
@@ -189,13 +197,24 @@ class Aligner:
         steps plus an even share of the shared model calls.
         """
         ids = list(doc_ids) if doc_ids is not None else [None] * len(file_pairs)
-        seconds = [0.0] * len(file_pairs)
-        results: list[DocumentAlignment | Exception | None] = [None] * len(file_pairs)
         steps = [
             self._file_steps(src, tgt, doc_id, self._presplit(presplit))
             for (src, tgt), doc_id in zip(file_pairs, ids, strict=True)
         ]
-        pending: dict[int, list] = {}
+        return self._lockstep(steps)
+
+    def _lockstep(
+        self, steps: list[Steps], report: bool = False
+    ) -> list[tuple[DocumentAlignment | Exception, float]]:
+        """The one driver of document steps: advance every document to its next request,
+        embed all the requests in one model call, repeat until every document is done.
+        A document that fails gets its exception and the others go on; a model failure
+        fails the documents waiting on it.  ``report``: follow the stages with
+        :attr:`progress` (one document)."""
+        seconds = [0.0] * len(steps)
+        results: list[DocumentAlignment | Exception | None] = [None] * len(steps)
+        pending: dict[int, list[Request]] = {}
+        passes = 0
 
         def advance(k: int) -> None:
             t = time.perf_counter()
@@ -211,9 +230,14 @@ class Aligner:
             advance(k)
         while pending:
             batch, pending = pending, {}
+            requests = [r for k in sorted(batch) for r in batch[k]]
             t = time.perf_counter()
             try:
-                embed_spans(self.embedder, [r for k in sorted(batch) for r in batch[k]])
+                if report and self.progress is not None:
+                    passes += not any(isinstance(r, Sentences) for r in requests)
+                    self._embed_reporting(requests, passes)
+                else:
+                    embed_spans(self.embedder, requests)
             except Exception as exc:  # a model failure fails the documents waiting on it
                 for k in batch:
                     results[k] = exc
@@ -225,6 +249,18 @@ class Aligner:
         done = [r for r in results if r is not None]  # every document finished or failed
         assert len(done) == len(results)
         return list(zip(done, seconds, strict=True))
+
+    def _embed_reporting(self, requests: list[Request], passes: int) -> None:
+        """Embed with progress: the sentences as the model goes, a merge pass as a whole."""
+        if any(isinstance(r, Sentences) for r in requests):
+            embed_spans(self.embedder, requests, self._stage("embedding"))
+            return
+        report = self._stage(f"embedding merges (pass {passes + 1})")
+        assert report is not None
+        spans = sum(len(r.table.todo(r.spans)) for r in requests if isinstance(r, SpanRequest))
+        report(0, spans)
+        embed_spans(self.embedder, requests)
+        report(spans, spans)
 
     def align_texts(
         self,
@@ -310,25 +346,11 @@ class Aligner:
         return self._drive(self._align_steps(src, tgt, doc_id, warnings))
 
     def _drive(self, steps: Steps) -> DocumentAlignment:
-        """Run one document's steps, embedding each span request as it comes."""
-        passes = 0
-        try:
-            while True:
-                requests = next(steps)
-                if self.progress is None:
-                    embed_spans(self.embedder, requests)
-                elif any(isinstance(r, Sentences) for r in requests):
-                    embed_spans(self.embedder, requests, self._stage("embedding"))
-                else:
-                    passes += 1
-                    report = self._stage(f"embedding merges (pass {passes + 1})")
-                    assert report is not None
-                    spans = sum(len(r[0].todo(r[1])) for r in requests if not isinstance(r, Sentences))
-                    report(0, spans)
-                    embed_spans(self.embedder, requests)
-                    report(spans, spans)
-        except StopIteration as done:
-            return done.value
+        """Run one document's steps (the same driver as :meth:`align_many`), with progress."""
+        result, _ = self._lockstep([steps], report=True)[0]
+        if isinstance(result, Exception):
+            raise result
+        return result
 
     def _stage(self, stage: str) -> Callable[[int, int], None] | None:
         """The progress callback for one stage: ``(done, total)``."""
@@ -361,9 +383,9 @@ class Aligner:
         del units
         embedded = n + m
         if self.embed_all:  # the baseline: every concatenation, as its joined text
-            request = [(src_span, src_span.all_spans()), (tgt_span, tgt_span.all_spans())]
-            embedded += sum(len(table.todo(spans)) for table, spans in request)
-            yield [(table, spans, "joined") for table, spans in request]
+            every = [SpanRequest(t, t.all_spans(), joined=True) for t in (src_span, tgt_span)]
+            embedded += sum(len(r.table.todo(r.spans)) for r in every)
+            yield [*every]
         src_anchors, tgt_anchors = anchor_masks([s.text for s in src], [t.text for t in tgt])
         src_side = Side(src_span, src_span.lengths, src_anchors, np.array([s.paragraph for s in src]))
         tgt_side = Side(tgt_span, tgt_span.lengths, tgt_anchors, np.array([t.paragraph for t in tgt]))
@@ -390,8 +412,8 @@ class Aligner:
                 if self.embed_all:
                     break
                 need_src, need_tgt = suspect_spans(beads, n, m, p.max_merge)
-                request = [(src_span, need_src), (tgt_span, need_tgt)]
-                todo = sum(len(table.todo(spans)) for table, spans in request)
+                request: list[Request] = [SpanRequest(src_span, need_src), SpanRequest(tgt_span, need_tgt)]
+                todo = sum(len(r.table.todo(r.spans)) for r in request if isinstance(r, SpanRequest))
                 if not todo:
                     break
                 embedded += todo
@@ -444,7 +466,10 @@ class Aligner:
         t = [Sentence(k, " ".join(x.split())) for k, x in enumerate(tgt)]
         units = self.embedder.encode([x.text[:MAX_SENTENCE_CHARS] for x in (*s, *t)])
         src_span, tgt_span = self._tables(s, t, units)
-        embed_spans(self.embedder, [(src_span, src_spans or set()), (tgt_span, tgt_spans or set())])
+        embed_spans(
+            self.embedder,
+            [SpanRequest(src_span, src_spans or set()), SpanRequest(tgt_span, tgt_spans or set())],
+        )
         return self._scorer(s, t, src_span, tgt_span)
 
     def _scorer(
@@ -473,7 +498,7 @@ class Aligner:
 
     def _score(
         self,
-        beads: list,
+        beads: list[Bead],
         src: list[Sentence],
         tgt: list[Sentence],
         scorer: BeadScorer,

@@ -72,7 +72,8 @@ def span_masks(masks: np.ndarray, a: int) -> np.ndarray:
 
 def bits(masks: np.ndarray) -> np.ndarray:
     """Number of anchors (set bits) in each mask."""
-    return _POPCOUNT[masks].sum(axis=1, dtype=np.int64)
+    out: np.ndarray = _POPCOUNT[masks].sum(axis=1, dtype=np.int64)
+    return out
 
 
 def unit_rows(masks: np.ndarray, counts: np.ndarray) -> np.ndarray:
@@ -92,4 +93,5 @@ def overlap(
     xs = x if xi is None else x[xi]
     ys = y if yi is None else y[yi]
     prod = unit_rows(xs, bits(xs)) * unit_rows(ys, bits(ys))
-    return prod.sum(axis=1, dtype=np.float64)
+    out: np.ndarray = prod.sum(axis=1, dtype=np.float64)
+    return out

@@ -508,10 +508,12 @@ def _norm(text: str) -> str:
 
 
 def _assemble(out: Path, shards: Shards, options: BatchOptions, problems: list[str]) -> dict[str, Any]:
+    from .filters import DUPLICATE, NOT_A_TRANSLATION, PairFilter
     from .formats import atomic_writer, write
     from .formats.readers import numbered_lines, read_results
 
     seen: set[tuple[str, str]] = set()
+    keep = PairFilter(options.min_score)
     removed: Counter[str] = Counter()
     # documents the verdict judges not to be translations stay out of the corpus
     not_translations: set[str] = set()
@@ -533,15 +535,16 @@ def _assemble(out: Path, shards: Shards, options: BatchOptions, problems: list[s
                 rec = json.loads(line)
                 null = not rec["src_ids"] or not rec["tgt_ids"]
                 if rec["doc_id"] in not_translations and not options.keep_non_translations:
-                    removed["not a translation"] += 1
+                    removed[NOT_A_TRANSLATION] += 1
                     continue
-                if options.min_score is not None and (null or rec["score"] < options.min_score):
-                    removed["omission" if null else "below min score"] += 1
+                why = keep.reason(null, rec["score"])
+                if why is not None:
+                    removed[why] += 1
                     continue
                 if options.dedupe and not null:
                     key = (_norm(rec["src"]), _norm(rec["tgt"]))
                     if key in seen:
-                        removed["duplicate"] += 1
+                        removed[DUPLICATE] += 1
                         continue
                     seen.add(key)
                 types[rec["type"]] += 1

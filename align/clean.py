@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import re
 
+from .unicode import HAN_KANA, HANGUL, count
+
 __all__ = ["clean_text", "furniture_lines"]
 
 _NAV = re.compile(
@@ -253,7 +255,7 @@ def furniture_lines(text: str, lang: str | None = None) -> list[int]:
     """0-based indices of the lines that ``clean_text`` blanks out.
 
     With ``lang`` other than Korean, a line written in Korean (mostly Hangul, at least
-    ``FOREIGN_MIN_HANGUL`` syllables) is furniture too: on an English edition it is a
+    ``FOREIGN_MIN_HANGUL`` letters) is furniture too: on an English edition it is a
     site banner or a language menu, not the English text.  With ``lang`` other than
     Chinese or Japanese, so is a line written in Chinese or Japanese (mostly Han
     characters or kana, at least as many): a post quoted in its original language,
@@ -295,17 +297,17 @@ def furniture_lines(text: str, lang: str | None = None) -> list[int]:
 
 
 FOREIGN_MIN_HANGUL = 10
-"""Hangul syllables a line needs before it counts as written in Korean (:func:`furniture_lines`)."""
+"""Hangul letters a line needs before it counts as written in Korean (:func:`furniture_lines`)."""
 
 
 def _korean_line(line: str) -> bool:
-    hangul = sum(1 for c in line if "\uac00" <= c <= "\ud7a3")
+    hangul = count(HANGUL, line)
     letters = sum(1 for c in line if c.isalpha())
     return hangul >= FOREIGN_MIN_HANGUL and hangul > 0.5 * letters
 
 
 def _han_line(line: str) -> bool:
-    han = sum(1 for c in line if "\u4e00" <= c <= "\u9fff" or "\u3040" <= c <= "\u30ff")
+    han = count(HAN_KANA, line)
     letters = sum(1 for c in line if c.isalpha())
     return han >= FOREIGN_MIN_HANGUL and han > 0.5 * letters
 

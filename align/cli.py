@@ -13,6 +13,7 @@ from . import __version__
 from .config import DEFAULTS, AlignConfig
 from .errors import AlignError
 from .formats import FORMATS
+from .result import Pair
 
 _PAIR_HELP = f"""Align SRC_FILE with its translation TGT_FILE.
 
@@ -208,7 +209,7 @@ def pair_cmd(
             click.echo(f"align: wrote {len(kept[0])} of {len(result.pairs)} pairs", err=True)
 
 
-def _report_tmx(fmt: str, kept: list, quiet: bool, skipped: int) -> int:
+def _report_tmx(fmt: str, kept: list[list[Pair]], quiet: bool, skipped: int) -> int:
     """Pairs a TMX really holds; a warning for the ``skipped`` ones, too long for CAT tools."""
     from .formats import tmx
 
@@ -421,6 +422,7 @@ def filter_cmd(
     from collections import Counter
 
     from .features import FLAGS
+    from .filters import PairFilter
     from .formats import atomic_writer
     from .formats.readers import read_records
 
@@ -433,17 +435,15 @@ def filter_cmd(
         )
     _guard([output], [input_file])
     records = read_records(input_file)
+    keep = PairFilter(min_score, drop_nulls, frozenset(flags))
     kept: list[str] = []
     removed: Counter[str] = Counter()
     for line, rec in zip(records.lines, records.rows, strict=True):
-        if rec["null"] and (drop_nulls or min_score is not None):
-            removed["omission"] += 1
-        elif min_score is not None and rec["score"] < min_score:
-            removed["score below minimum"] += 1
-        elif flags and rec["flags"] and ("any" in flags or flags & set(rec["flags"])):
-            removed["flagged"] += 1
-        else:
+        why = keep.reason(rec["null"], rec["score"], rec["flags"])
+        if why is None:
             kept.append(line)
+        else:
+            removed[why] += 1
     with atomic_writer(output) as f:
         if records.header is not None:
             f.write(records.header + "\n")
@@ -593,7 +593,7 @@ def evaluate_cmd(
     total = evaluate(gold_list, test_list)
     docs = [evaluate([g], [t]) for g, t in zip(gold_list, test_list, strict=True)] if per_doc else []
     if as_json:
-        out: dict = {"total": total.as_dict()}
+        out: dict[str, Any] = {"total": total.as_dict()}
         if per_doc:
             out["per_doc"] = {n: d.as_dict() for n, d in zip(names, docs, strict=True)}
         click.echo(json.dumps(out, indent=2))

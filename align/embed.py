@@ -36,6 +36,7 @@ from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
 import numpy as np
 
+from .config import DEFAULTS
 from .errors import AlignError
 
 if TYPE_CHECKING:
@@ -57,7 +58,8 @@ __all__ = [
     "load_embedder",
 ]
 
-DEFAULT_MODEL = "use"
+DEFAULT_MODEL = DEFAULTS.model
+"""The model a spec of None loads (:data:`align.config.DEFAULTS`)."""
 
 Progress = Callable[[int, int], None]
 """``progress(done, total)``: how far an embedding call is."""

@@ -13,6 +13,8 @@ import re
 from dataclasses import dataclass
 from typing import ClassVar
 
+from .unicode import HANGUL
+
 __all__ = [
     "COPY_CAP",
     "FEATURES",
@@ -193,7 +195,6 @@ _LATIN_SCRIPT_LANGS = {
     "id",
     "vi",
 }
-_HANGUL = re.compile(r"[\uac00-\ud7a3]")
 
 FEATURES: list[Feature] = [Cosine(), Margin(), LengthDeviation(), NumbersMatch(), LatinTokens(), MergeSize()]
 
@@ -268,7 +269,7 @@ def is_copy(ctx: PairContext) -> bool:
 def _untranslated(ctx: PairContext) -> bool:
     """Both sides are the same text, or the Korean side has no Hangul (flag ``untranslated``)."""
     same = " ".join(ctx.src_text.split()).lower() == " ".join(ctx.tgt_text.split()).lower()
-    return same or (ctx.tgt_lang == "ko" and not _HANGUL.search(ctx.tgt_text))
+    return same or (ctx.tgt_lang == "ko" and not HANGUL.search(ctx.tgt_text))
 
 
 def flags_for(ctx: PairContext, values: dict[str, float]) -> list[str]:

@@ -43,6 +43,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from .unicode import HANGUL
+
 __all__ = [
     "MAX_SENTENCE_CHARS",
     "MAX_SENTENCE_TOKENS",
@@ -182,7 +184,6 @@ _EMAIL_URL = re.compile(
     r"(?=[.,;:!?)\]\"'”’]*(?:\s|$))",
     re.IGNORECASE,
 )
-_HANGUL = re.compile(r"[\uac00-\ud7a3\u1100-\u11ff\u3130-\u318f]")
 # Particles and endings that follow a quotation inside a Korean sentence.
 _KO_QUOTE_CONT = re.compile(
     r"(?:라고|라며|라는|라면서|고|며|는|이라고|이라며|하고|하며|란|라|면서|와|과|를|을|의|에)(?=\s|$)"
@@ -236,7 +237,7 @@ _ALNUM = re.compile(r"[^\W_]")
 def hangul_share(text: str) -> float:
     """Share of the letters in ``text`` that are Hangul (0 when it has no letters)."""
     letters = len(_LETTER.findall(text))
-    return len(_HANGUL.findall(text)) / letters if letters else 0.0
+    return len(HANGUL.findall(text)) / letters if letters else 0.0
 
 
 def guess_language(text: str) -> str:
@@ -288,7 +289,7 @@ def _is_boundary(
     terminal_run = punct.rstrip(_CLOSERS)
     only_period = set(terminal_run) == {"."}
     ellipsis = set(terminal_run) <= {".", "…"} and ("…" in terminal_run or len(terminal_run) > 1)
-    korean = lang == "ko" or (lang != "en" and bool(_HANGUL.match(prev or " ")))
+    korean = lang == "ko" or (lang != "en" and bool(HANGUL.match(prev or " ")))
     if ellipsis and (headline or (not has_space and not korean)):
         # "발사… 정부 대응" (a headline line), "stalled…then": not a sentence end
         return False
@@ -299,14 +300,12 @@ def _is_boundary(
             # unless a quote closed and a particle follows (다."라고).
             if punct[-1] in _CLOSERS:
                 return False
-            if _HANGUL.match(prev or " ") and (only_period or set(terminal_run) <= set("?!")):
-                return bool(
-                    _HANGUL.match(first) or first.isdigit() or first.isupper() or first in _KO_OPENERS
-                )
+            if HANGUL.match(prev or " ") and (only_period or set(terminal_run) <= set("?!")):
+                return bool(HANGUL.match(first) or first.isdigit() or first.isupper() or first in _KO_OPENERS)
             return False
         if punct[-1] in _CLOSERS and _KO_QUOTE_CONT.match(nxt):
             return False
-        if _HANGUL.match(prev or " "):
+        if HANGUL.match(prev or " "):
             return True
         # Latin or digits before the period inside Korean text: English rules below.
 

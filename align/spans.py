@@ -19,7 +19,7 @@ import numpy as np
 
 from .embed import BaseEmbedder, Progress
 
-__all__ = ["OPTIMISM", "Request", "Sentences", "SpanTable", "embed_spans", "suspect_spans"]
+__all__ = ["OPTIMISM", "Request", "Sentences", "SpanRequest", "SpanTable", "embed_spans", "suspect_spans"]
 
 CENTER_MIN = 2
 """Centre a side only when it has at least this many sentences."""
@@ -155,20 +155,28 @@ class Sentences:
     vectors: list[np.ndarray] = field(default_factory=list)
 
 
-Spans = Collection[tuple[int, int]]
-"""(start, length) spans of a table."""
+@dataclass(frozen=True, slots=True)
+class SpanRequest:
+    """A request to embed some (start, length) spans of a table for real; those already
+    embedded are skipped (:meth:`SpanTable.todo`)."""
 
-Request = Sentences | tuple[SpanTable, Spans] | tuple[SpanTable, Spans, str]
-"""What :func:`embed_spans` embeds: see there."""
+    table: SpanTable
+    spans: Collection[tuple[int, int]]
+    joined: bool = False
+    """Embed them as their joined text (Vecalign's way: the baseline), never through
+    the model's span method."""
+
+
+Request = Sentences | SpanRequest
+"""What a document's alignment steps ask to have embedded (:func:`embed_spans`)."""
 
 
 def embed_spans(embedder: BaseEmbedder, requests: Sequence[Request], progress: Progress | None = None) -> int:
     """Embed the requested spans of several tables in one model call; return how many.
 
-    A request is ``(table, spans)``, ``(table, spans, "joined")`` for spans to be
-    embedded as their joined text (Vecalign's way: the baseline), never through the
-    model's span method, or :class:`Sentences` (sentences, before any table exists).
-    ``progress(done, total)`` follows the sentences as the model embeds them.
+    A request is a :class:`SpanRequest` (spans of a table) or :class:`Sentences`
+    (sentences, before any table exists).  ``progress(done, total)`` follows the
+    sentences as the model embeds them.
     """
     asked = [r for r in requests if isinstance(r, Sentences)]
     sentences = [t for r in asked for t in r.texts]
@@ -178,8 +186,7 @@ def embed_spans(embedder: BaseEmbedder, requests: Sequence[Request], progress: P
         for r in asked:
             r.vectors[:] = [vecs[at : at + len(r.texts)]]
             at += len(r.texts)
-    tables = [r for r in requests if not isinstance(r, Sentences)]
-    todo = [(r[0], r[0].todo(r[1]), len(r) > 2) for r in tables]
+    todo = [(r.table, r.table.todo(r.spans), r.joined) for r in requests if isinstance(r, SpanRequest)]
     whole = [(table, spans) for table, spans, joined in todo if joined and spans]
     runs = [(table, spans) for table, spans, joined in todo if not joined and spans]
     if whole:

@@ -31,6 +31,7 @@ from __future__ import annotations
 import argparse
 import sys
 import warnings
+from typing import Any
 
 import numpy as np
 from _shared import SCORER, SHARED, skip_without_shared, table_head, table_row
@@ -41,7 +42,7 @@ NEG = -1e18
 class Doc:
     """One document pair with every span of 1..K-1 sentences embedded."""
 
-    def __init__(self, src: list[str], tgt: list[str], gold: list, max_merge: int, model) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, src: list[str], tgt: list[str], gold: list[Any], max_merge: int, model: Any) -> None:
         self.src, self.tgt, self.gold, self.K = src, tgt, gold, max_merge
         self.n, self.m = len(src), len(tgt)
         self.se = {a: _spans(model, src, a) for a in range(1, max_merge)}
@@ -57,7 +58,7 @@ class Doc:
         self.th = {b: _knn(self.te[b], self.se[1]) for b in self.te}
 
 
-def _spans(model, lines: list[str], a: int) -> np.ndarray:  # type: ignore[no-untyped-def]
+def _spans(model: Any, lines: list[str], a: int) -> np.ndarray:
     if len(lines) < a:
         return np.zeros((0, 512), np.float32)
     if a == 1:
@@ -157,7 +158,7 @@ def bertalign_gain(d: Doc, a: int, b: int) -> np.ndarray:
     return cos * np.log2(1 + np.minimum(s_len, t_len) / np.maximum(s_len, t_len))
 
 
-def best_path(d: Doc, gains: dict, skip, crossing: float = 0.0) -> list:  # type: ignore[no-untyped-def]
+def best_path(d: Doc, gains: dict[Any, Any], skip: Any, crossing: float = 0.0) -> list[Any]:
     """Best monotone path; states: last bead a match, a 1-0, or a 0-1.
 
     ``skip``: the gain of every omission, or (per source sentence, per target sentence).
@@ -236,8 +237,8 @@ def run_variant(name: str, docs: list[Doc]) -> list:
     return out
 
 
-def load_set(name: str, model) -> list[Doc]:  # type: ignore[no-untyped-def]
-    import score  # type: ignore[import-not-found]
+def load_set(name: str, model: Any) -> list[Doc]:
+    import score  # type: ignore[import-not-found]  # ../shared/tools, on sys.path at run time
 
     docs = []
     if name == "hard":
@@ -272,7 +273,7 @@ def main() -> int:
     if skip_without_shared("tools/score.py"):
         return 0
     sys.path.insert(0, str(SCORER.parent))
-    import score  # type: ignore[import-not-found]
+    import score  # type: ignore[import-not-found]  # ../shared/tools, on sys.path at run time
 
     from align.embed import USEEmbedder
 

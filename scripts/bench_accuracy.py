@@ -23,8 +23,11 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 from _shared import SCORER, SHARED, score_files, skip_without_shared, table
+
+from align.config import DEFAULTS
 
 
 def _raw(folder: Path) -> list[tuple[str, Path, Path, Path]]:
@@ -40,15 +43,25 @@ def _sets() -> dict[str, dict]:
     tb = SHARED / "data" / "textberg"
     real = SHARED / "data" / "real_dev"
     return {
-        "hard-raw": {"docs": _raw(hard), "langs": ("en", "ko"), "max_merge": 4, "raw": True},
-        "clean-raw": {"docs": _raw(enko / "clean"), "langs": ("en", "ko"), "max_merge": 4, "raw": True},
-        "para": {"docs": _raw(enko / "para"), "langs": ("en", "ko"), "max_merge": 4, "raw": True},
+        "hard-raw": {"docs": _raw(hard), "langs": ("en", "ko"), "max_merge": DEFAULTS.max_merge, "raw": True},
+        "clean-raw": {
+            "docs": _raw(enko / "clean"),
+            "langs": ("en", "ko"),
+            "max_merge": DEFAULTS.max_merge,
+            "raw": True,
+        },
+        "para": {
+            "docs": _raw(enko / "para"),
+            "langs": ("en", "ko"),
+            "max_merge": DEFAULTS.max_merge,
+            "raw": True,
+        },
         # real published editions (issue 15): raw scraped pages, and the gold sentences presplit
-        "real-raw": {"docs": _raw(real), "langs": ("en", "ko"), "max_merge": 4, "raw": True},
+        "real-raw": {"docs": _raw(real), "langs": ("en", "ko"), "max_merge": DEFAULTS.max_merge, "raw": True},
         "real": {
             "docs": [(n, real / (n + ".en"), real / (n + ".ko"), g) for n, _, _, g in _raw(real)],
             "langs": ("en", "ko"),
-            "max_merge": 4,
+            "max_merge": DEFAULTS.max_merge,
         },
         "hard": {
             "docs": [
@@ -56,7 +69,7 @@ def _sets() -> dict[str, dict]:
                 for p in sorted(hard.glob("*.gold"))
             ],
             "langs": ("en", "ko"),
-            "max_merge": 4,
+            "max_merge": DEFAULTS.max_merge,
         },
         "textberg": {
             "docs": [
@@ -75,9 +88,7 @@ def _model(spec: str):
     emb = load_embedder(spec)
     warm = (SHARED / "data" / "enko_dev" / "clean" / "flores_dev_007.en").read_text(encoding="utf-8")
     emb.encode(warm.splitlines() * 20)
-    for part in [emb, *getattr(emb, "parts", [])]:  # forget the warm-up sentences
-        if hasattr(part, "clear"):
-            part.clear()
+    emb.clear()  # forget the warm-up sentences (every part of a combined model too)
     return emb
 
 
@@ -114,7 +125,7 @@ CHUNK = 16
 """Documents whose sentences are embedded together (`align batch` does this per shard)."""
 
 
-def _write(result, doc_id: str, out_dir: Path, raw: bool) -> None:  # type: ignore[no-untyped-def]
+def _write(result: Any, doc_id: str, out_dir: Path, raw: bool) -> None:
     from align.formats import write
 
     if raw:
@@ -229,7 +240,7 @@ def main() -> int:
     choices = ["hard", "textberg", "hard-raw", "clean-raw", "para", "real-raw", "real"]
     ap.add_argument("--sets", nargs="+", default=choices[:5], choices=choices)
     ap.add_argument("--cli", action="store_true", help="run the align CLI once per document (slower)")
-    ap.add_argument("--model", default="use", help="model of the default mode")
+    ap.add_argument("--model", default=DEFAULTS.model, help="model of the default mode")
     ap.add_argument("--accurate", action="store_true", help="also run the accurate mode (--model accurate)")
     ap.add_argument(
         "--baseline",

@@ -36,6 +36,7 @@ from bench_scores import auc, ece
 from fit_calibration import HELD_OUT, collect, fit, fold, load_docs, load_real, training_docs
 
 from align import Aligner, DocumentAlignment
+from align.config import DEFAULTS
 from align.evaluate import read_alignments
 from align.formats import write
 from align.search import SearchParams
@@ -128,7 +129,7 @@ def main() -> int:
         default=4,
         help="fold assignments (the score numbers are their mean; F1 is one run)",
     )
-    ap.add_argument("--model", default="use")
+    ap.add_argument("--model", default=DEFAULTS.model)
     ap.add_argument("--no-synthetic", action="store_true", help="skip the synthetic held-out table")
     args = ap.parse_args()
     real_dev = SHARED / "data" / "real_dev"

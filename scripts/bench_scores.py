@@ -22,6 +22,7 @@ from _shared import SHARED, skip_without_shared, table, table_head, table_row
 from fit_calibration import DOC_FEATURES, HELD_OUT, PAIR_FEATURES, collect, documents, fold, load_docs
 
 from align import Aligner
+from align.config import DEFAULTS
 from align.evaluate import read_alignments
 
 
@@ -84,7 +85,7 @@ def textberg_docs():
 
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--model", default="use")
+    ap.add_argument("--model", default=DEFAULTS.model)
     args = ap.parse_args()
     if skip_without_shared("data/enko_dev"):
         return 0

@@ -38,6 +38,7 @@ from _shared import ROOT, SHARED, skip_without_shared
 
 from align import Aligner
 from align.calibration import Calibration, Logistic, fit_logistic
+from align.config import DEFAULTS
 from align.evaluate import read_alignments
 from align.features import FEATURES
 from align.scoring import PATH_FEATURES, document_features, path_features
@@ -296,7 +297,7 @@ def training_docs() -> tuple[list[Doc], list[Doc]]:
 
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--model", default="use")
+    ap.add_argument("--model", default=DEFAULTS.model)
     ap.add_argument("--out", type=Path, default=None)
     ap.add_argument("--version", type=int, default=2)
     args = ap.parse_args()

@@ -22,9 +22,12 @@ import argparse
 import json
 import sys
 from pathlib import Path
+from typing import Any
 
 from _shared import SHARED, skip_without_shared
 from bench_accuracy import CHUNK, _sets
+
+from align.config import DEFAULTS
 
 SETS = ["hard", "hard-raw", "clean", "clean-raw", "para", "textberg", "real", "real-raw"]
 
@@ -37,12 +40,12 @@ def _all_sets() -> dict[str, dict]:
             (n, clean / (n + ".en"), clean / (n + ".ko"), g) for n, _, _, g in sets["clean-raw"]["docs"]
         ],
         "langs": ("en", "ko"),
-        "max_merge": 4,
+        "max_merge": DEFAULTS.max_merge,
     }
     return {name: sets[name] for name in SETS}
 
 
-def fingerprint(result) -> str:  # type: ignore[no-untyped-def]  # a DocumentAlignment
+def fingerprint(result: Any) -> str:  # a DocumentAlignment
     """One JSON line that changes when anything the user sees of the alignment changes."""
     pairs = [
         [list(p.src), list(p.tgt), repr(p.score), repr(p.cosine), repr(p.margin), p.features, list(p.flags)]

@@ -210,7 +210,7 @@ def test_search_memo_budget_is_shared_and_released(aligner, corpora):
     with_memo = aligner.align_many([(en, ko), (en, ko)])
     without = lean.align_many([(en, ko)])
     assert [(p.src, p.tgt) for p in with_memo[0][0].pairs] == [(p.src, p.tgt) for p in without[0][0].pairs]
-    assert aligner._memo_used == 0 and lean._memo_used == 0  # released when the documents finish
+    assert aligner.memo_used == 0 and lean.memo_used == 0  # released when the documents finish
 
 
 # An abridged edition and its original, both cut off at a page end, with retitled headlines

@@ -47,15 +47,11 @@ def get(fmt: str) -> Format:
 
 
 def filter_pairs(pairs: Iterable[Pair], min_score: float | None, drop_nulls: bool) -> list[Pair]:
-    """Pairs kept by ``--min-score`` (which also drops omissions) and ``--drop-nulls``."""
-    out = []
-    for p in pairs:
-        if (drop_nulls or min_score is not None) and p.is_null:
-            continue
-        if min_score is not None and p.score < min_score:
-            continue
-        out.append(p)
-    return out
+    """Pairs kept by ``--min-score`` (which also drops omissions) and ``--drop-nulls``
+    (:class:`align.filters.PairFilter`)."""
+    from ..filters import PairFilter
+
+    return PairFilter(min_score, drop_nulls).keep(pairs)
 
 
 def write_stream(
