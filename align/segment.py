@@ -5,10 +5,17 @@ boundary too (scraped pages put one paragraph or heading per line).  Inside a li
 a boundary follows sentence-final punctuation (``. ! ? …`` and ``。！？``), plus any
 closing quotes or brackets, when what comes next can start a sentence.
 
-English: no boundary after a known abbreviation (``Mr.``, ``Lt. Gen.``, ``U.S.``,
-``e.g.``), after a month or ``No.`` before a number (``Feb. 28``, ``No. 3``), after a
-single capital initial (``J. Smith``), inside numbers (``3.5``), e-mails or URLs, or
-before a lower-case word; none inside a quotation opened mid-sentence after a reporting
+English: after an abbreviation, what follows decides (:func:`_en_abbrev_boundary`):
+a title or Latin connective never ends a sentence (``Mr.``, ``Lt. Gen.``, ``e.g.``),
+one that often does (``a.m.``, ``etc.``, ``Co.``, ``Inc.``) ends it before a
+capitalised word or a quotation unless the word continues it (``10 a.m. Monday``,
+``Co. Chairman``), any other and a dotted acronym (``U.S.``, ``St.``) only before a
+function word (``The``, ``But``) or a quotation.  No boundary after a month or ``No.``
+before a number (``Feb. 28``, ``No. 3``), after a single capital initial (``J.
+Smith``), inside numbers (``3.5``), e-mails or URLs, or before a lower-case word other
+than an e-mail or a camel-case one (``iPhone``, ``eBay``); with no space, a boundary
+only between a lower-case word or a year and a capitalised word (``learn.Learning``,
+:func:`_en_glued`).  None inside a quotation opened mid-sentence after a reporting
 word (*tweeted, said, wrote, posted, asked, added, that*) that the sentence ends with
 (``Ana tweeted that ‘We are sorry. But you cannot say we cheated’.``, up to three
 sentences quoted).  A quotation standing alone still ends its sentence (``“It is
@@ -19,8 +26,17 @@ it (``했다.그러나``); reported speech never splits before the particle that
 the closing quote (``다."라고``, ``다.”며``, ``“하겠다."고``: straight and curly
 quotes mixed); a quotation of several sentences keeps its inner boundaries, the
 particle staying with the last one (``“포기하지 않겠다.`` | ``끝까지 하겠다”고
-말했다.``), unless it opens mid-sentence after a subject (``민수는 ‘…다. 그러나
-…없다’고 말했다.``: one sentence, for up to three sentences quoted); decimals, Latin abbreviations (``U.S.``) and e-mails stay whole.  A
+말했다.``), unless it opens mid-sentence after any word (``민수는 ‘…다. 그러나
+…없다’고 말했다.``, ``장관은 이날 "…다. …다"라고 강조했다.``, ``…다"며 "…다. …다"고``:
+one sentence, for up to five sentences quoted); decimals, Latin abbreviations
+(``U.S.``), e-mails, dotted dates (``2012. 2. 28.``, ``2012.2.28``, ``5. 18``) and
+periods inside brackets (``식품의약국(FDA. Food and Drug Administration)``,
+``(중국.24)``; not after a sentence-final ending) stay whole.  A sentence that ends
+without punctuation before the next one is cut after a sentence-final ending
+(``발표했다``, ``잡힐까``, ``있어요``, ``습니다``, ``좋죠``) when a conjunction or a subject
+opens the next clause (``발표했다 | 그러나 야당은``, ``잡힐까 | 전문가들은``), but not after a
+connective (``공부하다 잠들었다``, ``갔다 왔다``, ``좋다 나쁘다``, ``올까 봐``), inside
+quotes or brackets, or with no subject or object before it (:func:`_ko_unpunctuated`).  A
 subhead glued to the first body sentence on the same line is cut off when it is
 marked as a headline (an ellipsis, a closing quote, or ``X, … 추진``) and the body
 opens with a subject and a date (``… 정부 "강력 대응" 국방부는 3일 …``).
@@ -174,6 +190,51 @@ _OPENERS = {
     "but", "and", "however", "his", "her", "its", "their", "our", "in", "on", "at", "a", "an",
     "meanwhile", "also", "then", "yet", "so", "if", "when", "while", "after", "before",
 }  # fmt: skip
+# English, after an abbreviation (see _en_abbrev_boundary).  Function words that open
+# a sentence and never continue a name ("… the U.S. Most of them …"): the openers above
+# and more pronouns, determiners, conjunctions and adverbs.
+_EN_OPENERS = _OPENERS | {
+    "my", "your", "one", "both", "all", "many", "most", "some", "several", "each", "no", "not",
+    "what", "why", "how", "who", "where", "since", "although", "though", "because", "still",
+    "instead", "now", "today", "yesterday", "earlier", "later", "last", "despite", "during",
+    "as", "for", "with", "by", "from", "under", "until", "unlike", "among",
+}  # fmt: skip
+# Abbreviations that stand before a name or a term and so never end a sentence.
+_EN_NEVER_END = {
+    "mr", "mrs", "ms", "dr", "prof", "rev", "hon", "gov", "sen", "rep", "pres", "gen", "lt", "col",
+    "maj", "capt", "cpt", "sgt", "cpl", "pvt", "adm", "cmdr", "brig", "supt", "insp", "det", "fr",
+    "messrs", "mme", "mlle", "vs", "e.g", "i.e", "cf", "approx", "mt", "s", "n",
+}  # fmt: skip
+# Abbreviations that often end a sentence: any capitalised word after them opens a new
+# one, except the words that continue them (10 a.m. Monday, Co. Chairman, Co. Ltd.).
+_EN_OFTEN_END = {"a.m", "p.m", "etc", "co", "inc", "corp", "ltd", "llc", "plc"}
+_EN_TIME_NEXT = {
+    "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",
+    "mon", "tue", "tues", "wed", "thu", "thur", "thurs", "fri", "sat", "sun",
+    "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec",
+    "january", "february", "march", "april", "may", "june", "july", "august", "september",
+    "october", "november", "december", "eastern", "central", "mountain", "pacific", "atlantic",
+    "et", "est", "edt", "ct", "cst", "cdt", "mt", "mst", "mdt", "pt", "pst", "pdt", "gmt", "utc",
+    "bst", "cet", "cest", "kst", "jst", "hkt", "sgt", "ist", "aest", "aedt",
+}  # fmt: skip
+_EN_FIRM_NEXT = {
+    "inc", "ltd", "co", "corp", "llc", "plc", "limited", "chairman", "chairwoman", "chairperson",
+    "chair", "ceo", "cfo", "coo", "cto", "president", "vice", "chief", "executive", "director",
+    "head", "founder", "managing", "senior", "spokesman", "spokeswoman", "spokesperson",
+}  # fmt: skip
+# What follows a sentence end in English: a quotation opening on a capital or digit,
+# a word (camel-case brands like iPhone, eBay, mRNA count as capitalised), and
+# "<Word> time" or "<Word> <Word> time" after a clock time (3 p.m. Seoul time).
+_EN_QUOTE_START = re.compile(r"[\"“‘'«]\s?[A-Z0-9]")
+_EN_CAMEL = re.compile(r"[a-z]{1,3}[A-Z][\w'’-]*")
+_EN_WORD = re.compile(r"[A-Za-z][\w'’&-]*")
+_EN_ZONE_TIME = re.compile(r"(?:[A-Z][\w-]*\s+){1,2}[Tt]ime\b")
+# A sentence glued to the one before it (learn.Learning, 2012.The): a period after a
+# word all in lower case or a year, then a capitalised word.
+_EN_GLUED_BEFORE = re.compile(r"[a-z][a-z'’-]*[a-z]|\d{4}")
+_EN_GLUED_NEXT = re.compile(r"[A-Z][a-z]*\b")
+# The glued sentence before an abbreviation: "country." in country.Sen. Barack
+_EN_GLUED_HEAD = re.compile(r".*[a-z]{2}\.(?=.)")
 _CLOSERS = "\"'”’»)]}》」』〉"
 _TERMINALS = ".!?…。！？"
 # A candidate end: terminal punctuation run, then closers.
@@ -221,11 +282,13 @@ _EN_REPORTING = re.compile(
     r"\b(?:tweet(?:ed|s)|sa(?:id|ys)|wr(?:ote|ites)|post(?:ed|s)|ask(?:ed|s)|add(?:ed|s)|that)\s+$",
     re.IGNORECASE,
 )
-_KO_REPORTING = re.compile(r"\S[는은가이]\s+$")
 _QUOTE_MAX_CHARS = 400
 """Longest reported quotation kept in one sentence (see :func:`_reported_spans`)."""
 _QUOTE_MAX_CUTS = 2
 """Most sentence ends inside a reported quotation kept in one sentence."""
+_KO_QUOTE_MAX_CUTS = 4
+"""The same in Korean, where a reporting particle after the closing quote (``”고``,
+``"라며``) is strong evidence: up to five sentences quoted."""
 
 _LANGS = {"en": "en", "ko": "ko"}
 
@@ -266,6 +329,54 @@ def _word_before(text: str, pos: int) -> str:
     while k > 0 and (text[k - 1].isalnum() or text[k - 1] in ".-&'"):
         k -= 1
     return text[k:pos]
+
+
+def _en_abbrev_boundary(word: str, nxt: str, protected_next: bool) -> bool | None:
+    """Whether an English abbreviation ``word`` (before its period) ends the sentence
+    when ``nxt`` (not lower-case) follows a space; None when ``word`` is no abbreviation.
+
+    A strong start (a quotation opening on a capital, an e-mail or URL, a function word
+    such as *The*, *But*, *Most*) ends any abbreviation but a title or a Latin connective
+    (``Mr.``, ``Lt. Gen.``, ``e.g.``: never).  An abbreviation that often ends a sentence
+    (``a.m.``, ``etc.``, ``Co.``, ``Inc.``) ends it before any capitalised word too,
+    except one that continues it: a day, month or time zone after a clock time
+    (``10 a.m. Monday``, ``3 p.m. ET``, ``9 a.m. Seoul time``), a company suffix or
+    title after a company (``Co. Ltd.``, ``Co. Chairman``).  Other abbreviations and
+    dotted acronyms (``St.``, ``Jr.``, ``U.S.``) end it only before a strong start, as
+    a capitalised word after them is mostly a name (``U.S. Army``, ``St. Louis``).
+    No abbreviation ends a sentence before a digit (``U.S. 8th Army``, ``No. 5``).
+    """
+    word = _EN_GLUED_HEAD.sub("", word)
+    low = word.lower().rstrip(".")
+    key = low.lstrip("0123456789")  # 3p.m.
+    dotted = re.fullmatch(r"(?:[A-Za-z]\.)+[A-Za-z]", word) is not None
+    if key not in _EN_OFTEN_END and low not in _EN_NEVER_END and low not in _ABBREV and not dotted:
+        return None
+    if low in _EN_NEVER_END:
+        return False
+    opener = re.match(r"([A-Za-z]+)\b(?!\.)", nxt) if nxt[:1].isupper() else None
+    if protected_next or _EN_QUOTE_START.match(nxt) or (opener and opener.group(1).lower() in _EN_OPENERS):
+        return True
+    if key not in _EN_OFTEN_END or not (nxt[:1].isupper() or _EN_CAMEL.match(nxt)):
+        return False
+    m = _EN_WORD.match(nxt)
+    following = m.group(0).rstrip("'’").lower() if m else ""
+    if key in ("a.m", "p.m"):
+        return following not in _EN_TIME_NEXT and not _EN_ZONE_TIME.match(nxt)
+    return key == "etc" or following not in _EN_FIRM_NEXT
+
+
+def _en_glued(text: str, start: int, end: int) -> bool:
+    """Whether the period at ``text[start]``, closers up to ``end`` and no space after it,
+    ends an English sentence glued to the next (``learn.Learning``, ``it.”He``): a
+    word all in lower case or a year before it (not ``Shwe.He``, ``Yahoo.Com``, ``ASP.Net``:
+    names and domains), a capitalised word after it, and a closing quote or bracket
+    between, if any (a straight ``"`` only when it closes an even count; after an odd one
+    it opens the next sentence and the cut is unknown)."""
+    if not _EN_GLUED_NEXT.match(text, end) or not _EN_GLUED_BEFORE.fullmatch(_word_before(text, start)):
+        return False
+    closers = text[start + 1 : end]
+    return not closers or closers in ("”", "’", ")") or (closers == '"' and text.count('"', 0, end) % 2 == 0)
 
 
 def _is_boundary(
@@ -310,15 +421,24 @@ def _is_boundary(
         # Latin or digits before the period inside Korean text: English rules below.
 
     if not has_space:
+        if lang == "en" and only_period and len(terminal_run) == 1 and _en_glued(text, start, end):
+            # learn.Learning, States.It: unless an abbreviation keeps it (Mr.Kim, St.Louis)
+            return _en_abbrev_boundary(_word_before(text, start), nxt, False) is not False
         # 3.5, U.S., e.g. -- no boundary without a space, except ?!" runs before a capital
         return bool(not only_period and first.isupper())
-    if first.islower():
+    # English: an e-mail or URL run into the sentence before it, or a camel-case word
+    # (iPhone, eBay), opens a sentence although it starts in lower case
+    protected_next = lang == "en" and any(s == len(text) - len(nxt) for s, _ in protected)
+    if first.islower() and not (protected_next or (lang == "en" and _EN_CAMEL.match(nxt))):
         return False
     if first in ",;:":
         return False
     if only_period and len(terminal_run) == 1:
         word = _word_before(text, start)
         low = word.lower().rstrip(".")
+        decided = _en_abbrev_boundary(word, nxt, protected_next) if lang == "en" else None
+        if decided is not None:
+            return decided
         if re.fullmatch(r"(?:[A-Za-z]\.)+[A-Za-z]", word):
             # U.S. Army (one sentence) vs. "moved to the U.S. He then ..." (two)
             next_word = re.match(r"[\w']+", nxt)
@@ -406,14 +526,23 @@ def _en_quote_close(line: str, k: int) -> int:
     return -1
 
 
+def _ko_mid_sentence(line: str, o: int) -> bool:
+    """Whether the quotation opened at ``line[o]`` opens mid-sentence: a word stands before
+    it (``그는 이날 “…``, ``웃으며“…``, ``…다”며 “…``), not the start of the line, a
+    sentence end (``…했다. “…``) or a closing bracket (``(서울=연합뉴스) “…``)."""
+    before = line[:o].rstrip()
+    return bool(before) and before[-1] not in _TERMINALS and before[-1] not in _CLOSERS
+
+
 def _reported_spans(line: str, lang: str, double: list[tuple[int, int]]) -> list[tuple[int, int]]:
     """Quotations opened mid-sentence after a reporting word that the sentence ends with.
 
     English: after *tweeted, said, wrote, posted, asked, added* or *that* and a space, a
     quotation that closes right before the sentence end (``Ana tweeted that ‘We are
-    sorry. But …’.``, single or double quotes).  Korean: after a subject (``…는``,
-    ``…은``, ``…가``, ``…이``) and a space, a quotation that a reporting particle
-    follows (``민수는 ‘…다. 그러나 …없다’고 말했다.``); ``double`` holds the line's
+    sorry. But …’.``, single or double quotes).  Korean: opened after any word of the
+    sentence (:func:`_ko_mid_sentence`), a quotation that a reporting particle follows
+    (``민수는 ‘…다. 그러나 …없다’고 말했다.``, ``장관은 이날 "…다. …다"라고``, ``…다"며
+    "…다. …다"고``; up to five sentences quoted); ``double`` holds the line's
     double-quoted ones (:func:`_reported_quotes`).  Returns ``(open, close)`` pairs of
     at most :data:`_QUOTE_MAX_CHARS` characters.  A quotation that opens the sentence
     (``“…않겠다. | 끝까지 하겠다”고 그는``) or stands alone is not one.
@@ -421,7 +550,7 @@ def _reported_spans(line: str, lang: str, double: list[tuple[int, int]]) -> list
     spans: list[tuple[int, int]] = []
     if lang == "ko":
         for o, c in [*_reported_quotes(line, single=True), *double]:
-            if c - o <= _QUOTE_MAX_CHARS and _KO_REPORTING.search(line, max(0, o - 8), o):
+            if c - o <= _QUOTE_MAX_CHARS and _ko_mid_sentence(line, o):
                 spans.append((o, c))
         return spans
     if lang != "en" or ("‘" not in line and "“" not in line and '"' not in line):
@@ -485,8 +614,214 @@ def _subhead_end(line: str) -> int:
     return 0
 
 
+# Korean, issue 17.  Dotted dates (2012. 2. 28., 2012.2.28, 2019. 11., 5. 18 민주화운동,
+# '12. 3. 1.): no boundary inside one, nor after its final period unless a conjunction
+# opens the next sentence (판결은 2012. 2. 28. 확정됐다 | 2012. 2. 28. 그러나 ...).
+_DIGIT_DOT = re.compile(r"\d\.\s?\d")
+_KO_DATE = re.compile(
+    r"(?<![\d.])(?:(?:1[89]|20)\d\d|'\d\d)\.\s?(?:1[0-2]|0?[1-9])\."
+    r"(?:\s?(?:3[01]|[12]\d|0?[1-9])(?!\d)\.?)?"
+    r"|(?<![\d.])(?:1[0-2]|0?[1-9])\.\s(?:3[01]|[12]\d|0?[1-9])(?![\d%])\.?"
+)
+# Conjunctions and sentence adverbs that open a Korean sentence.
+_KO_CONJ = {
+    "그러나", "하지만", "그런데", "그리고", "그래서", "따라서", "그러므로", "그러자", "그러면", "그럼",
+    "그렇지만", "그럼에도", "또한", "또", "이에", "이어", "이어서", "한편", "반면", "특히", "다만",
+    "게다가", "더욱이", "아울러", "결국", "물론", "실제로", "오히려", "즉", "요컨대", "아무튼",
+    "어쨌든", "다행히", "불행히도", "이처럼", "이렇듯",
+}  # fmt: skip
+# A word that ends in -다 or -까 but is a noun (판다, 혼다, 사이다, 우간다).
+_KO_NOT_FINAL = {
+    "판다", "혼다", "사이다", "우간다", "르완다", "어젠다", "아젠다", "프로파간다", "아만다", "린다",
+}  # fmt: skip
+# The syllable before a sentence-final -요 (했어요, 좋아요, 이에요, 예요, 그렇네요, 하세요,
+# 할까요, 좋지요, 그런데요, 했대요, 하나요, 추워요, 봐요, 돼요): not 필요, 주요, 수요, 가요.
+_KO_YO_BEFORE = frozenset("어아해에예네군지세까데래대나워와봐줘셔려져쳐켜펴겨혀여내돼게걸든니죠")
+# Adverbs in -이 and modifiers in -은/-는 that look like a subject (많이, 같이, 하는, 많은).
+_KO_NOT_SUBJECT = re.compile(
+    r"(?:같이|많이|없이|깊이|높이|굳이|일찍이|가까이|깨끗이|[하되있없않오가보]는|[라다]는|"
+    r"[많높낮작좋같넓짧적깊젊옳밝]은|[해어아워와져봐줘돼려라]도)$"
+)
+# Nouns that take the clause before them as their content without a particle
+# (…있다 생각이 들었다, …될까 걱정이 크다): no subject of a new sentence.
+_KO_CONTENT_NOUN = re.compile(
+    r"(?:생각|느낌|말|얘기|이야기|소문|걱정|우려|염려|관심|의문|궁금증|기대|목소리)[이가도]"
+)
+_KO_FINAL_CANDIDATE = re.compile(r"[다요까죠](?=\s+[가-힣\d])")
+_KO_WORD_START = re.compile(r"[가-힣]+$")
+_KO_BRACKETS = (("(", ")"), ("[", "]"), ("（", "）"), ("［", "］"))
+_KO_OPEN_BRACKET = re.compile(r"[(\[（［]")
+# A word that marks an argument of a clause: subject, topic or object (정부는, 물이, 대책을).
+_KO_ARGUMENT = re.compile(r"[가-힣][은는이가을를도],?$")
+
+
+def _jong(syllable: str) -> int:
+    """Final consonant index of a Hangul syllable (0: none; 4 ㄴ, 6 ㄶ, 8 ㄹ, 17 ㅂ, 18 ㅄ, 20 ㅆ)."""
+    code = ord(syllable) - 0xAC00
+    return code % 28 if 0 <= code < 11172 else -1
+
+
+def _ko_final(word: str) -> int:
+    """How surely a Hangul word ends a sentence: 3 a polite or formal ending, never a
+    connective (습니다, 합니까, 했어요, 좋죠), 2 a sentence-final ending (했다, 없다,
+    않다, 것이다, 한다, 할까), 1 a bare -다 that may be a connective (공부하다 잠들었다,
+    좋다 나쁘다), 0 none (했다고, 필요, 오니까, 바다)."""
+    if len(word) < 2 or word in _KO_NOT_FINAL:
+        return 0
+    last, prev = word[-1], word[-2]
+    if last == "죠":
+        return 3
+    if last == "요":
+        return 3 if prev in _KO_YO_BEFORE else 0
+    if last == "까":
+        # 할까, 잡힐까, 있을까; 습니까, 합니까 (not 오니까 'because')
+        if prev == "니" and len(word) > 2 and _jong(word[-3]) == 17:
+            return 3
+        return 2 if _jong(prev) == 8 else 0
+    if last != "다":
+        return 0
+    if prev == "니":
+        return 3 if len(word) > 2 and _jong(word[-3]) == 17 else 0
+    if _jong(prev) in (4, 6, 18, 20) or (prev == "이" and len(word) > 2):
+        return 2
+    return 1
+
+
+def _ko_opens(words: list[str], topic: bool = False) -> int:
+    """Whether the words after a candidate end open a sentence: 2 a conjunction (그러나,
+    하지만, 한편), 1 a subject or topic within three words before any predicate
+    (전문가들은, 정부의 설명이, 방 안이, 내일도), 0 Hangul words with neither (화요일에
+    다시 오세요), -1 a predicate first (잠들었다, 봐, 하더라도), a word that is not
+    Hangul first, or a noun that takes the clause before as its content (생각이 들었다).
+    ``topic``: only a topic (-은/-는) counts, after an embedded question (이길까 관심이
+    쏠린다 is one sentence, 잡힐까 전문가들은 회의적이다 two)."""
+    if not words:
+        return -1
+    if words[0].rstrip(",") in _KO_CONJ:
+        return 2
+    for i, word in enumerate(words[:3]):
+        word = word.rstrip(",")
+        if not word or not ("가" <= word[-1] <= "힣") or _ko_final(word):
+            return -1 if i == 0 else 0
+        if _KO_CONTENT_NOUN.fullmatch(word):
+            return -1
+        subject = len(word) > 1 and word[-1] in ("은는" if topic else "은는이가도")
+        if subject and not _KO_NOT_SUBJECT.search(word):
+            return 1
+    return 0
+
+
+def _ko_pairs(line: str, opens: str, closes: str) -> list[tuple[int, int]]:
+    """``(open, close)`` index pairs of brackets or quotation marks in ``line``, at most
+    300 characters apart: a closing mark pairs with the last open one of its kind.
+    Double quotes pair straight and curly alike (``"…”``): with one open, ``"`` or ``”``
+    closes it; otherwise ``"`` or ``“`` opens one."""
+    kinds = dict(zip(closes, opens, strict=True))
+    pairs: list[tuple[int, int]] = []
+    stack: list[int] = []
+    double = -1
+    for qm in re.finditer("[" + re.escape(opens + closes + '"') + "]", line):
+        k, ch = qm.start(), qm.group(0)
+        if ch in '"“”' and "“" in opens:
+            if double >= 0 and ch != "“":
+                pairs.append((double, k))
+                double = -1
+            elif ch != "”":
+                double = k
+        elif ch in opens:
+            stack.append(k)
+        elif ch in kinds:
+            for i in range(len(stack) - 1, -1, -1):
+                if line[stack[i]] == kinds[ch]:
+                    pairs.append((stack[i], k))
+                    del stack[i:]
+                    break
+    return [(o, c) for o, c in pairs if c - o <= 300]
+
+
+def _ko_date_spans(line: str) -> list[tuple[int, int]]:
+    """Dotted dates in a Korean line, protected from sentence cuts (see :data:`_KO_DATE`)."""
+    if not _DIGIT_DOT.search(line):
+        return []
+    spans = []
+    for m in _KO_DATE.finditer(line):
+        s, e = m.span()
+        nxt = line[e:].split(maxsplit=1)
+        if line[e - 1] == "." and nxt and nxt[0].rstrip(",") in _KO_CONJ:
+            e -= 1  # 2012. 2. 28. 그러나 ...: the final period may end the sentence
+        spans.append((s, e))
+    return spans
+
+
+def _ko_bracketed(line: str, cuts: list[int]) -> list[int]:
+    """Drop cuts inside brackets (``식품의약국(FDA. Food and Drug Administration)``,
+    ``(중국.24)``, ``(서울대 의대. 2021년 기준)``), except after a sentence-final
+    syllable (``(…공개된다. 문의는 …)``)."""
+    if not cuts or not _KO_OPEN_BRACKET.search(line):
+        return cuts
+    if not any(line.rfind(b, 0, x) > line.rfind(c, 0, x) for b, c in _KO_BRACKETS for x in cuts):
+        return cuts  # no cut after an open bracket (the common case)
+    spans = _ko_pairs(line, "([（［", ")]）］")
+    kept = []
+    for x in cuts:
+        if any(o < x <= c for o, c in spans):
+            j = x
+            while j > 0 and (line[j - 1] in _CLOSERS or line[j - 1] in _TERMINALS):
+                j -= 1
+            if j == 0 or line[j - 1] not in "다요까죠":
+                continue
+        kept.append(x)
+    return kept
+
+
+def _ko_unpunctuated(line: str, cuts: list[int], protected: list[tuple[int, int]]) -> list[int]:
+    """Cuts after a Korean sentence that ends without punctuation before the next one.
+
+    ``정부는 … 발표했다 | 그러나 야당은 …``, ``…잡힐까 | 전문가들은 …``, ``…있어요 | 정부의
+    설명이 …``: a word with a sentence-final ending (:func:`_ko_final`), then a
+    conjunction or a subject (:func:`_ko_opens`; a bare -다 such as ``좋다``, ``하다``
+    needs a conjunction, a polite ending such as ``쉬어요`` only a word that is no
+    predicate: ``쉬어요 | 화요일에 다시 오세요``).  Not after the first word of a
+    sentence, nor before a sentence of one word, nor after a pair of
+    predicates (``좋다 나쁘다``, ``갔다 왔다``), nor inside quotation marks, brackets, an
+    e-mail or URL; and the text after the cut must end as a sentence (punctuation or a
+    sentence-final ending) before the next cut.
+    """
+    found = []
+    for m in _KO_FINAL_CANDIDATE.finditer(line):
+        w = _KO_WORD_START.search(line, max(0, m.end() - 30), m.end())
+        if w and (w.start() == 0 or line[w.start() - 1].isspace()) and _ko_final(w.group(0)):
+            found.append(w)
+    if not found:
+        return []
+    shielded = [*protected, *_ko_pairs(line, "“‘「『(（[", "”’」』)）]")]
+    out: list[int] = []
+    for m in found:
+        x = m.end()
+        tier = _ko_final(m.group(0))
+        if any(o < x <= c for o, c in shielded):
+            continue
+        before = [c for c in (*cuts, *out) if c < x]
+        left = line[max(before, default=0) : m.start()].split()
+        if not left or left[-1].endswith(",") or _ko_final(re.sub(r"^.*[^가-힣]", "", left[-1])):
+            continue  # the first word of a sentence, 대표, 카만다 or 좋다 나쁘다
+        if not any(_KO_ARGUMENT.search(w) and not _KO_NOT_SUBJECT.search(w) for w in left):
+            continue  # no subject, topic or object before: not a clause
+        opens = _ko_opens(line[x:].split(maxsplit=3)[:3], topic=m.group(0)[-1] == "까")
+        if opens < (2 if tier == 1 else 0 if tier == 3 else 1):
+            continue
+        end = min((c for c in cuts if c > x), default=len(line))
+        right = line[x:end].rstrip().rstrip(_CLOSERS)
+        if len(right.split()) < 2 or not (right[-1] in _TERMINALS or _ko_final(right.split()[-1]) >= 2):
+            continue
+        out.append(x)
+    return out
+
+
 def _split_line(line: str, offset: int, lang: str) -> list[tuple[int, int]]:
     protected = _protected_spans(line)
+    if lang == "ko":
+        protected += _ko_date_spans(line)  # 2012. 2. 28. is no sentence end
     # a headline or standfirst: no sentence punctuation at its end nor before a space
     # inside it (ellipses aside); a line cut off mid-sentence has some before the cut
     headline = line.rstrip().rstrip(_CLOSERS)[-1:] not in _TERMINALS and not _INNER_END.search(line)
@@ -520,8 +855,12 @@ def _split_line(line: str, offset: int, lang: str) -> list[tuple[int, int]]:
         # cut inside a quotation of at most three sentences
         for o, c in _reported_spans(line, lang, double):
             inner = [x for x in cuts if o < x <= c]
-            if 0 < len(inner) <= _QUOTE_MAX_CUTS:
+            if 0 < len(inner) <= (_KO_QUOTE_MAX_CUTS if lang == "ko" else _QUOTE_MAX_CUTS):
                 cuts = [x for x in cuts if not o < x <= c]
+    if lang == "ko":
+        # (FDA. Food and Drug Administration) is no sentence end; 발표했다 그러나 is one
+        cuts = _ko_bracketed(line, cuts)
+        cuts += _ko_unpunctuated(line, cuts, protected)
     if cuts and ("(" in line or "[" in line):
         # a stage direction after a sentence end stays with it: 방문입니다. (웃음) | 다음
         cuts = [_stage_direction(line, c) or c for c in cuts]
