@@ -27,6 +27,7 @@ from .evaluate import Scores, evaluate, read_alignments
 from .features import FEATURES, FLAGS, Feature, PairContext
 from .formats import FORMATS, Format, filter_pairs, write, write_stream
 from .formats.readers import read_results
+from .match import Match, Matching, match_documents
 from .reading import Document, decode_bytes, read_document
 from .result import DocumentAlignment, Pair, Sentence, Signature, Verdict
 from .review import render_review, write_review
@@ -53,6 +54,8 @@ __all__ = [
     "Format",
     "InputError",
     "Job",
+    "Match",
+    "Matching",
     "Pair",
     "PairContext",
     "Scores",
@@ -74,6 +77,7 @@ __all__ = [
     "load_calibration",
     "load_embedder",
     "load_jobs",
+    "match_documents",
     "read_alignments",
     "read_document",
     "read_results",

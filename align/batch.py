@@ -21,11 +21,12 @@ from __future__ import annotations
 
 import json
 import os
+import pickle
 import time
 from collections import Counter
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -282,27 +283,42 @@ _PRELOADED: Any = None
 """A model loaded by the parent before forking: the workers share its weights' memory pages."""
 
 
-def _init_worker(options: BatchOptions, outdir: str, cache: str | None) -> None:
-    global _WORKER
+ShardTask = Callable[[BatchOptions, str, str | None, Any], Callable[[int, list[Any]], Any]]
+"""What the executors run: a class (or factory) built once per worker process or Ray
+actor with the batch's options, the output folder, the cache and a preloaded model (or
+None), whose instances are then called once per shard, ``(shard, jobs) -> result``.
+:class:`ShardWorker` aligns; ``align match`` embeds (:class:`align.match.EmbedWorker`)."""
+
+
+_TASK: Callable[[int, list[Any]], Any] | None = None
+
+
+def _init_worker(task: ShardTask, options: BatchOptions, outdir: str, cache: str | None) -> None:
+    global _TASK
     _single_threaded()
-    _WORKER = ShardWorker(options, outdir, cache, inner=_PRELOADED)
+    _TASK = task(options, outdir, cache, _PRELOADED)
 
 
-def _run_in_worker(shard: int, jobs: list[Job]) -> dict[str, Any]:
-    assert _WORKER is not None
-    return _WORKER(shard, jobs)
+def _run_in_worker(shard: int, jobs: list[Any]) -> Any:
+    assert _TASK is not None
+    return _TASK(shard, jobs)
 
 
 # ------------------------------------------------------------------ executors
 def _run_local(
-    todo: Shards,
+    todo: list[tuple[int, list[Any]]],
     options: BatchOptions,
     outdir: Path,
     cache: str | None,
-    on_done: Callable[[dict[str, Any]], None],
+    on_done: Callable[[Any], None],
+    task: ShardTask = ShardWorker,
+    inner: Any = None,
 ) -> None:
+    """Run ``task`` on every shard of ``todo`` in this process or in ``options.workers``
+    forked processes; ``on_done`` gets each shard's result as it finishes.  ``inner``: a
+    loaded model to use (default: ``options.model``, loaded here)."""
     if options.workers <= 1:
-        worker = ShardWorker(options, str(outdir), cache)
+        worker = task(options, str(outdir), cache, inner)
         for shard, jobs in todo:
             on_done(worker(shard, jobs))
         return
@@ -318,14 +334,14 @@ def _run_local(
     # the preloaded model keeps its thread count in the workers; the caller gets its own back
     with _single_threaded_meanwhile():
         try:
-            _PRELOADED = load_embedder(options.model)
+            _PRELOADED = inner if inner is not None else load_embedder(options.model)
             _PRELOADED.encode(["warm up"])
             ctx = mp.get_context("fork")
             with ProcessPoolExecutor(
                 max_workers=options.workers,
                 mp_context=ctx,
                 initializer=_init_worker,
-                initargs=(options, str(outdir), cache),
+                initargs=(task, options, str(outdir), cache),
             ) as pool:
                 futures = [pool.submit(_run_in_worker, shard, jobs) for shard, jobs in todo]
                 for fut in as_completed(futures):
@@ -335,25 +351,29 @@ def _run_local(
 
 
 class _RayShardActor:
-    def __init__(self, options: BatchOptions, outdir: str, cache: str | None) -> None:
+    def __init__(
+        self, options: BatchOptions, outdir: str, cache: str | None, task: ShardTask = ShardWorker
+    ) -> None:
         _single_threaded()
-        self.worker = ShardWorker(options, outdir, cache)
+        self.worker = task(options, outdir, cache, None)
 
     def __call__(self, batch: dict[str, Any]) -> dict[str, Any]:
         out = []
-        for shard, jobs_json in zip(batch["shard"], batch["jobs"], strict=True):
-            jobs = [Job(**j) for j in json.loads(jobs_json)]
-            out.append(json.dumps(self.worker(int(shard), jobs)))
-        return {"summary": out}
+        for shard, jobs in zip(batch["shard"], batch["jobs"], strict=True):
+            out.append(pickle.dumps(self.worker(int(shard), pickle.loads(jobs))))
+        return {"result": out}
 
 
 def _run_ray(
-    todo: Shards,
+    todo: list[tuple[int, list[Any]]],
     options: BatchOptions,
     outdir: Path,
     cache: str | None,
-    on_done: Callable[[dict[str, Any]], None],
+    on_done: Callable[[Any], None],
+    task: ShardTask = ShardWorker,
 ) -> None:
+    """Run ``task`` on every shard of ``todo`` in a Ray Data actor pool of ``options.workers``
+    actors (each loads ``options.model``); ``on_done`` gets each shard's result."""
     try:
         import ray
         from ray.data import ActorPoolStrategy
@@ -367,16 +387,16 @@ def _run_ray(
             ray.init(num_cpus=max(1, options.workers), include_dashboard=False, log_to_driver=False)
         started = True
     try:
-        items = [{"shard": s, "jobs": json.dumps([asdict(j) for j in jobs])} for s, jobs in todo]
+        items = [{"shard": s, "jobs": pickle.dumps(jobs)} for s, jobs in todo]
         ds = ray.data.from_items(items, override_num_blocks=max(1, len(items)))
         out = ds.map_batches(
             _RayShardActor,
             batch_size=1,
             compute=ActorPoolStrategy(size=max(1, options.workers)),
-            fn_constructor_kwargs={"options": options, "outdir": str(outdir), "cache": cache},
+            fn_constructor_kwargs={"options": options, "outdir": str(outdir), "cache": cache, "task": task},
         )
         for row in out.iter_rows():
-            on_done(json.loads(row["summary"]))
+            on_done(pickle.loads(row["result"]))
     finally:
         if started:
             ray.shutdown()

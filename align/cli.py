@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import sys
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any, TypeVar
 
 import click
@@ -226,7 +228,7 @@ def _report_tmx(fmt: str, kept: list[list[Pair]], quiet: bool, skipped: int) -> 
 
 
 @main.command("batch")
-@click.argument("source", metavar="INPUT", type=click.Path())
+@click.argument("sources", metavar="INPUT [TGT]", nargs=-1, required=True, type=click.Path())
 @click.option(
     "-o", "--outdir", required=True, type=click.Path(file_okay=False), help="Output folder (resumable)."
 )
@@ -271,9 +273,22 @@ def _report_tmx(fmt: str, kept: list[list[Pair]], quiet: bool, skipped: int) -> 
     help="Keep the pairs of documents judged not to be translations of each other "
     "(translation probability below 0.5); by default they stay out of the corpus and are reported.",
 )
+@click.option(
+    "--match",
+    "match_first",
+    is_flag=True,
+    help="INPUT is two folders (or files, quoted globs, @lists): the source and target documents, "
+    "paired first by align match into OUTDIR/manifest.tsv.",
+)
+@click.option(
+    "--match-min-score",
+    type=_Unit(0.0, 1.0),
+    default=None,
+    help="With --match: probability a document pair needs (default: the calibrated 0.5).",
+)
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar or summary.")
 def batch_cmd(
-    source: str,
+    sources: tuple[str, ...],
     outdir: str,
     model: str,
     max_merge: int,
@@ -293,6 +308,8 @@ def batch_cmd(
     fail_fast: bool,
     allow_failures: bool,
     keep_non_translations: bool,
+    match_first: bool,
+    match_min_score: float | None,
     quiet: bool,
 ) -> None:
     """Align every document pair of INPUT into one corpus in OUTDIR.
@@ -301,6 +318,10 @@ def batch_cmd(
     optional doc_id and metadata columns, or a folder with en/ and ko/ subfolders whose
     files pair by name. Killing a run and starting it again redoes only unfinished
     shards. Writes corpus.jsonl (+ exports), documents.jsonl and stats.json.
+
+    With --match, INPUT is two inputs, SRC and TGT (as for align match): the documents
+    are paired first into OUTDIR/manifest.tsv (and manifest.unmatched.tsv), with the
+    embedding cache of the batch, so the alignment embeds no sentence twice.
 
     Exit status: 0 when every document aligned, 3 when some failed (each is named
     on standard error; --allow-failures makes that 0), 1 when the batch could not run.
@@ -327,6 +348,31 @@ def batch_cmd(
         fail_fast=fail_fast,
         cache=cache,
     )
+    if match_first:
+        if len(sources) != 2:
+            raise click.UsageError(
+                "--match needs two inputs: SRC TGT (folders, files, quoted globs or @lists)"
+            )
+        source = str(Path(outdir) / "manifest.tsv")
+        stage = dataclasses.replace(
+            options, cache=str(Path(outdir) / "cache.sqlite") if cache is None else cache
+        )
+        _match_stage(
+            sources[0],
+            sources[1],
+            source,
+            stage,
+            match_min_score,
+            quiet,
+            make_folder=True,
+            shard_size=shard_size,
+        )
+    elif len(sources) != 1:
+        raise click.UsageError(
+            "give one INPUT (a manifest, or a folder with en/ and ko/), or two with --match"
+        )
+    else:
+        source = sources[0]
     stats = run_batch(source, outdir, options, progress=not quiet and sys.stderr.isatty())
     if not quiet:
         for problem in stats["unpaired_files"]:
@@ -349,6 +395,139 @@ def batch_cmd(
         )
     if stats["documents_failed"] and not allow_failures:
         sys.exit(3)
+
+
+@main.command("match")
+@click.argument("src", metavar="SRC")
+@click.argument("tgt", metavar="TGT")
+@click.option("-o", "--output", required=True, metavar="MANIFEST.tsv", help="The manifest to write.")
+@click.option(
+    "-m", "--model", default=DEFAULTS.model, show_default=True, help="Embedding model (as for align pair)."
+)
+@click.option(
+    "--src-lang", default=DEFAULTS.src_lang, show_default=True, help="Language of the SRC documents."
+)
+@click.option(
+    "--tgt-lang", default=DEFAULTS.tgt_lang, show_default=True, help="Language of the TGT documents."
+)
+@click.option("--presplit", is_flag=True, help="Documents have one sentence per line (as for align batch).")
+@click.option("--no-clean", is_flag=True, help="Keep page furniture (as for align batch).")
+@click.option(
+    "--min-score",
+    type=_Unit(0.0, 1.0),
+    default=None,
+    help="Probability a pair needs to be written (default: the calibrated 0.5).",
+)
+@click.option("--engine", type=click.Choice(["local", "ray"]), default="local", show_default=True)
+@click.option(
+    "--workers",
+    type=click.IntRange(1, 256),
+    default=1,
+    show_default=True,
+    help="Worker processes (or Ray actors).",
+)
+@click.option(
+    "--ray-address", default=None, help="Join an existing Ray cluster (default: start a local one)."
+)
+@click.option(
+    "--cache",
+    default="",
+    help="Embedding cache file to read and fill; give align batch the same --cache and it embeds no sentence again.",
+)
+@click.option("-q", "--quiet", is_flag=True, help="No progress bar, warnings or summary.")
+def match_cmd(
+    src: str,
+    tgt: str,
+    output: str,
+    model: str,
+    src_lang: str,
+    tgt_lang: str,
+    presplit: bool,
+    no_clean: bool,
+    min_score: float | None,
+    engine: str,
+    workers: int,
+    ray_address: str | None,
+    cache: str,
+    quiet: bool,
+) -> None:
+    """Find which documents of SRC and TGT are translations of each other.
+
+    SRC and TGT are each a folder (its files, not its subfolders), a file, a quoted
+    glob ('site/en/**/*.html') or @LIST (a file of paths or globs, one a line). Writes
+    MANIFEST.tsv for align batch (en_path, ko_path, doc_id, score: the probability that
+    the two are translations, margin: the lead over the best competing candidate) and
+    MANIFEST.unmatched.tsv (side, path, reason) for every other input file, both atomically.
+
+    Exit status: 0 when the manifest is written (unreadable, empty or wrong-language
+    files are named on standard error and in the unmatched report); 1 when it could not
+    be (no files, or no usable document, on one side; a bad option).
+    """
+    from .batch import BatchOptions
+
+    options = BatchOptions(
+        model=model,
+        src_lang=src_lang,
+        tgt_lang=tgt_lang,
+        presplit=presplit,
+        clean=not no_clean,
+        workers=workers,
+        engine=engine,
+        ray_address=ray_address,
+        cache=cache,
+    )
+    _match_stage(src, tgt, output, options, min_score, quiet)
+
+
+def _match_stage(
+    src: str,
+    tgt: str,
+    manifest: str,
+    options: Any,
+    min_score: float | None,
+    quiet: bool,
+    make_folder: bool = False,
+    shard_size: int | None = None,
+) -> None:
+    """align match: expand the inputs, refuse to overwrite any, pair, report, write."""
+    from .formats import check_outputs
+    from .match import SHARD_SIZE, expand_inputs, match_documents, unmatched_path
+
+    sides = [expand_inputs(src), expand_inputs(tgt)]
+    for spec, paths in zip((src, tgt), sides, strict=True):
+        if not paths:
+            raise AlignError(f"{spec}: no files to match")
+    outputs = [manifest, str(unmatched_path(manifest))]
+    check_outputs(outputs, [p for paths in sides for p in paths])
+    if make_folder:
+        Path(manifest).parent.mkdir(parents=True, exist_ok=True)
+    result = match_documents(
+        sides[0],
+        sides[1],
+        model=options.model,
+        src_lang=options.src_lang,
+        tgt_lang=options.tgt_lang,
+        cache=Path(options.cache) if options.cache else None,
+        workers=options.workers,
+        engine=options.engine,
+        min_score=min_score,
+        presplit=options.presplit,
+        clean=options.clean,
+        ray_address=options.ray_address,
+        progress=not quiet and sys.stderr.isatty(),
+        shard_size=shard_size or SHARD_SIZE,
+    )
+    if not quiet:
+        for problem in result.problems:
+            click.echo(f"align: warning: {problem}", err=True)
+    for spec, usable, lang in zip(
+        (src, tgt), result.usable, (options.src_lang, options.tgt_lang), strict=True
+    ):
+        if not usable:
+            raise AlignError(f"{spec}: no usable {lang} document (every file was refused, see above)")
+    written, report = result.write(manifest)
+    if not quiet:
+        click.echo(f"align: {result.summary()}; wrote {written} and {report}", err=True)
 
 
 @main.command("export")
