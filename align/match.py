@@ -46,7 +46,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 from threadpoolctl import threadpool_limits
 
-from .calibration import Logistic, sigmoid
+from .calibration import Logistic, calibration_files, model_key, sigmoid
 from .config import DEFAULTS
 from .embed import BaseEmbedder, forget
 from .errors import AlignError, InputError
@@ -85,7 +85,6 @@ travel as metadata into its ``documents.jsonl``."""
 
 CALIBRATION_DIR = Path(__file__).parent.parent / "models" / "calibration" / "match"
 """Where ``scripts/fit_match.py --write`` puts a refitted calibration (in a checkout)."""
-_CALIBRATION_DIRS = [Path(__file__).parent / "_models" / "calibration" / "match", CALIBRATION_DIR]
 _FALLBACK_MODEL = "use-multilingual-v3"
 """The calibration used (marked uncalibrated) for a model that has none of its own."""
 
@@ -292,18 +291,11 @@ class MatchCalibration:
 def load_match_calibration(model_name: str) -> MatchCalibration:
     """The match calibration for an embedder's ``name``; a model without one gets the
     bundled model's, marked uncalibrated."""
-    key = model_name.split(" (")[0]
+    key = model_key(model_name)
     found: dict[str, dict[str, Any]] = {}
-    for folder in _CALIBRATION_DIRS:
-        if not folder.is_dir():
-            continue
-        for path in sorted(folder.glob("*.json")):
-            try:
-                data = json.loads(path.read_text(encoding="utf-8"))
-            except (OSError, ValueError):
-                continue
-            if isinstance(data, dict) and data.get("kind") == "match":
-                found.setdefault(str(data.get("model")), data)
+    for data in calibration_files("match"):
+        if data.get("kind") == "match":
+            found.setdefault(str(data.get("model")), data)
     if key in found:
         return MatchCalibration.from_dict(found[key])
     if _FALLBACK_MODEL in found:
