@@ -283,8 +283,8 @@ class Aligner:
         warnings = list(self.warnings)
         notes: list[str] = []
         self._check_languages(src_text, tgt_text, src_name, tgt_name, warnings)
-        src = self._sentences(src_text, self.src_lang, presplit, src_name, notes, warnings)
-        tgt = self._sentences(tgt_text, self.tgt_lang, presplit, tgt_name, notes, warnings)
+        src = self.sentences(src_text, self.src_lang, presplit, src_name, notes, warnings)
+        tgt = self.sentences(tgt_text, self.tgt_lang, presplit, tgt_name, notes, warnings)
         result = yield from self._align_steps(src, tgt, doc_id, warnings)
         result.notes = notes
         result.signature = result.signature.with_params(presplit=presplit)  # chosen per call
@@ -302,22 +302,18 @@ class Aligner:
     def _check_languages(
         self, src_text: str, tgt_text: str, src_name: str, tgt_name: str, warnings: list[str]
     ) -> None:
-        src_ko, tgt_ko = hangul_share(src_text), hangul_share(tgt_text)
-        for lang, share, name in ((self.src_lang, src_ko, src_name), (self.tgt_lang, tgt_ko, tgt_name)):
-            if lang == "ko" and share < 0.05:
-                raise InputError(
-                    name, "is supposed to be Korean but has almost no Hangul (swapped or wrong file?)"
-                )
-            if lang != "ko" and share > 0.5:
-                raise InputError(
-                    name, f"is supposed to be '{lang}' but is mostly Hangul (swapped or wrong file?)"
-                )
+        check_language(src_text, self.src_lang, src_name)
+        check_language(tgt_text, self.tgt_lang, tgt_name)
         if self.src_lang != self.tgt_lang and " ".join(src_text.split()) == " ".join(tgt_text.split()):
             raise InputError(tgt_name, f"is identical to {src_name}: both files are in the same language")
 
-    def _sentences(
+    def sentences(
         self, text: str, lang: str, presplit: bool, name: str, notes: list[str], warnings: list[str]
     ) -> list[Sentence]:
+        """The sentences align sees in a (normalised) text: cleaned and split, or one per
+        line when ``presplit``; removed furniture goes to ``notes``, cut sentences to
+        ``warnings``.  ``align match`` reads documents through it, so the embedding cache
+        holds what the alignment will ask for."""
         if presplit:
             segs: list[Segment] = [s for s in split_lines(text) if s.text]
             out = [Sentence(s.line - 1, " ".join(s.text.split()), 0, s.start, s.end, s.line) for s in segs]
@@ -541,6 +537,16 @@ class Aligner:
 
     def _join(self, texts: list[str], lang: str) -> str:
         return self._joiner(lang).join(texts)
+
+
+def check_language(text: str, lang: str, name: str, hint: str = "swapped or wrong file?") -> None:
+    """Refuse a Korean text with almost no Hangul, or a non-Korean one that is mostly
+    Hangul, with one line naming the file."""
+    share = hangul_share(text)
+    if lang == "ko" and share < 0.05:
+        raise InputError(name, f"is supposed to be Korean but has almost no Hangul ({hint})")
+    if lang != "ko" and share > 0.5:
+        raise InputError(name, f"is supposed to be '{lang}' but is mostly Hangul ({hint})")
 
 
 def _ends(src: list[Sentence], tgt: list[Sentence]) -> Ends:

@@ -75,6 +75,20 @@ class BatchOptions:
     cache: str | None = None
     """SQLite embedding cache (default OUTDIR/cache.sqlite); "" disables it."""
 
+    @classmethod
+    def from_config(cls, config: AlignConfig, **batch: Any) -> BatchOptions:
+        """Options whose alignment fields come from ``config`` (the batch's own from ``batch``)."""
+        return cls(
+            model=config.model,
+            src_lang=config.src_lang,
+            tgt_lang=config.tgt_lang,
+            max_merge=config.max_merge,
+            null_cost=config.null_cost,
+            presplit=config.presplit,
+            clean=config.clean,
+            **batch,
+        )
+
     @property
     def config(self) -> AlignConfig:
         """The options that decide every alignment of the batch."""

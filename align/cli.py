@@ -336,14 +336,8 @@ def batch_cmd(
     from .batch import BatchOptions, run_batch
 
     config = _config(model, max_merge, null_cost, presplit, src_lang, tgt_lang, no_clean)
-    options = BatchOptions(
-        model=config.model,
-        src_lang=config.src_lang,
-        tgt_lang=config.tgt_lang,
-        max_merge=config.max_merge,
-        null_cost=config.null_cost,
-        presplit=config.presplit,
-        clean=config.clean,
+    options = BatchOptions.from_config(
+        config,
         min_score=min_score,
         keep_non_translations=keep_non_translations,
         dedupe=not no_dedupe,

@@ -417,20 +417,16 @@ class EmbedWorker:
     def _sentences(self, path: str, lang: str) -> list[str]:
         """The sentences the aligner would embed for this file (same reading, cleaning,
         splitting and language check)."""
+        from .aligner import check_language
         from .reading import normalise_text, read_document
-        from .segment import hangul_share
 
         if any(c in path for c in "\t\n\r"):
             raise InputError(path, "has a tab or line break in its name, which a TSV manifest cannot hold")
         doc = read_document(path)
         text = normalise_text(doc.text)
-        share = hangul_share(text)
-        if lang == "ko" and share < 0.05:
-            raise InputError(doc.path, "is supposed to be Korean but has almost no Hangul (wrong language?)")
-        if lang != "ko" and share > 0.5:
-            raise InputError(doc.path, f"is supposed to be '{lang}' but is mostly Hangul (wrong language?)")
+        check_language(text, lang, doc.path, hint="wrong language?")
         # the aligner's own splitting, so the cache keys are the ones align batch asks for
-        sentences = self.aligner._sentences(
+        sentences = self.aligner.sentences(
             text=text,
             lang=lang,
             presplit=self.options.presplit,
