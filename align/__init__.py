@@ -28,6 +28,7 @@ from .features import FEATURES, FLAGS, Feature, PairContext
 from .formats import FORMATS, Format, filter_pairs, write, write_stream
 from .formats.readers import read_results
 from .match import Match, Matching, match_documents
+from .metadata import Metadata, read_metadata
 from .reading import Document, decode_bytes, read_document
 from .result import DocumentAlignment, Pair, Sentence, Signature, Verdict
 from .review import render_review, write_review
@@ -56,6 +57,7 @@ __all__ = [
     "Job",
     "Match",
     "Matching",
+    "Metadata",
     "Pair",
     "PairContext",
     "Scores",
@@ -80,6 +82,7 @@ __all__ = [
     "match_documents",
     "read_alignments",
     "read_document",
+    "read_metadata",
     "read_results",
     "render_review",
     "run_batch",

@@ -146,6 +146,36 @@ def _engine_options(f: _F) -> _F:
     return f
 
 
+def _window(ctx: click.Context, param: click.Parameter, value: str | None) -> float | None:
+    """--date-window: 3d, 36h, 1w or a number of days, as days."""
+    from .metadata import parse_window
+
+    if value is None:
+        return None
+    try:
+        return parse_window(value)
+    except AlignError as exc:
+        raise click.BadParameter(str(exc), ctx, param) from None
+
+
+def _metadata_options(f: _F) -> _F:
+    """Metadata that narrows align match (align batch --match too)."""
+    options = [
+        click.option(
+            "--meta", "meta", default=None, metavar="FILE", type=_IN,
+            help="TSV with a header: path, and date and/or key columns, for documents of either side "
+            "(paths relative to FILE's folder). With a key column, documents pair only with the same key.",
+        ),
+        click.option(
+            "--date-window", default=None, metavar="WINDOW", callback=_window,
+            help="With --meta dates: pair only documents at most this far apart (3d, 36h, 1w).",
+        ),
+    ]  # fmt: skip
+    for option in reversed(options):
+        f = option(f)
+    return f
+
+
 def _min_score_option(help_text: str) -> Callable[[_F], _F]:
     return click.option("--min-score", type=_Unit(0.0, 1.0), default=None, help=help_text)
 
@@ -293,6 +323,7 @@ def _report_tmx(fmt: str, kept: list[list[Pair]], quiet: bool, skipped: int) -> 
     default=None,
     help="With --match: probability a document pair needs (default: the calibrated 0.5).",
 )
+@_metadata_options
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar or summary.")
 def batch_cmd(
     sources: tuple[str, ...],
@@ -317,6 +348,8 @@ def batch_cmd(
     keep_non_translations: bool,
     match_first: bool,
     match_min_score: float | None,
+    meta: str | None,
+    date_window: float | None,
     quiet: bool,
 ) -> None:
     """Align every document pair of INPUT into one corpus in OUTDIR.
@@ -328,7 +361,8 @@ def batch_cmd(
 
     With --match, INPUT is two inputs, SRC and TGT (as for align match): the documents
     are paired first into OUTDIR/manifest.tsv (and manifest.unmatched.tsv), with the
-    embedding cache of the batch, so the alignment embeds no sentence twice.
+    embedding cache of the batch, so the alignment embeds no sentence twice (--meta and
+    --date-window narrow that pairing as for align match).
 
     Exit status: 0 when every document aligned, 3 when some failed (each is named
     on standard error; --allow-failures makes that 0), 1 when the batch could not run.
@@ -367,7 +401,11 @@ def batch_cmd(
             quiet,
             make_folder=True,
             shard_size=shard_size,
+            meta=meta,
+            date_window=date_window,
         )
+    elif meta is not None or date_window is not None:
+        raise click.UsageError("--meta and --date-window narrow the pairing of --match; give --match SRC TGT")
     elif len(sources) != 1:
         raise click.UsageError(
             "give one INPUT (a manifest, or a folder with en/ and ko/), or two with --match"
@@ -419,6 +457,7 @@ def batch_cmd(
     default=None,
     help="Probability a pair needs to be written (default: the calibrated 0.5).",
 )
+@_metadata_options
 @_engine_options
 @click.option(
     "--cache",
@@ -436,6 +475,8 @@ def match_cmd(
     presplit: bool,
     no_clean: bool,
     min_score: float | None,
+    meta: str | None,
+    date_window: float | None,
     engine: str,
     workers: int,
     ray_address: str | None,
@@ -449,6 +490,11 @@ def match_cmd(
     MANIFEST.tsv for align batch (en_path, ko_path, doc_id, score: the probability that
     the two are translations, margin: the lead over the best competing candidate) and
     MANIFEST.unmatched.tsv (side, path, reason) for every other input file, both atomically.
+
+    When you know when each document appeared, or a label the two editions share, give
+    it in --meta FILE (a TSV: path, date and/or key): with --date-window 3d, documents
+    pair only with documents at most 3 days apart; with a key column, only with
+    documents of the same key. A document without a date or key is compared with all.
 
     Exit status: 0 when the manifest is written (unreadable, empty or wrong-language
     files are named on standard error and in the unmatched report); 1 when it could not
@@ -467,7 +513,7 @@ def match_cmd(
         ray_address=ray_address,
         cache=cache,
     )
-    _match_stage(src, tgt, output, options, min_score, quiet)
+    _match_stage(src, tgt, output, options, min_score, quiet, meta=meta, date_window=date_window)
 
 
 def _match_stage(
@@ -479,10 +525,17 @@ def _match_stage(
     quiet: bool,
     make_folder: bool = False,
     shard_size: int | None = None,
+    meta: str | None = None,
+    date_window: float | None = None,
 ) -> None:
     """align match: expand the inputs, refuse to overwrite any, pair, report, write."""
     from .formats import check_outputs
     from .match import SHARD_SIZE, expand_inputs, match_documents, unmatched_path
+    from .metadata import read_metadata
+
+    if date_window is not None and meta is None:
+        raise click.UsageError("--date-window needs --meta FILE with a date column")
+    metadata = read_metadata(meta) if meta is not None else None
 
     sides = [expand_inputs(src), expand_inputs(tgt)]
     for spec, paths in zip((src, tgt), sides, strict=True):
@@ -507,9 +560,11 @@ def _match_stage(
         ray_address=options.ray_address,
         progress=not quiet and sys.stderr.isatty(),
         shard_size=shard_size or SHARD_SIZE,
+        metadata=metadata,
+        date_window=date_window,
     )
     if not quiet:
-        for problem in result.problems:
+        for problem in result.problems + result.notes:
             click.echo(f"align: warning: {problem}", err=True)
     for spec, usable, lang in zip(
         (src, tgt), result.usable, (options.src_lang, options.tgt_lang), strict=True

@@ -50,6 +50,7 @@ from .calibration import Logistic, calibration_files, model_key, sigmoid
 from .config import DEFAULTS
 from .embed import BaseEmbedder, forget
 from .errors import AlignError, InputError
+from .metadata import Metadata, Narrowing
 
 if TYPE_CHECKING:
     from .batch import BatchOptions
@@ -144,6 +145,10 @@ class Matching:
     """Every input file not in a pair, and why: the unmatched report."""
     usable: tuple[int, int] = (0, 0)
     """Documents read on each side (duplicates included, problems not)."""
+    narrowed: str = ""
+    """How metadata narrowed the candidates (``date window 3 days, same key``), or empty."""
+    notes: list[str] = field(default_factory=list)
+    """Warnings about the metadata (documents without a row, dates not used)."""
 
     def summary(self) -> str:
         """One line: pairs, unmatched, duplicates, problems, time."""
@@ -164,6 +169,8 @@ class Matching:
         )
         if not self.calibrated:
             text += " (uncalibrated scores)"
+        if self.narrowed:
+            text += f"; candidates narrowed by {self.narrowed}"
         return text
 
     def manifest_text(self, manifest: Path) -> str:
@@ -521,11 +528,17 @@ def doc_vectors(side: SideVectors) -> np.ndarray:
 
 
 def candidates(
-    a: np.ndarray, b: np.ndarray, k: int = TOP_K, block: int = BLOCK
+    a: np.ndarray,
+    b: np.ndarray,
+    k: int = TOP_K,
+    block: int = BLOCK,
+    narrowing: Narrowing | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Candidate pairs (rows of ``a``, rows of ``b``): every row's ``k`` most similar rows
     of the other side, both ways, sorted and unique.  ``block`` rows of ``a`` at a time:
-    memory is ``block x len(b)``, never the whole matrix."""
+    memory is ``block x len(b)``, never the whole matrix.  With ``narrowing`` (dates and
+    keys, :mod:`align.metadata`) only the pairs it allows are candidates, and each row's
+    ``k`` are its best allowed ones."""
     n, m = len(a), len(b)
     if not n or not m:
         return np.zeros(0, np.int64), np.zeros(0, np.int64)
@@ -536,9 +549,12 @@ def candidates(
     best_i = np.zeros((kc, m), np.int64)
     for start in range(0, n, block):
         sims = a[start : start + block] @ b.T
+        if narrowing is not None:
+            sims[~narrowing.allowed(start, start + len(sims))] = -np.inf
         top = np.argpartition(-sims, kr - 1, axis=1)[:, :kr]
-        rows.append(np.repeat(np.arange(start, start + len(sims)), kr))
-        cols.append(top.ravel())
+        ok = np.isfinite(np.take_along_axis(sims, top, axis=1))
+        rows.append(np.repeat(np.arange(start, start + len(sims)), kr)[ok.ravel()])
+        cols.append(top[ok])
         kb = min(kc, len(sims))
         ci = np.argpartition(-sims, kb - 1, axis=0)[:kb]
         cs = np.take_along_axis(sims, ci, axis=0)
@@ -679,11 +695,16 @@ class Scored:
 
 
 def match_vectors(
-    src: SideVectors, tgt: SideVectors, calibration: MatchCalibration, k: int = TOP_K, block: int = BLOCK
+    src: SideVectors,
+    tgt: SideVectors,
+    calibration: MatchCalibration,
+    k: int = TOP_K,
+    block: int = BLOCK,
+    narrowing: Narrowing | None = None,
 ) -> Scored:
     """Candidates, rescoring and one-to-one assignment of two sides' documents (indices
-    into ``src``/``tgt``); the threshold is the caller's."""
-    ii, jj = candidates(doc_vectors(src), doc_vectors(tgt), k, block)
+    into ``src``/``tgt``; ``narrowing`` over the same indices); the threshold is the caller's."""
+    ii, jj = candidates(doc_vectors(src), doc_vectors(tgt), k, block, narrowing)
     features = rescore(src, tgt, ii, jj, calibration.low, calibration.high, calibration.one_sided)
     taken, margins = assign(ii, jj, features["coverage"])
     values = {name: values[taken] for name, values in features.items()}
@@ -709,6 +730,8 @@ def match_documents(
     ray_address: str | None = None,
     progress: bool = False,
     shard_size: int = SHARD_SIZE,
+    metadata: Metadata | None = None,
+    date_window: float | None = None,
 ) -> Matching:
     """Find which documents of ``src_paths`` translate which of ``tgt_paths``.
 
@@ -718,11 +741,14 @@ def match_documents(
     ``min_score``: the probability a pair needs (None: the calibration's threshold,
     0.5).  ``presplit``/``clean``: how documents are split, as for the alignment that
     follows (the cache is shared only when they agree).  ``shard_size``: documents per
-    model call and unit of work for the workers."""
+    model call and unit of work for the workers.  ``metadata`` (:func:`align.metadata.read_metadata`)
+    and ``date_window`` (days): two documents can be paired only when their dates are at
+    most ``date_window`` apart and their keys are equal (where both have one)."""
     from .batch import BatchOptions
 
     src_paths = [Path(p) for p in src_paths]
     tgt_paths = [Path(p) for p in tgt_paths]
+    notes = _check_metadata(metadata, date_window, src_paths, tgt_paths)
     inner = None if model is None or isinstance(model, str) else model
     options = BatchOptions(
         model=(model if isinstance(model, str) else DEFAULTS.model) if inner is None else inner.name,
@@ -773,7 +799,26 @@ def match_documents(
         len(src_paths) - sum(1 for d in docs if d.side == 0 and d.problem),
         len(tgt_paths) - sum(1 for d in docs if d.side == 1 and d.problem),
     )
-    scored = match_vectors(sides[0], sides[1], calibration)
+    narrowing = None
+    if metadata is not None:
+        narrowing = Narrowing.build(
+            metadata,
+            [paths[0][k] for k in sides[0].indices],
+            [paths[1][k] for k in sides[1].indices],
+            date_window if metadata.has_dates else None,
+        )
+        result.narrowed = _narrowed(metadata, date_window)
+        no_date, no_key = narrowing.unknown()
+        if no_date:
+            notes.append(
+                f"{no_date} document{_s(no_date)} without a date in {metadata.source}: compared with all"
+            )
+        if metadata.has_keys and no_key:
+            notes.append(
+                f"{no_key} document{_s(no_key)} without a key in {metadata.source}: compared with all"
+            )
+    result.notes = notes
+    scored = match_vectors(sides[0], sides[1], calibration, narrowing=narrowing)
     paired: dict[int, tuple[int, float, float]] = {}
     for c, margin, p in zip(scored.taken, scored.margins, scored.probability, strict=True):
         if p >= threshold:
@@ -795,7 +840,8 @@ def match_documents(
             (result.unmatched_src if side_no == 0 else result.unmatched_tgt).append(path)
             other = best[side_no].get(pos)
             if other is None:
-                why[side_no, index] = ("no counterpart", None, "")
+                none = "no counterpart" if narrowing is None else f"no candidate within {result.narrowed}"
+                why[side_no, index] = (none, None, "")
             else:
                 pos2, cov = other
                 partner = paths[1 - side_no][sides[1 - side_no].indices[pos2]]
@@ -807,6 +853,43 @@ def match_documents(
     result.embed_seconds = embed_seconds
     result.match_seconds = time.perf_counter() - t1
     return result
+
+
+def _check_metadata(
+    metadata: Metadata | None, date_window: float | None, src: list[Path], tgt: list[Path]
+) -> list[str]:
+    """Refuse metadata that cannot narrow anything; notes on what it leaves out."""
+    if date_window is not None and date_window < 0:
+        raise AlignError(f"date window {date_window}: cannot be negative")
+    if metadata is None:
+        if date_window is not None:
+            raise AlignError("a date window needs metadata with a date column (--meta FILE)")
+        return []
+    if date_window is not None and not metadata.has_dates:
+        raise AlignError(f"{metadata.source}: a date window needs a date column")
+    named = metadata.named(src) + metadata.named(tgt)
+    if not named:
+        raise AlignError(
+            f"{metadata.source}: none of its paths is an input file "
+            "(a relative path is read from the metadata file's folder)"
+        )
+    notes: list[str] = []
+    if metadata.has_dates and date_window is None:
+        notes.append(f"{metadata.source}: its dates are not used without a date window (--date-window 3d)")
+    return notes
+
+
+def _narrowed(metadata: Metadata, date_window: float | None) -> str:
+    parts = []
+    if metadata.has_dates and date_window is not None:
+        parts.append(f"date window {date_window:g} day{_s(date_window)}")
+    if metadata.has_keys:
+        parts.append("same key")
+    return ", ".join(parts)
+
+
+def _s(n: float) -> str:
+    return "" if n == 1 else "s"
 
 
 def _best_candidates(scored: Scored) -> tuple[dict[int, tuple[int, float]], dict[int, tuple[int, float]]]:
