@@ -19,6 +19,7 @@ Data actor pool, extra ``align[ray]``).
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import pickle
@@ -106,6 +107,14 @@ class BatchOptions:
         """What decides the shards' content (a resumed run must match it): every option of
         :attr:`config` (:meth:`~align.config.AlignConfig.record`) and the shard size."""
         return {**self.config.record(), "shard_size": self.shard_size}
+
+
+def jobs_digest(jobs: list[Job]) -> str:
+    """What a resumed batch must find again: every document's id and its two files (by
+    absolute path), as a SHA-256.  Two manifests with the same ids but another pairing
+    (a re-run ``align match`` that paired differently) differ here."""
+    rows = [[j.doc_id, os.path.abspath(j.en_path), os.path.abspath(j.ko_path)] for j in jobs]
+    return hashlib.sha256(json.dumps(rows, ensure_ascii=False).encode("utf-8")).hexdigest()
 
 
 def _same_key(previous: Any, key: dict[str, Any]) -> bool:
@@ -432,14 +441,21 @@ def run_batch(
     (out / "shards").mkdir(parents=True, exist_ok=True)
     key = options.alignment_key()
     doc_ids = [j.doc_id for j in jobs]
+    pairs = jobs_digest(jobs)
     meta_path = out / "batch.json"
     if meta_path.exists():
         previous = json.loads(meta_path.read_text(encoding="utf-8"))
-        if not _same_key(previous.get("options"), key) or previous.get("documents") != doc_ids:
+        if (
+            not _same_key(previous.get("options"), key)
+            or previous.get("documents") != doc_ids
+            or previous.get("pairs", pairs) != pairs  # absent: saved before pairs were recorded
+        ):
             raise AlignError(f"{out} holds a batch with other options or documents: use a new output folder")
     else:
         with atomic_writer(meta_path) as f:
-            f.write(json.dumps({"options": key, "documents": doc_ids}, ensure_ascii=False) + "\n")
+            f.write(
+                json.dumps({"options": key, "documents": doc_ids, "pairs": pairs}, ensure_ascii=False) + "\n"
+            )
     for stale in (out / "shards").glob(".*.tmp"):  # left by a killed run; never a finished shard
         stale.unlink(missing_ok=True)
     cache: str | None = options.cache if options.cache is not None else str(out / "cache.sqlite")

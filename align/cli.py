@@ -571,6 +571,14 @@ def _match_stage(
     ):
         if not usable:
             raise AlignError(f"{spec}: no usable {lang} document (every file was refused, see above)")
+    if make_folder:  # align batch --match: a resumed batch must find the pairs it started with
+        previous = Path(manifest)
+        started = (previous.parent / "batch.json").exists() and previous.exists()
+        if started and previous.read_text(encoding="utf-8") != result.manifest_text(previous):
+            raise AlignError(
+                f"{previous.parent} holds a batch of another pairing (the documents now match "
+                "differently: other inputs or options): use a new output folder"
+            )
     written, report = result.write(manifest)
     if not quiet:
         click.echo(f"align: {result.summary()}; wrote {written} and {report}", err=True)

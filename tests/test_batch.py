@@ -142,6 +142,29 @@ def test_resume_with_other_options_is_refused(cli, batch_input, reference):
     assert b"holds a batch with other options" in proc.stderr and b"Traceback" not in proc.stderr
 
 
+def test_resume_with_the_same_ids_paired_otherwise_is_refused(cli, batch_input, tmp_path):
+    """Same doc_ids, other files (a re-run align match that paired differently): the
+    folder's batch is refused, not resumed into a corpus of two pairings."""
+    row = "{}\t{}/en/{}.txt\t{}/ko/{}.txt\n"
+    manifest = tmp_path / "m.tsv"
+    manifest.write_text(
+        "doc_id\ten_path\tko_path\n"
+        + row.format("a", batch_input, "harbor_bridge0", batch_input, "harbor_bridge0")
+        + row.format("b", batch_input, "seed_bank0", batch_input, "seed_bank0"),
+        encoding="utf-8",
+    )
+    _batch(cli, manifest, tmp_path / "out")
+    manifest.write_text(
+        "doc_id\ten_path\tko_path\n"
+        + row.format("a", batch_input, "harbor_bridge0", batch_input, "harbor_bridge2")
+        + row.format("b", batch_input, "seed_bank0", batch_input, "seed_bank0"),
+        encoding="utf-8",
+    )
+    proc = cli("batch", str(manifest), "-o", str(tmp_path / "out"), "--shard-size", "2")
+    assert proc.returncode == 1
+    assert b"holds a batch with other options or documents" in proc.stderr and b"Traceback" not in proc.stderr
+
+
 def test_manifest_input(cli, batch_input, tmp_path):
     manifest = tmp_path / "m.tsv"
     manifest.write_text(

@@ -278,6 +278,25 @@ def test_globs_and_lists(cli, reference, tmp_path):
     ]
 
 
+def test_batch_match_that_pairs_otherwise_is_not_resumed(cli, tmp_path):
+    """align batch --match again on the same folder, where the documents now pair
+    differently (a stricter --match-min-score): refused, and the manifest the folder's
+    corpus was built from is left as it was."""
+    out = tmp_path / "out"
+    proc = cli("batch", str(FIXTURES / "en"), str(FIXTURES / "ko"), "--match", "-o", str(out))
+    assert proc.returncode == 0, proc.stderr.decode()
+    before = (out / "manifest.tsv").read_bytes()
+    same = cli("batch", str(FIXTURES / "en"), str(FIXTURES / "ko"), "--match", "-o", str(out))
+    assert same.returncode == 0, same.stderr.decode()
+    again = cli(
+        "batch", str(FIXTURES / "en"), str(FIXTURES / "ko"), "--match", "-o", str(out),
+        "--match-min-score", "0.999",
+    )  # fmt: skip
+    err = again.stderr.decode()
+    assert again.returncode == 1 and "holds a batch of another pairing" in err and "Traceback" not in err
+    assert (out / "manifest.tsv").read_bytes() == before
+
+
 def test_batch_match_needs_two_inputs(cli, tmp_path):
     proc = cli("batch", str(FIXTURES / "en"), "--match", "-o", str(tmp_path / "out"))
     assert proc.returncode == 2 and b"--match needs two inputs" in proc.stderr
