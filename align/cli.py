@@ -584,6 +584,30 @@ def _match_stage(
         click.echo(f"align: {result.summary()}; wrote {written} and {report}", err=True)
 
 
+def _statuses(ctx: click.Context, param: click.Parameter, value: str) -> frozenset[str]:
+    """--status confirmed,edited: the review statuses to keep (empty: every pair)."""
+    from .filters import STATUSES
+
+    chosen = frozenset(x.strip() for x in value.split(",") if x.strip())
+    unknown = chosen - set(STATUSES)
+    if unknown:
+        raise click.BadParameter(
+            f"unknown status(es) {', '.join(sorted(unknown))}: choose from {', '.join(STATUSES)}", ctx, param
+        )
+    return chosen
+
+
+_status_option = click.option(
+    "--status",
+    "statuses",
+    default="",
+    metavar="STATUS,...",
+    callback=_statuses,
+    help="Keep only pairs with these review statuses (auto, confirmed, edited, rejected), as saved by "
+    "the review page; a file never reviewed is all auto.",
+)
+
+
 @main.command("export")
 @click.argument("input_file", metavar="IN", type=click.Path())
 @click.option(
@@ -596,16 +620,21 @@ def _match_stage(
 )
 @click.option("-o", "--output", required=True, metavar="OUT", help="Output file (moses: OUT.<lang> twice).")
 @_min_score_option("Keep matched pairs scoring at least this.")
-def export_cmd(input_file: str, fmt: str, output: str, min_score: float | None) -> None:
-    """Convert a saved align TSV or JSONL result to another format."""
-    from .formats import filter_pairs, get, write
+@_status_option
+def export_cmd(
+    input_file: str, fmt: str, output: str, min_score: float | None, statuses: frozenset[str]
+) -> None:
+    """Convert a saved align TSV or JSONL result (or a reviewed one) to another format."""
+    from .filters import PairFilter
+    from .formats import get, write
     from .formats.readers import read_results
 
     _guard(_outputs(fmt, output, "src", "tgt"), [input_file])
     results = read_results(input_file)
     if get(fmt).by_language and results:  # the real file names, now that the languages are known
         _guard(_outputs(fmt, output, results[0].src_lang, results[0].tgt_lang), [input_file])
-    kept = [filter_pairs(r.pairs, min_score, False) for r in results]
+    keep = PairFilter(min_score, False, statuses=statuses)
+    kept = [keep.keep(r.pairs) for r in results]
     written = write(results, fmt, output, kept)
     n = _report_tmx(fmt, kept, False, written.skipped) if fmt == "tmx" else sum(len(k) for k in kept)
     click.echo(f"align: wrote {n} pairs from {len(results)} document(s) to {output} ({fmt})", err=True)
@@ -622,13 +651,18 @@ def export_cmd(input_file: str, fmt: str, output: str, min_score: float | None) 
     help="Scores below this count as low in the page's filter.",
 )
 def review_cmd(input_file: str, output: str, threshold: float) -> None:
-    """Write a self-contained HTML page to review a saved result (JSONL or TSV) side by side."""
+    """Write a self-contained HTML page to review and correct a saved result (JSONL or TSV).
+
+    The page edits offline (confirm, reject, join, split, move, link, undo), autosaves in
+    the browser and saves a corrected JSONL with a status per pair, which align export,
+    filter and evaluate read.
+    """
     from .formats.readers import read_results
     from .review import write_review
 
     _guard([output], [input_file])
     results = read_results(input_file)
-    write_review(results, output, threshold)
+    write_review(results, output, threshold, source=input_file)
     n = sum(len(r.pairs) for r in results)
     click.echo(f"align: wrote {output}: {len(results)} document(s), {n} pairs", err=True)
 
@@ -644,8 +678,14 @@ def review_cmd(input_file: str, output: str, threshold: float) -> None:
     help="Drop pairs with any of these flags (number_mismatch, length_outlier, untranslated, low_similarity); 'any' drops every flagged pair.",
 )
 @click.option("--drop-nulls", is_flag=True, help="Drop omissions (1-0, 0-1).")
+@_status_option
 def filter_cmd(
-    input_file: str, output: str, min_score: float | None, drop_flags: str, drop_nulls: bool
+    input_file: str,
+    output: str,
+    min_score: float | None,
+    drop_flags: str,
+    drop_nulls: bool,
+    statuses: frozenset[str],
 ) -> None:
     """Filter align's own TSV or JSONL output by score and flags.
 
@@ -668,11 +708,11 @@ def filter_cmd(
         )
     _guard([output], [input_file])
     records = read_records(input_file)
-    keep = PairFilter(min_score, drop_nulls, frozenset(flags))
+    keep = PairFilter(min_score, drop_nulls, frozenset(flags), statuses)
     kept: list[str] = []
     removed: Counter[str] = Counter()
     for line, rec in zip(records.lines, records.rows, strict=True):
-        why = keep.reason(rec["null"], rec["score"], rec["flags"])
+        why = keep.reason(rec["null"], rec["score"], rec["flags"], rec["status"])
         if why is None:
             kept.append(line)
         else:
@@ -783,7 +823,8 @@ def evaluate_cmd(
 ) -> None:
     """Strict and lax precision/recall/F1 of alignments against gold (Vecalign's definition).
 
-    Files are in Vecalign's format ([0, 1]:[2] per line, optional :score). Counts are
+    Files are in Vecalign's format ([0, 1]:[2] per line, optional :score), or align's JSONL
+    of one document (a corrected file saved by the review page makes a gold file). Counts are
     summed over documents; omissions (1-0, 0-1) count in precision, not in recall.
     A gold file with no system file counts as an empty system output.
     """

@@ -92,8 +92,19 @@ def _read_text(path: str | Path, what: str) -> str:
 
 
 def read_alignments(path: str | Path) -> list[Alignment]:
-    """A Vecalign-format file's alignments; :class:`InputError` for a bad file."""
-    return parse_alignments(_read_text(path, "an alignment file").splitlines(), str(path))
+    """The alignments of a Vecalign-format file, or of align's JSONL of one document (a
+    result, or a corrected file saved by the review page: every pair, whatever its status,
+    is the reviewer's answer); :class:`InputError` for a bad file."""
+    text = _read_text(path, "an alignment file")
+    if not text.lstrip().startswith("{"):
+        return parse_alignments(text.splitlines(), str(path))
+    from .formats.readers import read_records
+
+    rows = read_records(path).rows
+    docs = {r.get("doc_id", "") for r in rows}
+    if len(docs) > 1:
+        raise InputError(str(path), f"holds {len(docs)} documents; evaluate reads one document per file")
+    return [(tuple(r["src_ids"]), tuple(r["tgt_ids"])) for r in rows]
 
 
 def read_lines(path: str | Path) -> list[str]:

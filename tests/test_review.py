@@ -66,8 +66,6 @@ def saved(cli, corpora, tmp_path_factory):
 def test_review_page_in_browser(browser, saved):
     out, page_path = saved
     results = read_results(out)
-    pairs = [p for r in results for p in r.pairs]
-    low = [p for p in pairs if p.is_null or p.score < 0.8 or p.flags]
     html = page_path.read_text(encoding="utf-8")
     assert "http://" not in html and "https://" not in html and "<link" not in html  # self-contained
     page = browser.new_page()
@@ -77,19 +75,27 @@ def test_review_page_in_browser(browser, saved):
     page.goto(page_path.as_uri())
     page.wait_for_selector("body[data-ready='1']")
     assert errors == []
-    assert page.locator("tr.pair").count() == len(pairs)
-    assert page.locator("section").count() == 2
-    assert page.locator("td.gap").count() == sum(1 for p in pairs if p.is_null)
-    assert "translation probability" in page.locator(".doc-head").first.inner_text()
-    assert page.locator(".verdict.bad").count() == 1  # the mismatched document
-    page.check("#only-low")
-    assert page.locator("tr.pair:not(.hidden)").count() == len(low)
-    assert page.locator("#shown").inner_text() == str(len(low))
-    page.uncheck("#only-low")
-    assert page.locator("tr.pair:not(.hidden)").count() == len(pairs)
+    # one document at a time, picked in the selector (or with > and <)
+    assert page.locator("#doc option").count() == 2
+    for k, result in enumerate(results):
+        if k:
+            page.keyboard.press(">")
+        pairs = result.pairs
+        low = [p for p in pairs if p.is_null or p.score < 0.8 or p.flags]
+        assert page.locator("section").count() == 1
+        assert page.locator("#rows > .pair").count() == len(pairs)
+        assert page.locator("#rows .gap").count() == sum(1 for p in pairs if p.is_null)
+        assert "translation probability" in page.locator(".doc-head").first.inner_text()
+        assert page.locator(".verdict.bad").count() == (1 if result.doc_id == "mismatched" else 0)
+        page.select_option("#filter", "attention")
+        assert page.locator("#rows > .pair:not(.hidden)").count() == len(low)
+        assert page.locator("#shown").inner_text() == str(len(low))
+        page.select_option("#filter", "all")
+        assert page.locator("#rows > .pair:not(.hidden)").count() == len(pairs)
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "review.png"), full_page=True)
     assert (ARTIFACTS / "review.png").stat().st_size > 10_000
+    assert errors == []
     page.close()
 
 

@@ -6,7 +6,9 @@ Fields: ``doc_id``, ``type``, ``src_ids``, ``tgt_ids`` (0-based), ``src``, ``tgt
 ``calibrated`` (false: the model has no calibration and the score is a plain logistic
 of the margin), ``model``, ``signature`` (align version, model, scores, parameters, date), ``src_lang``,
 ``tgt_lang``, ``src_paragraphs``/``tgt_paragraphs`` and ``src_offsets``/``tgt_offsets``
-(``[start, end]`` character offsets of each sentence in the decoded input).
+(``[start, end]`` character offsets of each sentence in the decoded input), and, in a
+file saved by the review page, ``status`` (``auto``, ``confirmed``, ``edited``,
+``rejected``: :data:`align.filters.STATUSES`; a re-export keeps it).
 
 Unknown is written as unknown, never invented: a result read back from a TSV (which
 records no offsets or paragraphs) gets ``null`` offsets and paragraphs
@@ -20,16 +22,25 @@ from __future__ import annotations
 import json
 from typing import IO, Any
 
-from ..result import DocumentAlignment, Pair
+from ..result import DocumentAlignment, Pair, Sentence
 from .base import FIELDS, Format, Written, count
+from .readers import ReviewedPair
 
-__all__ = ["JSONL", "calibrated", "record"]
+__all__ = ["JSONL", "calibrated", "record", "sentence_index"]
+
+Index = tuple[dict[int, Sentence], dict[int, Sentence]]
+"""A document's sentences by id, source then target (:func:`sentence_index`)."""
 
 
-def record(result: DocumentAlignment, p: Pair) -> dict[str, Any]:
-    src = {s.index: s for s in result.src}
-    tgt = {s.index: s for s in result.tgt}
-    return {
+def sentence_index(result: DocumentAlignment) -> Index:
+    """The sentences of ``result`` by id, for :func:`record` (built once per document)."""
+    return {s.index: s for s in result.src}, {s.index: s for s in result.tgt}
+
+
+def record(result: DocumentAlignment, p: Pair, index: Index | None = None) -> dict[str, Any]:
+    """The JSONL record of one pair; ``index`` (:func:`sentence_index`) saves rebuilding it per pair."""
+    src, tgt = index or sentence_index(result)
+    rec = {
         "doc_id": result.doc_id,
         "type": p.kind,
         "src_ids": list(p.src),
@@ -51,6 +62,9 @@ def record(result: DocumentAlignment, p: Pair) -> dict[str, Any]:
         "src_offsets": [[src[i].start, src[i].end] for i in p.src] if result.offsets_known else None,
         "tgt_offsets": [[tgt[j].start, tgt[j].end] for j in p.tgt] if result.offsets_known else None,
     }
+    if isinstance(p, ReviewedPair):
+        rec["status"] = p.status
+    return rec
 
 
 def calibrated(result: DocumentAlignment) -> bool:
@@ -72,6 +86,7 @@ class JSONL(Format):
         self, results: list[DocumentAlignment], stream: IO[str], pairs: list[list[Pair]]
     ) -> Written:
         for result, kept in zip(results, pairs, strict=True):
+            index = sentence_index(result)
             for p in kept:
-                stream.write(json.dumps(record(result, p), ensure_ascii=False) + "\n")
+                stream.write(json.dumps(record(result, p, index), ensure_ascii=False) + "\n")
         return Written(count(pairs))

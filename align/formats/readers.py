@@ -7,7 +7,9 @@ non-negative integers, texts strings, scores finite numbers in [0, 1] (``NaN`` a
 per id, and no string may hold a lone surrogate (it could not be written back as UTF-8).
 
 A JSONL result keeps its saved ``signature`` and ``calibrated`` flag when read back, so
-export writes them unchanged; a TSV has neither (its signature says "read back"), nor
+export writes them unchanged.  A JSONL saved by the review page ("Save corrected") also
+gives each pair a ``status`` (:data:`align.filters.STATUSES`); such pairs come back as
+:class:`ReviewedPair`.  A TSV has neither (its signature says "read back"), nor
 character offsets or paragraphs, which are then unknown rather than invented.
 """
 
@@ -21,9 +23,21 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import InputError
+from ..filters import AUTO, STATUSES
 from ..result import DocumentAlignment, Pair, Sentence, Signature
 
-__all__ = ["RecordError", "Records", "json_object", "numbered_lines", "read_records", "read_results"]
+__all__ = [
+    "RecordError", "Records", "ReviewedPair", "json_object", "numbered_lines", "read_records", "read_results",
+]  # fmt: skip
+
+
+@dataclass(frozen=True, slots=True)
+class ReviewedPair(Pair):
+    """A pair read from a reviewed JSONL, with the reviewer's ``status`` (auto, confirmed,
+    edited, rejected: :data:`align.filters.STATUSES`); JSONL writes it back."""
+
+    status: str = AUTO
+
 
 _ID = re.compile(r" *[0-9]+ *")
 _FLAG = re.compile(r"[A-Za-z0-9_.-]+")
@@ -36,8 +50,9 @@ _CONTROL = re.compile("[\x00-\x1f\x7f\x85\u2028\u2029]")
 class Records:
     """Rows of an align output: its format, TSV header, raw lines and parsed fields.
 
-    Every row has a finite ``score`` in [0, 1], ``flags`` (a list of names) and
-    ``null`` (True for an omission).  ``numbers`` holds each row's 1-based line in
+    Every row has a finite ``score`` in [0, 1], ``flags`` (a list of names),
+    ``null`` (True for an omission) and ``status`` (``auto`` unless a reviewed JSONL says
+    otherwise).  ``numbers`` holds each row's 1-based line in
     the file.
     """
 
@@ -214,6 +229,10 @@ def _jsonl_row(line: str) -> dict[str, Any]:
     _check_paragraphs(rec.get("tgt_paragraphs"), "tgt_paragraphs")
     _check_offsets(rec.get("src_offsets"), "src_offsets", len(src_ids))
     _check_offsets(rec.get("tgt_offsets"), "tgt_offsets", len(tgt_ids))
+    if "status" in rec and rec["status"] not in STATUSES:
+        raise _Bad(f"status is not one of {', '.join(STATUSES)}: {_show(rec['status'])}")
+    rec["_reviewed"] = "status" in rec
+    rec.setdefault("status", AUTO)
     rec["null"] = not src_ids or not tgt_ids
     return rec
 
@@ -273,6 +292,7 @@ def _tsv_row(header: list[str], line: str) -> dict[str, Any]:
         _check_text(unescape(rec.get("doc_id", "")), "doc_id"),
     )
     rec["null"] = not src_ids or not tgt_ids
+    rec["status"] = AUTO
     return rec
 
 
@@ -364,8 +384,11 @@ def read_results(path: str | Path) -> list[DocumentAlignment]:
                 "calibrated": calibrated, "offsets": True, "paragraphs": True,
             },
         )  # fmt: skip
+        # a reviewed file's pairs keep their status; any other file's are plain pairs
+        kind: type[Pair] = ReviewedPair if rec.get("_reviewed") else Pair
+        reviewed = {"status": rec["status"]} if kind is ReviewedPair else {}
         d["pairs"].append(
-            Pair(
+            kind(
                 src_ids,
                 tgt_ids,
                 src_text,
@@ -375,6 +398,7 @@ def read_results(path: str | Path) -> list[DocumentAlignment]:
                 None if margin is None else float(margin),
                 features,
                 tuple(rec["flags"]),
+                **reviewed,
             )
         )
         for ids, store, par, off in (
@@ -387,7 +411,9 @@ def read_results(path: str | Path) -> list[DocumentAlignment]:
                 d["paragraphs"] = False
             for k, i in enumerate(ids):
                 start, end = off[k] if off else (0, 0)
-                store[i] = Sentence(i, "", par[0] if par else 0, start, end)
+                # paragraphs never go back: as many as ids are one per sentence, else the first
+                paragraph = (par[k] if len(par) == len(ids) else par[0]) if par else 0
+                store[i] = Sentence(i, "", paragraph, start, end)
     out = []
     for doc_id, d in docs.items():
         sig = Signature(
