@@ -216,7 +216,7 @@ class ShardWorker:
 
     def __call__(self, shard: int, jobs: list[Job]) -> dict[str, Any]:
         from .formats import atomic_writer
-        from .formats.jsonl import record
+        from .formats.jsonl import record, sentence_index
 
         pair_lines: list[str] = []
         reports: list[dict[str, Any]] = []
@@ -240,8 +240,9 @@ class ShardWorker:
                         raise r
                     raise AlignError(f"{job.doc_id}: {error}") from r
             else:
+                index = sentence_index(r)
                 for p in r.pairs:
-                    pair_lines.append(json.dumps(record(r, p), ensure_ascii=False))
+                    pair_lines.append(json.dumps(record(r, p, index), ensure_ascii=False))
                 v = r.verdict
                 report.update(
                     status="ok",
