@@ -87,6 +87,9 @@ class SearchParams:
     """Sentences per block at each coarse level of the coarse-to-fine search."""
     headline_bonus: float = 0.2
     """Added to the gain of matching two headlines (see :class:`Ends`)."""
+    cut_pair_penalty: float = 0.05
+    """Taken from the gain of a match that holds both sides' cut last sentences (see
+    :class:`Ends`): the size of the paragraph penalty, a soft barrier like it."""
 
     def as_dict(self) -> dict[str, float | int]:
         return {
@@ -102,6 +105,7 @@ class SearchParams:
             "paragraph_penalty": self.paragraph_penalty,
             "band": self.band,
             "headline_bonus": self.headline_bonus,
+            "cut_pair_penalty": self.cut_pair_penalty,
         }
 
 
@@ -116,7 +120,11 @@ class Ends:
     sentence of the other side at most (it translates a part of one sentence), unless
     it is longer than that sentence's translation would be by the document's length
     ratio (then it is no part of it); the length term of its bead only counts the
-    direction a fragment cannot explain.
+    direction a fragment cannot explain.  When both sides end with a fragment, the match
+    that pairs the two pays ``cut_pair_penalty``: a page cut at a byte limit stops at a
+    different point of the text than the other edition's (a Korean syllable takes three
+    bytes, and the editions differ in length), so the two fragments are seldom the same
+    sentence, and the weaker of them often faces the start of the sentence before.
     """
 
     src_title: bool = False
@@ -493,6 +501,8 @@ class GainTerms:
     """Beads that match the two headlines."""
     crossing: np.ndarray | None = None
     """Sides (0, 1 or 2) whose sentences come from more than one paragraph."""
+    cut_pair: np.ndarray | None = None
+    """Beads that hold both sides' cut last sentences."""
     anchors: np.ndarray | None = None
     """Overlap (0..1) of the numbers and names of the two sides."""
 
@@ -502,7 +512,8 @@ def bead_gain(p: SearchParams, t: GainTerms) -> np.ndarray:
 
     ``((a + b) / 2) ** size_weight * (margin - threshold) - merge_penalty * (a + b - 2)``,
     minus ``length_weight * |log_ratio|``, plus ``headline_bonus`` for the headlines,
-    minus ``paragraph_penalty`` per side that crosses a paragraph, plus ``anchor_weight``
+    minus ``paragraph_penalty`` per side that crosses a paragraph, minus
+    ``cut_pair_penalty`` for a bead that holds both cut page ends, plus ``anchor_weight``
     times the anchor overlap; blocked beads get ``NEG``.  An omission's gain is
     ``p.skip``.  To add a term: a field on :class:`GainTerms`, its weight on
     :class:`SearchParams`, one line here and where the search fills the field.
@@ -518,6 +529,8 @@ def bead_gain(p: SearchParams, t: GainTerms) -> np.ndarray:
         gain = np.where(t.headline, gain + p.headline_bonus, gain)
     if t.crossing is not None:
         gain = gain - p.paragraph_penalty * t.crossing
+    if t.cut_pair is not None:
+        gain = np.where(t.cut_pair, gain - p.cut_pair_penalty, gain)
     if t.anchors is not None:
         gain = gain + p.anchor_weight * t.anchors
     return np.asarray(gain)
@@ -617,6 +630,8 @@ def _block_gain(
         if tgt_frag is not None:
             ratio = np.where(tgt_frag, np.maximum(ratio, 0.0), ratio)
         terms.log_ratio = ratio
+    if src_frag is not None and tgt_frag is not None and p.cut_pair_penalty:
+        terms.cut_pair = src_frag & tgt_frag
     blocked = _fragment_rule(g, src_frag, tgt_frag, a, b, kr, kj)
     if blocked is not None:
         terms.blocked = blocked

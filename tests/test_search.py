@@ -214,6 +214,30 @@ def test_a_fragment_cut_by_the_page_end_pairs_with_one_sentence_at_most():
     assert ((2, 3), (2,)) in sized(70.0)
 
 
+def test_two_cut_page_ends_pair_only_when_they_clearly_match():
+    rng = np.random.default_rng(11)
+    s = _unit(rng.normal(size=(4, 16)))
+    # both pages are cut: the target's fragment starts source 2 (the sentence before
+    # the source's own fragment), but it reads a little closer to the source fragment
+    t = _unit(np.stack([s[0], s[1], 0.5 * s[2] + 0.52 * s[3]]))
+
+    def shape(ends, penalty=None):
+        params = SearchParams(margin_weight=0.0)
+        if penalty is not None:
+            params = SearchParams(**{**params.as_dict(), "cut_pair_penalty": penalty})
+        beads = search(_spans(s), _spans(t), params, ends=ends)
+        return [(b.src, b.tgt) for b in beads]
+
+    both = Ends(src_cut=True, tgt_cut=True)
+    assert ((3,), (2,)) in shape(Ends(tgt_cut=True))  # one cut side: the rule does not apply
+    assert ((3,), (2,)) in shape(both, penalty=0.0)
+    assert shape(both) == [((0,), (0,)), ((1,), (1,)), ((2,), (2,)), ((3,), ())]
+    # two fragments of the same sentence match strongly and stay paired
+    same = _unit(np.stack([s[0], s[1], s[2], s[3]]))
+    beads = search(_spans(s), _spans(same), SearchParams(margin_weight=0.0), ends=both)
+    assert ((3,), (3,)) in [(b.src, b.tgt) for b in beads]
+
+
 def test_two_headlines_face_to_face_are_matched():
     rng = np.random.default_rng(9)
     s = _unit(rng.normal(size=(4, 16)))
@@ -266,6 +290,8 @@ def test_bead_gain_adds_each_term_with_its_weight():
     assert got[3] == pytest.approx(0.4 + 0.4 * 0.5)
     crossing = bead_gain(p, GainTerms(2, 2, m[:2], crossing=np.array([0.0, 2.0])))
     assert crossing[0] - crossing[1] == pytest.approx(2 * 0.07)
+    cut = bead_gain(p, GainTerms(1, 1, m[:2], cut_pair=np.array([False, True])))
+    assert cut[0] - cut[1] == pytest.approx(p.cut_pair_penalty)
 
 
 def _hand_dp(n, m, gains, skip=0.0, max_merge=3):
