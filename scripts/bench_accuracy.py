@@ -247,6 +247,12 @@ def main() -> int:
         action="store_true",
         help="also run the embed-every-concatenation baseline (Vecalign's way) for comparison",
     )
+    ap.add_argument(
+        "--fast",
+        action="store_true",
+        help="also run the bundled model with its token stage on onnxruntime (--model use:fast, extra "
+        "align[fast]), side by side, and print its speed and F1 against the default's",
+    )
     ap.add_argument("--keep", type=Path, help="keep the alignment files in this folder")
     ap.add_argument("--null-cost", type=float, default=0.0, help="align --null-cost, every mode")
     args = ap.parse_args()
@@ -261,6 +267,8 @@ def main() -> int:
         modes.append(("accurate", "accurate", False))
     if args.baseline:
         modes.append(("embed-all baseline", args.model, True))
+    if args.fast:
+        modes.append(("use:fast", "use:fast", False))
 
     for name in args.sets:
         with tempfile.TemporaryDirectory() as tmp:
@@ -304,6 +312,17 @@ def main() -> int:
             right=2,
         )
     )
+    if args.fast:
+        by = {(name, mode): r for name, mode, r in rows}
+        print("\n--model use:fast against the default (same run, chunk by chunk):\n")
+        header = ["set", "sent/s ratio", "strict F1 fast - default", "lax F1 fast - default"]
+        lines = []
+        for name in args.sets:
+            a, b = by[(name, "use:fast")], by[(name, "default")]
+            ratio = (a["sentences"] / a["seconds"]) / (b["sentences"] / b["seconds"])
+            lines.append([name, f"{ratio:.2f}x", f"{a['f1_strict'] - b['f1_strict']:+.4f}"])
+            lines[-1].append(f"{a['f1_lax'] - b['f1_lax']:+.4f}")
+        print(table(header, lines))
     return 0
 
 

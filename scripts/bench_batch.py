@@ -10,6 +10,7 @@ actors.  Prints documents per second and the memory of the whole process tree
 memory: no growth per document).
 
     python scripts/bench_batch.py [--docs 1000] [--configs local1 local1x2 local2 ray2]
+    python scripts/bench_batch.py --configs local2 --models use use:fast   # the token stage's two paths
 """
 
 from __future__ import annotations
@@ -28,15 +29,21 @@ from pathlib import Path
 from _shared import SHARED, skip_without_shared, table
 
 
-def tree_rss_mb(pid: int) -> float:
-    """Resident memory of a process and all its descendants, in MB (Linux /proc)."""
+def tree_rss_mb(pid: int, field: str = "VmRSS:") -> float:
+    """Resident memory of a process and all its descendants, in MB (Linux /proc).
+
+    ``VmRSS:`` counts a page shared by several processes (the model's weights, which
+    the workers share with the parent that loaded them; a library's code) once in each;
+    ``Pss:`` (proportional set size) divides it among them, so the tree's sum counts it
+    once: the memory the tree really takes."""
     total, stack = 0, [pid]
+    source = "status" if field == "VmRSS:" else "smaps_rollup"
     while stack:
         p = stack.pop()
         try:
-            with open(f"/proc/{p}/status") as f:
+            with open(f"/proc/{p}/{source}") as f:
                 for line in f:
-                    if line.startswith("VmRSS:"):
+                    if line.startswith(field):
                         total += int(line.split()[1])
             for task in os.listdir(f"/proc/{p}/task"):
                 with open(f"/proc/{p}/task/{task}/children") as f:
@@ -79,7 +86,7 @@ CONFIGS = {
 }
 
 
-def run(config: str, source: Path, out: Path) -> dict:
+def run(config: str, source: Path, out: Path, model: str = "use") -> dict:
     args, env_extra, label = CONFIGS[config]
     cmd = [
         sys.executable,
@@ -94,10 +101,13 @@ def run(config: str, source: Path, out: Path) -> dict:
         "-q",
         "--shard-size",
         "25",
+        "--model",
+        model,
         *args,
     ]
     env = dict(os.environ, **env_extra)
     samples: list[tuple[float, float]] = []
+    pss: list[float] = []
     t0 = time.perf_counter()
     proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     stop = threading.Event()
@@ -105,6 +115,7 @@ def run(config: str, source: Path, out: Path) -> dict:
     def sample() -> None:
         while not stop.is_set():
             samples.append((time.perf_counter() - t0, tree_rss_mb(proc.pid)))
+            pss.append(tree_rss_mb(proc.pid, "Pss:"))
             stop.wait(0.5)
 
     th = threading.Thread(target=sample, daemon=True)
@@ -120,9 +131,9 @@ def run(config: str, source: Path, out: Path) -> dict:
     wall = time.perf_counter() - t0
     at = {q: next((m for t, m in samples if t >= q * wall and m > 0), 0.0) for q in (0.3, 0.95)}
     return {
-        "label": label, "docs": run["documents_run"], "docs_per_s": run["steady_documents_per_second"],
+        "label": label, "model": model, "config": config, "docs": run["documents_run"], "docs_per_s": run["steady_documents_per_second"],
         "overall_per_s": run["documents_per_second"],
-        "peak_mb": max(rss) if rss else 0.0, "start_mb": at[0.3], "end_mb": at[0.95], "wall_s": wall,
+        "peak_mb": max(rss) if rss else 0.0, "peak_pss_mb": max(pss) if pss else 0.0, "start_mb": at[0.3], "end_mb": at[0.95], "wall_s": wall,
     }  # fmt: skip
 
 
@@ -130,6 +141,13 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--docs", type=int, default=1000)
     ap.add_argument("--configs", nargs="+", default=list(CONFIGS), choices=list(CONFIGS))
+    ap.add_argument(
+        "--models",
+        nargs="+",
+        default=["use"],
+        help="--model of align batch; several: each configuration runs with each, side by side, "
+        "and the table gives every model's speed against the first's",
+    )
     args = ap.parse_args()
     if skip_without_shared("data/enko_dev/hard"):
         return 0
@@ -143,25 +161,30 @@ def main() -> int:
                 except ImportError:
                     print("ray: skipped (pip install 'align[ray]')")
                     continue
-            rows.append(run(config, source, Path(tmp) / f"out-{config}"))
-            print(f"{config}: {rows[-1]['docs_per_s']:.2f} docs/s", flush=True)
+            for k, model in enumerate(args.models):
+                rows.append(run(config, source, Path(tmp) / f"out-{config}-{k}", model))
+                print(f"{config} {model}: {rows[-1]['docs_per_s']:.2f} docs/s", flush=True)
     base = next((r["docs_per_s"] for r in rows if r["label"].startswith("local, 1 worker, 1 thread")), None)
+    first = {r["config"]: r["docs_per_s"] for r in rows if r["model"] == args.models[0]}
     print(
         f"\n{args.docs} document pairs (enko_dev/hard raw text, replicated with distinct markers), shards of 25"
     )
-    header = ["engine", "documents/s, steady", "vs 1 worker, 1 thread", "documents/s incl. model loading"]
-    header += ["wall s", "peak memory MB", "memory at 30% / 95% of the run, MB"]
+    header = ["engine", "model", "documents/s, steady", "vs 1 worker, 1 thread"]
+    header += [f"vs --model {args.models[0]}", "documents/s incl. model loading"]
+    header += ["wall s", "peak memory MB (RSS / PSS)", "memory at 30% / 95% of the run, MB"]
     print(
         table(
             header,
             [
                 [
                     r["label"],
+                    r["model"],
                     f"{r['docs_per_s']:.2f}",
                     f"{r['docs_per_s'] / base:.2f}x" if base else "-",
+                    f"{r['docs_per_s'] / first[r['config']]:.2f}x",
                     f"{r['overall_per_s']:.2f}",
                     f"{r['wall_s']:.1f}",
-                    f"{r['peak_mb']:.0f}",
+                    f"{r['peak_mb']:.0f} / {r['peak_pss_mb']:.0f}",
                     f"{r['start_mb']:.0f} / {r['end_mb']:.0f}",
                 ]
                 for r in rows

