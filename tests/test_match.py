@@ -32,18 +32,7 @@ from align.match import (
     match_vectors,
     unmatched_path,
 )
-
-FIXTURES = Path(__file__).parent / "fixtures" / "match"
-EXPECTED = {
-    "bakery-award.txt": "doc-5120.txt",
-    "chess-students.txt": "doc-1618.txt",
-    "library-reopens.txt": "doc-4471.txt",
-    "marathon.txt": "doc-0932.txt",
-    "river-cleanup.txt": "doc-3141.txt",
-    "volcano-sensors.txt": "doc-2718.txt",
-}
-LONELY_EN = {"marathon-results.txt", "weather-week.txt"}
-LONELY_KO = {"doc-6502.txt", "doc-8080.txt"}
+from tests.match_pile import EXPECTED, FIXTURES, LONELY_EN, LONELY_KO, manifest_pairs, manifest_rows
 
 
 def _pile(root: Path) -> Path:
@@ -52,14 +41,8 @@ def _pile(root: Path) -> Path:
     return root
 
 
-def _rows(path: Path) -> list[dict[str, str]]:
-    lines = path.read_text(encoding="utf-8").splitlines()
-    head = lines[0].split("\t")
-    return [dict(zip(head, line.split("\t"), strict=True)) for line in lines[1:]]
-
-
-def _pairs(manifest: Path) -> dict[str, str]:
-    return {Path(r["en_path"]).name: Path(r["ko_path"]).name for r in _rows(manifest)}
+_rows = manifest_rows
+_pairs = manifest_pairs
 
 
 def _match(cli, *args: str) -> subprocess.CompletedProcess:

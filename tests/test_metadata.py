@@ -16,27 +16,13 @@ import pytest
 from align.errors import AlignError, InputError
 from align.match import candidates
 from align.metadata import Metadata, Narrowing, parse_window, read_metadata
+from tests.match_pile import EXPECTED, FIXTURES, LONELY_EN, LONELY_KO, manifest_pairs, manifest_rows
 
-FIXTURES = Path(__file__).parent / "fixtures" / "match"
-EXPECTED = {
-    "bakery-award.txt": "doc-5120.txt",
-    "chess-students.txt": "doc-1618.txt",
-    "library-reopens.txt": "doc-4471.txt",
-    "marathon.txt": "doc-0932.txt",
-    "river-cleanup.txt": "doc-3141.txt",
-    "volcano-sensors.txt": "doc-2718.txt",
-}
-LONELY = ["en/marathon-results.txt", "en/weather-week.txt", "ko/doc-6502.txt", "ko/doc-8080.txt"]
+LONELY = [f"en/{n}" for n in sorted(LONELY_EN)] + [f"ko/{n}" for n in sorted(LONELY_KO)]
 
 
-def _rows(path: Path) -> list[dict[str, str]]:
-    lines = path.read_text(encoding="utf-8").splitlines()
-    head = lines[0].split("\t")
-    return [dict(zip(head, line.split("\t"), strict=True)) for line in lines[1:]]
-
-
-def _pairs(manifest: Path) -> dict[str, str]:
-    return {Path(r["en_path"]).name: Path(r["ko_path"]).name for r in _rows(manifest)}
+_rows = manifest_rows
+_pairs = manifest_pairs
 
 
 def _reasons(manifest: Path) -> dict[str, str]:

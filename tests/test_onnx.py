@@ -19,22 +19,14 @@ pytest.importorskip("onnxruntime", reason="the align[fast] extra is not installe
 
 from align import Aligner, _onnx, load_embedder, split_sentences
 from align.embed import USEEmbedder, describe
+from tests.match_pile import EXPECTED, FIXTURES
 
 ROOT = Path(__file__).parent.parent
-MATCH = Path(__file__).parent / "fixtures" / "match"
-MATCH_PAIRS = {  # the match fixture's pairs (tests/test_match.py)
-    "bakery-award.txt": "doc-5120.txt",
-    "chess-students.txt": "doc-1618.txt",
-    "library-reopens.txt": "doc-4471.txt",
-    "marathon.txt": "doc-0932.txt",
-    "river-cleanup.txt": "doc-3141.txt",
-    "volcano-sensors.txt": "doc-2718.txt",
-}
 
 
 def _documents(corpora: Path) -> list[tuple[Path, Path]]:
     docs = [(p, p.with_name(p.name.replace(".en.txt", ".ko.txt"))) for p in sorted(corpora.glob("*.en.txt"))]
-    docs += [(MATCH / "en" / en, MATCH / "ko" / ko) for en, ko in sorted(MATCH_PAIRS.items())]
+    docs += [(FIXTURES / "en" / en, FIXTURES / "ko" / ko) for en, ko in sorted(EXPECTED.items())]
     assert len(docs) >= 8
     return docs
 

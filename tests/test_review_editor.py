@@ -10,8 +10,6 @@ from __future__ import annotations
 
 import datetime
 import json
-import os
-import shutil
 from pathlib import Path
 from typing import Any
 
@@ -22,11 +20,7 @@ from align.formats import write
 from align.formats.readers import ReviewedPair, read_results
 from align.result import DocumentAlignment, Pair, Sentence, Signature
 from align.review import REVIEWED_SCORE, render_review, write_review
-
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-ARTIFACTS = Path(
-    os.environ.get("ALIGN_TEST_ARTIFACTS", Path(__file__).resolve().parent.parent / "test-artifacts")
-)
+from tests.conftest import ARTIFACTS
 
 # ------------------------------------------------------------------ a small story, made up here
 SRC = [
@@ -164,20 +158,6 @@ def expected_records(original: list[dict[str, Any]], final: list[Any], date: str
 
 
 # ------------------------------------------------------------------ browser
-@pytest.fixture(scope="module")
-def browser():
-    sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed (dev extra)")
-    if not Path(CHROMIUM).exists():
-        pytest.skip("Debian's chromium is not installed (apt-get install chromium)")
-    with sync_api.sync_playwright() as p:
-        b = p.chromium.launch(
-            executable_path=CHROMIUM,
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--no-first-run"],
-        )
-        yield b
-        b.close()
-
-
 class Session:
     """A page and every console error or uncaught exception it produced."""
 
