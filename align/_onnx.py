@@ -86,7 +86,7 @@ class OnnxTokens:
             import onnxruntime
 
             options = onnxruntime.SessionOptions()
-            options.intra_op_num_threads = self.threads
+            options.intra_op_num_threads = 1  # calls run side by side instead (see _use.iter_token_outputs)
             options.inter_op_num_threads = 1
             options.log_severity_level = 3
             options.graph_optimization_level = onnxruntime.GraphOptimizationLevel.ORT_ENABLE_ALL
