@@ -101,40 +101,119 @@ class LengthDeviation(Feature):
 
 _NUM = re.compile(
     r"(?<![\d.,])(\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)\s*"
-    r"(조|억|만|천|trillion|billion|million|thousand|percent|%)?",
+    r"(trillion|billion|million|thousand|percent|%|[십백천]?[만억조]|[십백천])?",
     re.IGNORECASE,
 )
-_SCALE = {
-    "조": 1e12, "억": 1e8, "만": 1e4, "천": 1e3,
-    "trillion": 1e12, "billion": 1e9, "million": 1e6, "thousand": 1e3,
-}  # fmt: skip
+_SCALE = {"trillion": 1e12, "billion": 1e9, "million": 1e6, "thousand": 1e3}
+_KO_SMALL = {"십": 10.0, "백": 100.0, "천": 1000.0}
+_KO_LARGE = {"만": 1e4, "억": 1e8, "조": 1e12}
+
+_MONTHS = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"]
+_MONTH = re.compile(
+    r"\b(Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|"
+    r"Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\b\.?"
+    r"(?=\s+\d{1,4}\b)",
+    re.IGNORECASE,
+)
+"""An English month name before a day or a year (``February 9``, ``April 2015``): a
+Korean edition writes ``2월 9일``, ``2015년 4월``."""
+_EN_WORDS = dict(
+    zip(
+        [
+            *("two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven"),
+            *("twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen"),
+        ],
+        range(2, 20),
+        strict=True,
+    )
+)
+_EN_TENS = dict(
+    zip(
+        ["twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"],
+        range(20, 100, 10),
+        strict=True,
+    )
+)
+_EN_ONES = "one|two|three|four|five|six|seven|eight|nine"
+_EN_NUMBER = re.compile(
+    rf"\b(?:({'|'.join(_EN_TENS)})(?:-({_EN_ONES}))?|({'|'.join(_EN_WORDS)}))\b", re.IGNORECASE
+)
+"""English number words from two (news style spells out small numbers; "one" is as often
+a pronoun)."""
+_KO_NATIVE = dict(
+    zip(["두", "세", "네", "다섯", "여섯", "일곱", "여덟", "아홉", "열"], range(2, 11), strict=True)
+)
+_KO_COUNTED = re.compile(
+    r"(?<![가-힣])(" + "|".join(_KO_NATIVE) + r")\s"
+    r"(?=명|개|가지|번|차례|시간|대|곳|살|마리|권|장|채|달|해|사람|군데|척|나라)"
+)
+"""A Korean native numeral, then a space and a counter (``두 명``, ``세 차례``; not
+``세대``): the English edition writes a number."""
+_CITATION = re.compile(r"\[\d{1,3}\]|제\s?\d+\s?조")
+"""A link or footnote marker (``[4]``) and a legal article (``제1조``): numbers that are
+not the text's content."""
+
+
+def _number_word(m: re.Match[str]) -> str:
+    """Digits for a match of ``_EN_NUMBER`` (``twenty-five`` -> ``25``)."""
+    tens, ones, word = m.group(1), m.group(2), m.group(3)
+    if word:
+        return str(_EN_WORDS[word.lower()])
+    return str(_EN_TENS[tens.lower()] + (1 + _EN_ONES.split("|").index(ones.lower()) if ones else 0))
+
+
+def _spelled_numbers(text: str) -> str:
+    """The text with the number words and markers that :func:`numbers_in` reads as digits
+    (or drops) rewritten."""
+    text = _CITATION.sub(" ", text)
+    text = _MONTH.sub(lambda m: str(_MONTHS.index(m.group(1)[:3].lower()) + 1), text)
+    text = _EN_NUMBER.sub(_number_word, text)
+    return _KO_COUNTED.sub(lambda m: str(_KO_NATIVE[m.group(1)]), text)
 
 
 def numbers_in(text: str) -> set[float]:
     """Numbers in a text, with thousands separators and scale words resolved.
 
-    ``2,000`` -> 2000; ``3.2 million`` -> 3200000; ``320만`` -> 3200000; ``1만2천``
-    -> 12000 (Korean mixed units are summed); years and plain numbers stay as they are.
+    ``2,000`` -> 2000; ``3.2 million`` -> 3200000; ``320만`` -> 3200000; Korean amounts
+    written in several units, with or without spaces between them, are one number:
+    ``8천만`` -> 80000000, ``1억 2천만`` -> 120000000, ``3천5백만`` -> 35000000, ``1만2천``
+    -> 12000.  Number words are numbers (``two`` -> 2, ``두 명`` -> 2 명), and so are
+    English month names before a day or a year (``February 9`` -> 2, 9, as ``2월 9일``);
+    link markers (``[4]``) are not.  Years and plain numbers stay as they are.
     """
+    text = _spelled_numbers(text)
     out: set[float] = set()
-    pending = 0.0  # a Korean amount still collecting units: 1만 + 2천
+    total = group = 0.0  # a Korean amount still collecting units: its value, and the part below 만
+    korean = False
+    last_large = last_small = math.inf  # units must fall: 1억 2천만, never 1만 2만
     last_end = -1
     for m in _NUM.finditer(text):
         unit = (m.group(2) or "").lower()
-        value = float(m.group(1).replace(",", "")) * _SCALE.get(unit, 1.0)
-        if pending and m.start() == last_end and unit in {"억", "만", "천", ""}:
-            pending += value
-        else:
-            if pending:
-                out.add(pending)
-                pending = 0.0
-            if unit in {"조", "억", "만"}:
-                pending = value
+        value = float(m.group(1).replace(",", ""))
+        small = _KO_SMALL.get(unit[:1], 1.0)
+        large = _KO_LARGE.get(unit[-1:], 0.0)
+        is_korean = unit[:1] in _KO_SMALL or large > 0
+        falls = (not large or large < last_large) and (not group or small < last_small)
+        joined = korean and is_korean and falls and not text[last_end : m.start()].strip()
+        if korean and not joined:
+            out.add(total + group)
+            total = group = 0.0
+            last_large = last_small = math.inf
+        if is_korean:
+            if large:
+                total += (group + value * small) * large
+                group = 0.0
+                last_large, last_small = large, math.inf
             else:
-                out.add(value)
+                group += value * small
+                last_small = small
+            korean = True
+        else:
+            korean = False
+            out.add(value * _SCALE.get(unit, 1.0))
         last_end = m.end()
-    if pending:
-        out.add(pending)
+    if korean:
+        out.add(total + group)
     return out
 
 

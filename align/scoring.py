@@ -221,7 +221,7 @@ class BeadScorer:
         if calib is None or calib.path is None or calib.path_null is None:
             return alone
         out = []
-        where = path_features(beads, alone, self.growth(beads), self.ends.headlines)
+        where = path_features(beads, alone, self.neighbour_fit(beads), self.ends.headlines)
         for b, sc, f in zip(beads, alone, where, strict=True):
             model = calib.path if b.src and b.tgt else calib.path_null
             values = {**sc.features, **f}
@@ -231,44 +231,43 @@ class BeadScorer:
             out.append(dataclasses.replace(sc, score=score, features=values))
         return out
 
-    def _mean_cosine(self, src_ids: Sequence[int], tgt_ids: Sequence[int]) -> float:
-        """Cosine of the length-weighted mean sentence embeddings of two runs (cheap, and
-        the same whichever spans happen to be embedded for real)."""
-        s, t = list(src_ids), list(tgt_ids)
-        x = self.src.lengths[s] @ self.src.units[s]
-        y = self.tgt.lengths[t] @ self.tgt.units[t]
-        return float(x @ y / (np.linalg.norm(x) * np.linalg.norm(y) + 1e-12))
+    def _mean_unit(self, side: str, ids: Sequence[int]) -> np.ndarray:
+        """The length-weighted mean of a run of sentence embeddings, unit length (cheap,
+        and the same whichever spans happen to be embedded for real)."""
+        table = self.src if side == "src" else self.tgt
+        rows = list(ids)
+        v = table.lengths[rows] @ table.units[rows]
+        return np.asarray(v / (np.linalg.norm(v) + 1e-12))
 
-    def growth(self, beads: Sequence[Bead]) -> list[tuple[float, float]]:
-        """Per bead of a path: how much a match would gain by taking in a neighbouring
-        omitted sentence (``grow``: a merge the path missed) and by giving up its first or
-        last sentence (``shrink``: a merge that swallowed an added sentence), as cosine
-        gains of mean embeddings, 0 when nothing helps.  An omission gets the ``grow`` of
-        joining the match next to it."""
+    def neighbour_fit(self, beads: Sequence[Bead]) -> list[tuple[float, float]]:
+        """Per bead of a path: ``affinity``, the best cosine that an omitted sentence right
+        next to a match reaches with the match's other side (high: a merge the path
+        missed, the sentence belongs to the match), and ``shrink``, how much a match's
+        mean-embedding cosine gains by giving up its first or last sentence (a merge that
+        swallowed an added sentence); 0 when there is nothing to measure.  An omission
+        gets the affinity it has with the match next to it."""
         out = [[0.0, 0.0] for _ in beads]
         for k, b in enumerate(beads):
             if not (b.src and b.tgt):
                 continue
-            base = self._mean_cosine(b.src, b.tgt)
             for x in (k - 1, k + 1):
                 if not 0 <= x < len(beads) or (beads[x].src and beads[x].tgt):
                     continue
                 nb = beads[x]
-                grown = (
-                    self._mean_cosine(sorted({*b.src, *nb.src}), b.tgt)
-                    if nb.src
-                    else self._mean_cosine(b.src, sorted({*b.tgt, *nb.tgt}))
-                )
-                gain = max(0.0, grown - base)
-                out[k][0] = max(out[k][0], gain)
-                out[x][0] = max(out[x][0], gain)
-            for side, ids in ((0, b.src), (1, b.tgt)):
+                near = nb.src[-1 if x < k else 0] if nb.src else nb.tgt[-1 if x < k else 0]
+                own = self.src.units[near] if nb.src else self.tgt.units[near]
+                other = self._mean_unit("tgt", b.tgt) if nb.src else self._mean_unit("src", b.src)
+                affinity = max(0.0, float(own @ other))
+                out[k][0] = max(out[k][0], affinity)
+                out[x][0] = max(out[x][0], affinity)
+            base = float(self._mean_unit("src", b.src) @ self._mean_unit("tgt", b.tgt))
+            for side, ids in (("src", b.src), ("tgt", b.tgt)):
                 if len(ids) < 2:
                     continue
+                fixed = self._mean_unit("tgt", b.tgt) if side == "src" else self._mean_unit("src", b.src)
                 for part in (ids[1:], ids[:-1]):
-                    smaller = self._mean_cosine(part, b.tgt) if side == 0 else self._mean_cosine(b.src, part)
-                    out[k][1] = max(out[k][1], smaller - base)
-        return [(g, sh) for g, sh in out]
+                    out[k][1] = max(out[k][1], float(self._mean_unit(side, part) @ fixed) - base)
+        return [(a, sh) for a, sh in out]
 
 
 PATH_FEATURES = [
@@ -282,7 +281,7 @@ PATH_FEATURES = [
     "at_end_x_omitted",
     "logit_x_omitted",
     "doc_cosine",
-    "grow",
+    "affinity",
     "shrink",
 ]
 """What the path models see (:func:`path_features`)."""
@@ -291,7 +290,7 @@ PATH_FEATURES = [
 def path_features(
     beads: Sequence[Bead],
     alone: Sequence[BeadScore],
-    growth: Sequence[tuple[float, float]],
+    neighbour_fit: Sequence[tuple[float, float]],
     headlines: bool = False,
 ) -> list[dict[str, float]]:
     """Where each bead of a path sits, for the path models of :class:`Calibration`.
@@ -307,7 +306,8 @@ def path_features(
     different points).  Each is also multiplied by ``omitted``: where the context
     says something depends on how much of the document is abridged.  ``doc_cosine``: the
     median cosine of the path's matches (unrelated documents match weakly throughout);
-    ``grow`` / ``shrink``: from :meth:`BeadScorer.growth` (a merge missed or overdone).
+    ``affinity`` / ``shrink``: from :meth:`BeadScorer.neighbour_fit` (a merge missed or
+    overdone).
     """
     n = sum(len(b.src) for b in beads)
     m = sum(len(b.tgt) for b in beads)
@@ -326,7 +326,7 @@ def path_features(
         f.update({f"{key}_x_omitted": value * omitted for key, value in f.items()})
         f["omitted"] = omitted
         f["doc_cosine"] = doc_cosine
-        f["grow"], f["shrink"] = growth[k]
+        f["affinity"], f["shrink"] = neighbour_fit[k]
         out.append(f)
     return out
 

@@ -8,10 +8,12 @@ import pytest
 from align import Aligner
 from align.calibration import load_calibration
 from align.features import (
+    FEATURES,
     LatinTokens,
     LengthDeviation,
     NumbersMatch,
     PairContext,
+    flags_for,
     is_cut,
     is_title,
     numbers_in,
@@ -71,6 +73,69 @@ def test_feature_classes_declare_direction():
     assert LatinTokens()(ctx) == 1.0
     assert LengthDeviation.direction == -1 and LengthDeviation()(ctx) >= 0
     assert numbers_in("1만2천 명, 2,000 won") == {12000.0, 2000.0}
+
+
+@pytest.mark.parametrize(
+    ("text", "numbers"),
+    [
+        ("8천만 명의 염원", {8e7}),
+        ("1억 2천만 원", {1.2e8}),
+        ("1억2천만 원, 3일", {1.2e8, 3.0}),
+        ("3천5백만 명", {3.5e7}),
+        ("1조2000억 원", {1.2e12}),
+        ("5백여 명", {500.0}),
+        ("1만 2만 명", {1e4, 2e4}),  # units that do not fall are two amounts
+        ("10억 5억", {1e9, 5e8}),
+        ("20만 명 가운데 3천 명", {2e5, 3e3}),
+    ],
+)
+def test_korean_amounts_in_several_units_are_one_number(text, numbers):
+    assert numbers_in(text) == numbers
+
+
+@pytest.mark.parametrize(
+    ("english", "korean"),
+    [
+        ("The talks opened on February 9 in Geneva.", "회담은 2월 9일 제네바에서 열렸다."),
+        ("The line opened in April 2015.", "노선은 2015년 4월 개통됐다."),
+        ("Sept. 30 is the deadline.", "마감은 9월 30일이다."),
+        ("Two ministers and twenty-five aides flew in.", "장관 두 명과 보좌관 25명이 도착했다."),
+        ("She spent five hours there.", "그녀는 그곳에서 5시간을 보냈다."),
+        ("He tweeted [4] that three people were hurt.", "그는 세 사람이 다쳤다고 트윗했다."),
+        ("It was seventeen years ago.", "17년 전의 일이다."),
+    ],
+)
+def test_numbers_written_differently_in_the_two_editions_agree(english, korean):
+    assert numbers_in(english) == numbers_in(korean) != set()
+
+
+@pytest.mark.parametrize(
+    ("text", "numbers"),
+    [
+        ("You may go now.", set()),  # a month name only before a day or a year
+        ("세대 간 갈등이 커졌다.", set()),  # 세대 is a generation, not three of anything
+        ("네 생각은 어때?", set()),  # 네 without a counter
+        ("제3조에 따라 처리한다.", set()),  # a legal article
+        ("The first lady met one voter.", set()),  # ordinals and "one" stay words
+    ],
+)
+def test_words_that_only_look_like_numbers_are_not_numbers(text, numbers):
+    assert numbers_in(text) == numbers
+
+
+def test_a_korean_amount_matches_its_english_scale_word():
+    ctx = PairContext(
+        "The 80 million Korean people long for peace.",
+        "8천만 겨레가 평화를 바란다.",
+        1,
+        1,
+        0.7,
+        0.4,
+        0.0,
+        "ko",
+    )
+    assert NumbersMatch()(ctx) == 1.0
+    assert "number_mismatch" not in flags_for(ctx, {f.name: f(ctx) for f in FEATURES})
 
 
 def test_mismatched_documents_warn(cli, corpora):
@@ -176,3 +241,25 @@ def test_copies_give_the_same_verdict_in_pair_and_review(cli, tmp_path):
     assert cli("review", str(out), "-o", str(page)).returncode == 0
     data = json.loads(re.search(r'id="align-data">(.*?)</script>', page.read_text(encoding="utf-8")).group(1))
     assert data["docs"][0]["verdict"]["p_translation"] == pytest.approx(said, abs=0.006)
+
+
+def test_a_match_next_to_a_sentence_it_missed_scores_lower(aligner):
+    """A merge the search missed (the omitted sentence next to the match belongs to it)
+    is a less certain match than the same match next to an unrelated omitted sentence."""
+    from align.search import Bead
+
+    ko = [
+        "월요일 울산의 한 화학 공장에서 불이 나 노동자 세 명이 다쳤다.",
+        "당국은 화재 원인을 조사하고 있다.",
+    ]
+    first = "A fire broke out at a chemical plant in Ulsan on Monday."
+    last = "Officials are investigating the cause of the fire."
+    missed = [first, "Three workers were injured in the blaze.", last]
+    unrelated = [first, "The city's baseball team won its third straight game.", last]
+    path = [Bead((0,), (0,)), Bead((1,), ()), Bead((2,), (1,))]
+    scores = {}
+    for name, en in (("missed", missed), ("unrelated", unrelated)):
+        beads = aligner.bead_scorer(en, ko).path(path)
+        scores[name] = beads[0]
+    assert scores["missed"].features["affinity"] > scores["unrelated"].features["affinity"] + 0.1
+    assert scores["missed"].score < scores["unrelated"].score
