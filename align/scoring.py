@@ -239,36 +239,50 @@ class BeadScorer:
         v = table.lengths[rows] @ table.units[rows]
         return np.asarray(v / (np.linalg.norm(v) + 1e-12))
 
-    def neighbour_fit(self, beads: Sequence[Bead]) -> list[tuple[float, float]]:
-        """Per bead of a path: ``affinity``, the best cosine that an omitted sentence right
-        next to a match reaches with the match's other side (high: a merge the path
-        missed, the sentence belongs to the match), and ``shrink``, how much a match's
-        mean-embedding cosine gains by giving up its first or last sentence (a merge that
-        swallowed an added sentence); 0 when there is nothing to measure.  An omission
-        gets the affinity it has with the match next to it."""
-        out = [[0.0, 0.0] for _ in beads]
+    def neighbour_fit(self, beads: Sequence[Bead]) -> list[dict[str, float]]:
+        """Per bead of a path, how well it fits with its neighbours (0 when there is
+        nothing to measure):
+
+        * ``grow``: how much a match's mean-embedding cosine gains by taking in an omitted
+          sentence next to it (a merge the path missed; an omission gets the gain of
+          joining the match next to it);
+        * ``affinity``: the best cosine that an omitted sentence next to a match reaches
+          with the match's other side (the same question, asked of the sentence alone,
+          which a long match's mean hides; an omission gets its own);
+        * ``shrink``: how much a match's cosine gains by giving up its first or last
+          sentence (a merge that swallowed an added sentence).
+        """
+        out = [dict.fromkeys(NEIGHBOUR_FEATURES, 0.0) for _ in beads]
         for k, b in enumerate(beads):
             if not (b.src and b.tgt):
                 continue
+            src, tgt = self._mean_unit("src", b.src), self._mean_unit("tgt", b.tgt)
+            base = float(src @ tgt)
             for x in (k - 1, k + 1):
                 if not 0 <= x < len(beads) or (beads[x].src and beads[x].tgt):
                     continue
                 nb = beads[x]
-                near = nb.src[-1 if x < k else 0] if nb.src else nb.tgt[-1 if x < k else 0]
-                own = self.src.units[near] if nb.src else self.tgt.units[near]
-                other = self._mean_unit("tgt", b.tgt) if nb.src else self._mean_unit("src", b.src)
-                affinity = max(0.0, float(own @ other))
-                out[k][0] = max(out[k][0], affinity)
-                out[x][0] = max(out[x][0], affinity)
-            base = float(self._mean_unit("src", b.src) @ self._mean_unit("tgt", b.tgt))
+                if nb.src:
+                    grown = float(self._mean_unit("src", sorted({*b.src, *nb.src})) @ tgt)
+                    affinity = float(self.src.units[nb.src[0]] @ tgt)
+                else:
+                    grown = float(src @ self._mean_unit("tgt", sorted({*b.tgt, *nb.tgt})))
+                    affinity = float(self.tgt.units[nb.tgt[0]] @ src)
+                for bead in (out[k], out[x]):
+                    bead["grow"] = max(bead["grow"], grown - base)
+                    bead["affinity"] = max(bead["affinity"], affinity)
             for side, ids in (("src", b.src), ("tgt", b.tgt)):
                 if len(ids) < 2:
                     continue
-                fixed = self._mean_unit("tgt", b.tgt) if side == "src" else self._mean_unit("src", b.src)
+                fixed = tgt if side == "src" else src
                 for part in (ids[1:], ids[:-1]):
-                    out[k][1] = max(out[k][1], float(self._mean_unit(side, part) @ fixed) - base)
-        return [(a, sh) for a, sh in out]
+                    smaller = float(self._mean_unit(side, part) @ fixed)
+                    out[k]["shrink"] = max(out[k]["shrink"], smaller - base)
+        return out
 
+
+NEIGHBOUR_FEATURES = ["grow", "affinity", "shrink"]
+"""What :meth:`BeadScorer.neighbour_fit` measures of each bead."""
 
 PATH_FEATURES = [
     "logit",
@@ -281,8 +295,7 @@ PATH_FEATURES = [
     "at_end_x_omitted",
     "logit_x_omitted",
     "doc_cosine",
-    "affinity",
-    "shrink",
+    *NEIGHBOUR_FEATURES,
 ]
 """What the path models see (:func:`path_features`)."""
 
@@ -290,7 +303,7 @@ PATH_FEATURES = [
 def path_features(
     beads: Sequence[Bead],
     alone: Sequence[BeadScore],
-    neighbour_fit: Sequence[tuple[float, float]],
+    neighbour_fit: Sequence[dict[str, float]],
     headlines: bool = False,
 ) -> list[dict[str, float]]:
     """Where each bead of a path sits, for the path models of :class:`Calibration`.
@@ -306,8 +319,8 @@ def path_features(
     different points).  Each is also multiplied by ``omitted``: where the context
     says something depends on how much of the document is abridged.  ``doc_cosine``: the
     median cosine of the path's matches (unrelated documents match weakly throughout);
-    ``affinity`` / ``shrink``: from :meth:`BeadScorer.neighbour_fit` (a merge missed or
-    overdone).
+    ``grow`` / ``affinity`` / ``shrink``: from :meth:`BeadScorer.neighbour_fit` (a merge
+    missed or overdone).
     """
     n = sum(len(b.src) for b in beads)
     m = sum(len(b.tgt) for b in beads)
@@ -326,7 +339,7 @@ def path_features(
         f.update({f"{key}_x_omitted": value * omitted for key, value in f.items()})
         f["omitted"] = omitted
         f["doc_cosine"] = doc_cosine
-        f["affinity"], f["shrink"] = neighbour_fit[k]
+        f.update(neighbour_fit[k])
         out.append(f)
     return out
 
