@@ -241,7 +241,6 @@ def main() -> int:
     ap.add_argument("--sets", nargs="+", default=choices[:5], choices=choices)
     ap.add_argument("--cli", action="store_true", help="run the align CLI once per document (slower)")
     ap.add_argument("--model", default=DEFAULTS.model, help="model of the default mode")
-    ap.add_argument("--accurate", action="store_true", help="also run the accurate mode (--model accurate)")
     ap.add_argument(
         "--baseline",
         action="store_true",
@@ -263,8 +262,6 @@ def main() -> int:
         spec["null_cost"] = args.null_cost
     rows = []
     modes = [("default", args.model, False)]
-    if args.accurate:
-        modes.append(("accurate", "accurate", False))
     if args.baseline:
         modes.append(("embed-all baseline", args.model, True))
     if args.fast:

@@ -141,3 +141,13 @@ def test_junction_shortcut_equals_running_the_joined_tokens(two: _use.UseTwoStag
     )
     reference = two.project(ctx) - np.stack([a.tail + b.head for a, b in pairs])
     assert np.abs(fixes - reference).max() < 1e-4 * np.abs(reference).max()
+
+
+@pytest.mark.parametrize("spec", ["accurate", "use+e5"])
+def test_the_retired_accurate_mode_says_why_and_what_to_use(cli, corpora, spec):
+    proc = cli(
+        "pair", str(corpora / "harbor_bridge.en.txt"), str(corpora / "harbor_bridge.ko.txt"), "-m", spec
+    )
+    err = proc.stderr.decode().strip().splitlines()
+    assert proc.returncode != 0 and len(err) == 1, err
+    assert "retired" in err[0] and "default" in err[0] and "Traceback" not in err[0]

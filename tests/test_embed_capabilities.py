@@ -16,7 +16,6 @@ from align.embed import (
     BaseEmbedder,
     CachedEmbedder,
     CombinedEmbedder,
-    E5Embedder,
     PlainEmbedder,
     Progress,
     SentenceTransformerEmbedder,
@@ -87,7 +86,7 @@ class Model(BaseEmbedder):
 
 @pytest.mark.parametrize(
     "cls",
-    [USEEmbedder, SentenceTransformerEmbedder, E5Embedder, CombinedEmbedder, CachedEmbedder, DiskCache],
+    [USEEmbedder, SentenceTransformerEmbedder, CombinedEmbedder, CachedEmbedder, DiskCache],
 )
 def test_every_embedder_is_a_base_embedder(cls: type) -> None:
     assert issubclass(cls, BaseEmbedder)
