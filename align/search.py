@@ -25,6 +25,7 @@ the documents for a fixed band width.
 from __future__ import annotations
 
 import dataclasses
+import itertools
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
@@ -190,11 +191,16 @@ def _band_topk_mean(
         if c1 <= c0:
             c0 = max(0, c1 - 1)
         sims = emb[r0:r1] @ other[c0:c1].T
-        cols = np.arange(c0, c1)
-        outside = (cols[None, :] < win_lo[r0:r1, None]) | (cols[None, :] >= win_hi[r0:r1, None])
-        sims = np.where(outside, -np.inf, sims)
-        kk = min(k, sims.shape[1])
-        top = np.partition(sims, sims.shape[1] - kk, axis=1)[:, -kk:]
+        # each row's own window, gathered: the top k is taken over the window's width
+        # rather than over the block's union of windows
+        lo, hi = win_lo[r0:r1, None], win_hi[r0:r1, None]
+        width = max(1, int((win_hi[r0:r1] - win_lo[r0:r1]).max()))
+        cols = lo + np.arange(width)[None, :]
+        inside = (cols >= c0) & (cols < c1) & (cols < hi)
+        band = np.take_along_axis(sims, np.clip(cols - c0, 0, c1 - c0 - 1), axis=1)
+        band[~inside] = -np.inf
+        kk = min(k, width)
+        top = np.sort(np.partition(band, width - kk, axis=1)[:, -kk:], axis=1)
         finite = np.isfinite(top)
         count = finite.sum(axis=1)
         total = np.where(finite, top, 0.0).sum(axis=1)
@@ -609,8 +615,7 @@ def _block_gain(
     kr = cell_row[ok]
     kj = cell_j[ok] - b
     c0, c1 = int(kj.min()), int(kj.max()) + 1
-    sims = xs[r0 - a : r1 - a] @ ys[c0:c1].T
-    cos = sims[kr - r0, kj - c0].astype(np.float64)
+    cos = _band_cosines(xs, ys, kr - a, kj, r0 - a, r1 - a)
     sb = run.src_bonus(a) if a > 1 else None
     if sb is not None:
         cos = cos + sb[kr - a]
@@ -646,6 +651,30 @@ def _block_gain(
             lex = unit_rows(sx[r0 - a : r1 - a], sbits) @ unit_rows(tx[c0:c1], tbits).T
             terms.anchors = lex[kr - r0, kj - c0]
     return bead_gain(p, terms)
+
+
+_SUB = 64
+"""Rows per dense product inside a block: a product's columns are the union of its rows'
+bands, so smaller products waste fewer of them (a block of 384 rows spans about 4x the
+columns its band cells use)."""
+
+
+def _band_cosines(
+    xs: np.ndarray, ys: np.ndarray, rows: np.ndarray, cols: np.ndarray, x0: int, x1: int
+) -> np.ndarray:
+    """``xs[rows[k]] @ ys[cols[k]]`` for every cell ``k`` (rows ascending, all in ``x0 .. x1 - 1``),
+    as float64: one dense product per ``_SUB`` rows, over the columns those rows use."""
+    out = np.empty(len(rows), dtype=np.float64)
+    edges = np.searchsorted(rows, np.arange(x0, x1 + _SUB, _SUB)).tolist()
+    for q, (e0, e1) in enumerate(itertools.pairwise(edges)):
+        if e0 == e1:
+            continue
+        rr, cc = rows[e0:e1], cols[e0:e1]
+        q0 = x0 + q * _SUB
+        j0, j1 = int(cc.min()), int(cc.max()) + 1
+        sims = xs[q0 : min(q0 + _SUB, x1)] @ ys[j0:j1].T
+        out[e0:e1] = sims[rr - q0, cc - j0]
+    return out
 
 
 def _fragment_rule(
@@ -890,20 +919,27 @@ def _dp_rows(
     """The dynamic programme over rows ``i0 .. i1 - 1``, one row at a time over the flat
     table: every bead type that ends in the row at once (a gather, an add, a max), then
     the 0-1 beads.  ``IDX`` and ``GAIN`` hold the cells from flat index ``base`` on."""
+    edges = offs[i0 : i1 + 1].tolist()
+    steps_all = np.arange(max((b - a for a, b in itertools.pairwise(edges)), default=0)) * skip
+    unreached = NEG / 2
     for i in range(i0, i1):
         if report is not None and not i % 1024:
             report(shift + i)
-        k0, k1 = int(offs[i]), int(offs[i + 1])
-        width = k1 - k0
-        cand = D[IDX[:, k0 - base : k1 - base]] + GAIN[:, k0 - base : k1 - base]
+        k0, k1 = edges[i - i0], edges[i - i0 + 1]
+        cells = slice(k0 - base, k1 - base)
+        cand = D[IDX[:, cells]]
+        cand += GAIN[:, cells]
         pick = cand.argmax(axis=0)
-        best = cand[pick, np.arange(width)]
-        bp = np.where(best > NEG / 2, type_of_row[pick], -1).astype(np.int8)
-        best = np.where(best > NEG / 2, best, NEG)
+        best = cand.max(axis=0)
+        bp = type_of_row[pick]
+        bad = best <= unreached
+        if bad.any():
+            best[bad] = NEG
+            bp[bad] = -1
         if i == 0 and lo[0] == 0:
             best[0] = 0.0
         # 0-1 beads inside the row: best[j] = max_k<=j best[k] + (j-k)*skip
-        steps = np.arange(width) * skip
+        steps = steps_all[: k1 - k0]
         shifted = best - steps
         run = np.maximum.accumulate(shifted)
         from_left = run > shifted + 1e-12

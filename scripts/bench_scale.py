@@ -11,6 +11,12 @@ alignment was recovered.
 
     python scripts/bench_scale.py                  # 1k, 5k, 20k, 100k sentences a side
     python scripts/bench_scale.py --sizes 1000 5000
+    python scripts/bench_scale.py --sizes 20000 50000 --against /tmp/old_checkout
+
+``--against OLD`` times the same documents with another checkout's ``align`` (a git
+worktree of an older commit), its runs and this one's alternating (``--rounds``, default
+3), and prints the median seconds of each, their ratio and whether both found the same
+beads: speed compared side by side, as a ratio, on a machine whose speed drifts.
 
 ``--e2e`` runs the real command line instead, ``align pair --presplit``, one process
 per size, on generated English and Korean documents: templated sentences with
@@ -39,7 +45,11 @@ from pathlib import Path
 from _shared import ROOT, table_head, table_row
 
 
-def _child(n: int, dim: int) -> None:
+def _child(n: int, dim: int, root: Path | None = None) -> None:
+    if root is not None:  # time another checkout's search on the same documents
+        sys.path.insert(0, str(root))
+    import hashlib
+
     import numpy as np
 
     from align.search import PlainSpans, SearchParams, Side, search
@@ -115,6 +125,7 @@ def _child(n: int, dim: int) -> None:
                 "peak_mb": (rss1 - rss0) / 1024,
                 "rss_mb": rss1 / 1024,
                 "recovered": len(got & gold) / len(gold),
+                "beads": hashlib.sha256(repr([(b.src, b.tgt) for b in beads]).encode()).hexdigest()[:16],
             }
         )
     )
@@ -326,6 +337,37 @@ def _run_e2e(sizes: list[int], root: Path, threads: str | None) -> None:
             print(table_row([f"{r['n']:,} x {r['m']:,}", *seconds, rss, f"{r['recovered']:.3f}"]), flush=True)
 
 
+def _search_run(n: int, dim: int, root: Path | None) -> dict:
+    """One child process: the search on the ``n``-sentence documents (``root``'s align)."""
+    cmd = [sys.executable, __file__, "--child", str(n), "--dim", str(dim)]
+    proc = subprocess.run(cmd + (["--child-root", str(root)] if root else []), capture_output=True, text=True)
+    if proc.returncode != 0:
+        raise RuntimeError(proc.stderr.strip().splitlines()[-1] if proc.stderr else str(proc.returncode))
+    out: dict = json.loads(proc.stdout.strip().splitlines()[-1])
+    return out
+
+
+def _run_against(sizes: list[int], dim: int, other: Path, rounds: int) -> None:
+    """This checkout's search and ``other``'s on the same documents, alternating."""
+    import statistics
+
+    print(f"search alone: this checkout ({ROOT}) against {other}, {rounds} alternating rounds, median\n")
+    header = ["sentences (src x tgt)", "other s", "this s", "other / this", "same beads", "recovered"]
+    print(table_head(header))
+    for n in sizes:
+        runs: dict[str, list[dict]] = {"other": [], "this": []}
+        for k in range(rounds):
+            order = [("other", other), ("this", None)]
+            for name, root in order if k % 2 == 0 else order[::-1]:
+                runs[name].append(_search_run(n, dim, root))
+        t_other = statistics.median(r["seconds"] for r in runs["other"])
+        t_this = statistics.median(r["seconds"] for r in runs["this"])
+        same = {r["beads"] for r in runs["other"] + runs["this"]}
+        r = runs["this"][0]
+        cells = [f"{r['n']:,} x {r['m']:,}", f"{t_other:.2f}", f"{t_this:.2f}", f"{t_other / t_this:.2f}"]
+        print(table_row([*cells, "yes" if len(same) == 1 else "no", f"{r['recovered']:.3f}"]), flush=True)
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--sizes", nargs="+", type=int, default=[1000, 5000, 20000, 100000])
@@ -335,13 +377,21 @@ def main() -> int:
         "--root", type=Path, default=ROOT, help="Checkout whose `align` --e2e runs (default: this one)."
     )
     ap.add_argument("--threads", default=None, help="ALIGN_THREADS for --e2e (default: the environment's).")
+    ap.add_argument(
+        "--against", type=Path, default=None, help="Another checkout to time side by side (search alone)."
+    )
+    ap.add_argument("--rounds", type=int, default=3, help="Alternating runs of each with --against.")
     ap.add_argument("--child", type=int, help=argparse.SUPPRESS)
+    ap.add_argument("--child-root", type=Path, default=None, help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.e2e:
         _run_e2e(args.sizes, args.root.resolve(), args.threads)
         return 0
     if args.child:
-        _child(args.child, args.dim)
+        _child(args.child, args.dim, args.child_root)
+        return 0
+    if args.against:
+        _run_against(args.sizes, args.dim, args.against.resolve(), args.rounds)
         return 0
     header = ["sentences (src x tgt)", "search seconds", "seconds per 1k", "peak memory above start (MB)"]
     print(table_head([*header, "process peak RSS (MB)", "recovered"]))
