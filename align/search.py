@@ -173,19 +173,25 @@ _BLOCK = 384
 """Rows per block when gains and neighbourhoods are computed with dense products."""
 
 
+_SUB = 64
+"""Rows per dense product inside a block: a product's columns are the union of its rows'
+bands, so smaller products waste fewer of them (a block of 384 rows spans about 4x the
+columns its band cells use)."""
+
+
 def _band_topk_mean(
     emb: np.ndarray, other: np.ndarray, win_lo: np.ndarray, win_hi: np.ndarray, k: int
 ) -> np.ndarray:
     """Mean of the ``k`` best cosines of each row of ``emb`` against ``other[win_lo:win_hi]``.
 
-    The windows must be non-decreasing (they come from a monotone band), so a block of
-    rows needs one dense product with the union of its windows.
+    The windows must be non-decreasing (they come from a monotone band), so ``_SUB`` rows
+    need one dense product with the union of their windows.
     """
     out = np.zeros(len(emb), dtype=np.float32)
     if len(other) == 0 or len(emb) == 0 or k <= 0:
         return out
-    for r0 in range(0, len(emb), _BLOCK):
-        r1 = min(len(emb), r0 + _BLOCK)
+    for r0 in range(0, len(emb), _SUB):
+        r1 = min(len(emb), r0 + _SUB)
         c0, c1 = int(win_lo[r0]), int(win_hi[r1 - 1])
         c0, c1 = max(0, min(c0, len(other) - 1)), max(min(c1, len(other)), 1)
         if c1 <= c0:
@@ -651,12 +657,6 @@ def _block_gain(
             lex = unit_rows(sx[r0 - a : r1 - a], sbits) @ unit_rows(tx[c0:c1], tbits).T
             terms.anchors = lex[kr - r0, kj - c0]
     return bead_gain(p, terms)
-
-
-_SUB = 64
-"""Rows per dense product inside a block: a product's columns are the union of its rows'
-bands, so smaller products waste fewer of them (a block of 384 rows spans about 4x the
-columns its band cells use)."""
 
 
 def _band_cosines(
