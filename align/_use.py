@@ -27,6 +27,7 @@ clamped to the sequence) and for junction windows (the inner positions only).
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import nullcontext
 from dataclasses import dataclass
@@ -170,6 +171,7 @@ class UseTwoStage:
         """The token stage on onnxruntime (:mod:`align._onnx`), when :meth:`use_fast_path` found it usable."""
         self.fast_note = "the default; --model use:fast runs it on onnxruntime"
         """Why :attr:`fast` is None (empty when it is set)."""
+        self._pool_owner: tuple[int, Any] | None = None
 
     def use_fast_path(self) -> bool:
         """Run the token stage on onnxruntime from now on, if it loads and passes its
@@ -246,16 +248,33 @@ class UseTwoStage:
                 yield from self._batch(group)
             return
         from collections import deque
-        from concurrent.futures import ThreadPoolExecutor
 
-        with ThreadPoolExecutor(max_workers=self.threads) as pool:
-            running: deque[Any] = deque()
+        pool = self._pool()
+        running: deque[Any] = deque()
+        try:
             for group in groups:
                 running.append(pool.submit(self._forward, group))  # no BLAS: no thread limits to set
                 if len(running) > self.threads:
                     yield from running.popleft().result()
             while running:
                 yield from running.popleft().result()
+        finally:
+            for future in running:  # a caller that stops early leaves nothing running
+                future.cancel()
+
+    def _pool(self) -> Any:
+        """The threads of the fast path, started once per process (a forked worker starts
+        its own: the parent's threads do not exist there)."""
+        from concurrent.futures import ThreadPoolExecutor
+
+        owner = self._pool_owner
+        if owner is None or owner[0] != os.getpid():
+            owner = (
+                os.getpid(),
+                ThreadPoolExecutor(max_workers=self.threads, thread_name_prefix="align-use"),
+            )
+            self._pool_owner = owner
+        return owner[1]
 
     def _threads(self) -> Any:
         """The BLAS thread limit the model was loaded with, for the duration of a forward pass."""

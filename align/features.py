@@ -8,6 +8,7 @@ thresholds on features that users filter on.  The calibrated score
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 from dataclasses import dataclass
@@ -171,7 +172,8 @@ def _spelled_numbers(text: str) -> str:
     return _KO_COUNTED.sub(lambda m: str(_KO_NATIVE[m.group(1)]), text)
 
 
-def numbers_in(text: str) -> set[float]:
+@functools.lru_cache(maxsize=8192)
+def numbers_in(text: str) -> frozenset[float]:
     """Numbers in a text, with thousands separators and scale words resolved.
 
     ``2,000`` -> 2000; ``3.2 million`` -> 3200000; ``320만`` -> 3200000; Korean amounts
@@ -179,7 +181,8 @@ def numbers_in(text: str) -> set[float]:
     ``8천만`` -> 80000000, ``1억 2천만`` -> 120000000, ``3천5백만`` -> 35000000, ``1만2천``
     -> 12000.  Number words are numbers (``two`` -> 2, ``두 명`` -> 2 명), and so are
     English month names before a day or a year (``February 9`` -> 2, 9, as ``2월 9일``);
-    link markers (``[4]``) are not.  Years and plain numbers stay as they are.
+    link markers (``[4]``) are not.  Years and plain numbers stay as they are.  Cached:
+    every pair's two sides are read by the feature and again by the flags.
     """
     text = _spelled_numbers(text)
     out: set[float] = set()
@@ -214,7 +217,7 @@ def numbers_in(text: str) -> set[float]:
         last_end = m.end()
     if korean:
         out.add(total + group)
-    return out
+    return frozenset(out)
 
 
 class NumbersMatch(Feature):
