@@ -18,6 +18,10 @@ folds.  Any other folder is aligned with the shipped calibration.  The last tabl
 the synthetic held-out documents (enko_dev hard, folds 7-9) with the shipped file.
 
     python scripts/bench_real.py [FOLDER] [--folds 5] [--model use]
+    python scripts/bench_real.py --by-outlet     # one fold per outlet (name prefix before "_")
+
+``--by-outlet`` scores each outlet's documents with a calibration fitted without any of
+that outlet's: the closest this folder comes to "real pairs from another outlet".
 """
 
 from __future__ import annotations
@@ -129,6 +133,11 @@ def main() -> int:
         default=4,
         help="fold assignments (the score numbers are their mean; F1 is one run)",
     )
+    ap.add_argument(
+        "--by-outlet",
+        action="store_true",
+        help="one fold per outlet (the name's prefix before '_') instead of --folds by hash",
+    )
     ap.add_argument("--model", default=DEFAULTS.model)
     ap.add_argument("--no-synthetic", action="store_true", help="skip the synthetic held-out table")
     args = ap.parse_args()
@@ -143,13 +152,15 @@ def main() -> int:
     docs = load_real(folder)
     params = SearchParams()
     names = [d[0].split("/", 1)[1] for d in docs]
-    repeats = args.repeats if cv else 1
+    repeats = args.repeats if cv and not args.by_outlet else 1
+    outlets = sorted({n.split("_")[0] for n in names})
     if cv:
         synthetic, real = training_docs()
         base = Aligner(args.model, uncalibrated=True)
         syn_ex = collect(base, synthetic)
         real_ex = collect(base, real)
-        print(f"real_dev: {len(docs)} documents, {args.folds} folds by name, each scored by a calibration")
+        how = f"{len(outlets)} folds by outlet" if args.by_outlet else f"{args.folds} folds by name"
+        print(f"real_dev: {len(docs)} documents, {how}, each scored by a calibration")
         print("refitted without it (synthetic fitting documents + the other folds); the score")
         print(f"numbers are the mean over {repeats} fold assignments (each in brackets)\n")
     else:
@@ -161,10 +172,13 @@ def main() -> int:
         for rep in range(repeats):
             if cv:
                 folds = [
-                    zlib.crc32((f"{rep}:" if rep else "").encode() + n.encode()) % args.folds for n in names
+                    outlets.index(n.split("_")[0])
+                    if args.by_outlet
+                    else zlib.crc32((f"{rep}:" if rep else "").encode() + n.encode()) % args.folds
+                    for n in names
                 ]
                 calibs = {}
-                for k in range(args.folds):
+                for k in sorted(set(folds)):
                     keep = [e for e, f in zip(real_ex, folds, strict=True) if f != k]
                     train = [d for d, f in zip(real, folds, strict=True) if f != k]
                     calibs[k] = fit(
