@@ -172,7 +172,7 @@ def _spelled_numbers(text: str) -> str:
     return _KO_COUNTED.sub(lambda m: str(_KO_NATIVE[m.group(1)]), text)
 
 
-@functools.lru_cache(maxsize=8192)
+@functools.lru_cache(maxsize=1024)
 def numbers_in(text: str) -> frozenset[float]:
     """Numbers in a text, with thousands separators and scale words resolved.
 
