@@ -336,7 +336,7 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--model", default=DEFAULTS.model)
     ap.add_argument("--out", type=Path, default=None)
-    ap.add_argument("--version", type=int, default=2)
+    ap.add_argument("--version", type=int, default=3)
     args = ap.parse_args()
     if skip_without_shared("data/enko_dev"):
         return 0

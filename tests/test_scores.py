@@ -37,10 +37,10 @@ def _pair(result, k):
 
 def test_bundled_model_is_calibrated(aligner):
     assert aligner.calibration is not None
-    assert aligner.calibration.tag == "use-multilingual-v3@v2"
+    assert aligner.calibration.tag == "use-multilingual-v3@v3"
     assert load_calibration("no-such-model (x)") is None
     r = aligner.align_sentences(EN, KO)
-    assert r.verdict.calibration == "use-multilingual-v3@v2"
+    assert r.verdict.calibration == "use-multilingual-v3@v3"
     assert r.verdict.p_translation > 0.9
     assert all(set(p.features) >= {"cosine", "margin", "length_ratio", "numbers_match"} for p in r.pairs)
 
