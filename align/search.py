@@ -302,10 +302,11 @@ def _pred(
     a, b = shape
     pj = cell_j - b
     pr = np.maximum(cell_row - a, 0)
-    valid = (cell_row >= a) & (pj >= lo[pr]) & (pj < hi[pr])
+    lo_p = lo[pr]
+    valid = (cell_row >= a) & (pj >= lo_p) & (pj < hi[pr])
     if b:
         valid &= (pj >= 0) & (pj <= m - b)
-    return np.where(valid, offs[pr] + pj - lo[pr], 0), valid
+    return np.where(valid, offs[pr] + pj - lo_p, 0), valid
 
 
 @dataclass
