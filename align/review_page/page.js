@@ -175,9 +175,13 @@
     p.c1 = a.op === 'confirm' ? Math.max(p.at, nextShownAfter(p.at)) : p.sel;
     doc.done.push(p);
     doc.undone = [];
-    redraw(p.at, p.del.length, p.ins.length);
-    setCursor(p.c1);
-    note(`${what}: done`);
+    settle(p.at, p.del.length, p.ins.length, p.c1, `${what}: done`);
+  }
+  // after an edit, an undo or a redo: redraw the rows it replaced, move, say so, save
+  function settle(at, removed, added, cursor, message) {
+    redraw(at, removed, added);
+    setCursor(cursor);
+    note(message);
     progress();
     autosave();
   }
@@ -187,11 +191,7 @@
     if (!p) return note('nothing to undo');
     E.revert(doc.beads, p);
     doc.undone.push(p);
-    redraw(p.at, p.ins.length, p.del.length);
-    setCursor(p.c0);
-    note('undone');
-    progress();
-    autosave();
+    settle(p.at, p.ins.length, p.del.length, p.c0, 'undone');
   }
   function redo() {
     const doc = docs[di], p = doc.undone.pop();
@@ -199,11 +199,7 @@
     if (!redoFits(doc, p)) { doc.undone = []; return note('nothing to redo'); }
     E.apply(doc.beads, p);
     doc.done.push(p);
-    redraw(p.at, p.del.length, p.ins.length);
-    setCursor(p.c1);
-    note('redone');
-    progress();
-    autosave();
+    settle(p.at, p.del.length, p.ins.length, p.c1, 'redone');
   }
 
   function startSplit() {
