@@ -189,14 +189,16 @@ def collect_doc(
     for (s1, t1), (s2, t2) in itertools.pairwise(matches):  # neighbours merged
         if s2[0] == s1[-1] + 1 and t2[0] == t1[-1] + 1 and len(s1 + s2) + len(t1 + t2) <= mm:
             cands.add((s1 + s2, t1 + t2))
-    cands -= set(own)
-    spans: tuple[set, set] = (set(), set())
-    for s, t in [*own, *cands]:
-        if len(s) > 1:
-            spans[0].add((s[0], len(s)))
-        if len(t) > 1:
-            spans[1].add((t[0], len(t)))
-    sc = aligner.bead_scorer(src, tgt, *spans)
+    own_set = set(own)
+    cands -= own_set
+    # the paths of the pushed searches that differ from the search's own
+    pushed_paths = [
+        [(p.src, p.tgt) for p in other.align_sentences(src, tgt, doc_id=name).pairs] for other in pushed or []
+    ]
+    pushed_paths = [path for path in pushed_paths if set(path) != own_set]
+    sc = aligner.bead_scorer(
+        src, tgt, *_spans_of([*own, *cands, *(b for path in pushed_paths for b in path)])
+    )
     for s, t, one, context in _path_rows(sc, own):
         label = int((s, t) in gold_set)
         if s and t:
@@ -205,13 +207,10 @@ def collect_doc(
             ex.own.append((x, context, label, weight))
         else:
             ex.own_null.append(([one.features[k] for k in NULL_FEATURES], context, label, weight))
-    # the beads a pushed search outputs and the search does not, in their own paths
-    for other_search in pushed or []:
-        path = [(p.src, p.tgt) for p in other_search.align_sentences(src, tgt, doc_id=name).pairs]
-        if set(path) == set(own):
-            continue
-        for s, t, one, context in _path_rows(aligner.bead_scorer(src, tgt, *_spans_of(path)), path):
-            if s and t and (s, t) not in set(own):
+    # the matches a pushed search outputs and the search does not, in their own paths
+    for path in pushed_paths:
+        for s, t, one, context in _path_rows(sc, path):
+            if s and t and (s, t) not in own_set:
                 x = [one.features[k] for k in PAIR_FEATURES]
                 ex.own.append((x, context, int((s, t) in gold_set), weight * PERTURBED_WEIGHT))
     for s, t in sorted(cands):
