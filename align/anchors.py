@@ -84,14 +84,27 @@ def unit_rows(masks: np.ndarray, counts: np.ndarray) -> np.ndarray:
 
 
 def overlap(
-    x: np.ndarray, y: np.ndarray, xi: np.ndarray | None = None, yi: np.ndarray | None = None
+    x: np.ndarray,
+    y: np.ndarray,
+    xi: np.ndarray | None = None,
+    yi: np.ndarray | None = None,
+    x_bits: np.ndarray | None = None,
+    y_bits: np.ndarray | None = None,
 ) -> np.ndarray:
-    """Overlap of masks ``x[xi]`` and ``y[yi]``, pair by pair (rows in order without indices).
+    """Overlap of masks ``x[xi]`` and ``y[yi]``, pair by pair (rows in order without
+    indices): ``shared / sqrt(count_x * count_y)``, 0 where either has none.
 
-    The same numbers the search gets from products of :func:`unit_rows`.
+    ``x_bits`` and ``y_bits``, when given, are the pairs' counts (:func:`bits` of the
+    rows), already known to the search.  The search and the scores both use this.
     """
     xs = x if xi is None else x[xi]
     ys = y if yi is None else y[yi]
-    prod = unit_rows(xs, bits(xs)) * unit_rows(ys, bits(ys))
-    out: np.ndarray = prod.sum(axis=1, dtype=np.float64)
+    cx = bits(xs) if x_bits is None else x_bits
+    cy = bits(ys) if y_bits is None else y_bits
+    both = np.ascontiguousarray(xs & ys)
+    if hasattr(np, "bitwise_count") and both.shape[1] % 8 == 0:  # numpy >= 2: 8 bytes at a time
+        shared = np.bitwise_count(both.view(np.uint64)).sum(axis=1, dtype=np.int64)
+    else:
+        shared = _POPCOUNT[both].sum(axis=1, dtype=np.int64)
+    out: np.ndarray = shared / np.sqrt(np.maximum(cx * cy, 1))
     return out

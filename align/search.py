@@ -32,7 +32,7 @@ from typing import Any, Protocol
 
 import numpy as np
 
-from .anchors import bits, span_masks, unit_rows
+from .anchors import bits, overlap, span_masks
 
 __all__ = [
     "Bead",
@@ -203,7 +203,8 @@ def _band_topk_mean(
         width = max(1, int((win_hi[r0:r1] - win_lo[r0:r1]).max()))
         cols = lo + np.arange(width)[None, :]
         inside = (cols >= c0) & (cols < c1) & (cols < hi)
-        band = np.take_along_axis(sims, np.clip(cols - c0, 0, c1 - c0 - 1), axis=1)
+        flat = np.clip(cols - c0, 0, c1 - c0 - 1) + (np.arange(r1 - r0) * (c1 - c0))[:, None]
+        band = sims.ravel()[flat]
         band[~inside] = -np.inf
         kk = min(k, width)
         top = np.sort(np.partition(band, width - kk, axis=1)[:, -kk:], axis=1)
@@ -331,6 +332,8 @@ class Grid:
     """Anchor masks and their bit counts for every span size of both sides (anchor term)."""
     crossing: tuple[dict[int, np.ndarray], dict[int, np.ndarray]] | None = None
     """Per span size and side: 1 where the span holds sentences of two paragraphs."""
+    log_spans: tuple[dict[int, np.ndarray], dict[int, np.ndarray]] | None = None
+    """Per span size and side: the log of each span's length (the length term's parts)."""
     GAIN: np.ndarray | None = None
     versions: dict[int, tuple[object, ...]] = field(default_factory=dict)
     """What each gain row was computed from (span versions)."""
@@ -374,10 +377,16 @@ def _grid(
     n_cells = int(offs[-1])
 
     lengths = None
+    log_spans = None
     if p.length_weight > 0 and src_lengths is not None and tgt_lengths is not None:
         sl = np.concatenate([[0.0], np.cumsum(np.asarray(src_lengths, np.float64) + 1.0)])
         tl = np.concatenate([[0.0], np.cumsum(np.asarray(tgt_lengths, np.float64) + 1.0)])
         lengths = (sl, tl, float(np.log(tl[-1] / sl[-1])))
+        sizes = range(1, p.max_merge)
+        log_spans = (
+            {a: np.log(sl[a:] - sl[:-a]) for a in sizes},
+            {b: np.log(tl[b:] - tl[:-b]) for b in sizes},
+        )
 
     anchors = None
     if p.anchor_weight and src_anchors is not None and tgt_anchors is not None:
@@ -410,7 +419,9 @@ def _grid(
             {a: (sp[: len(sp) - a + 1] != sp[a - 1 :]).astype(np.float64) for a in sizes},
             {b: (tp[: len(tp) - b + 1] != tp[b - 1 :]).astype(np.float64) for b in sizes},
         )
-    return Grid(types, row_types, lo, hi, offs, cell_row, cell_j, IDX, valids, lengths, anchors, crossing)
+    return Grid(
+        types, row_types, lo, hi, offs, cell_row, cell_j, IDX, valids, lengths, anchors, crossing, log_spans
+    )
 
 
 class Spans(Protocol):
@@ -621,7 +632,6 @@ def _block_gain(
     xs, ys = run.src_emb[a], run.tgt_emb[b]
     kr = cell_row[ok]
     kj = cell_j[ok] - b
-    c0, c1 = int(kj.min()), int(kj.max()) + 1
     cos = _band_cosines(xs, ys, kr - a, kj, r0 - a, r1 - a)
     sb = run.src_bonus(a) if a > 1 else None
     if sb is not None:
@@ -634,9 +644,8 @@ def _block_gain(
         terms.margin = np.asarray(margin(cos, run.src_hub[a][kr - a] + run.tgt_hub[b][kj], p.margin_weight))
     src_frag = (kr == n) if ends.src_cut else None  # the bead holds the source's cut last sentence
     tgt_frag = (kj + b == m) if ends.tgt_cut else None
-    if g.lengths is not None:
-        sl, tl, doc_ratio = g.lengths
-        ratio = np.log((tl[kj + b] - tl[kj]) / (sl[kr] - sl[kr - a])) - doc_ratio
+    if g.lengths is not None and g.log_spans is not None:
+        ratio = g.log_spans[1][b][kj] - g.log_spans[0][a][kr - a] - g.lengths[2]
         if src_frag is not None:  # a short source is what a fragment explains
             ratio = np.where(src_frag, np.minimum(ratio, 0.0), ratio)
         if tgt_frag is not None:
@@ -651,12 +660,14 @@ def _block_gain(
         terms.headline = (kr == 1) & (kj == 0)
     if g.crossing is not None and a + b > 2:
         terms.crossing = g.crossing[0][a][kr - a] + g.crossing[1][b][kj]
-    if g.anchors is not None:  # one small product per block, like the cosines
+    if g.anchors is not None:  # only the cells where both spans hold an anchor
         (sx, sbits), (tx, tbits) = g.anchors[0][a], g.anchors[1][b]
-        sbits, tbits = sbits[r0 - a : r1 - a], tbits[c0:c1]
-        if sbits.any() and tbits.any():
-            lex = unit_rows(sx[r0 - a : r1 - a], sbits) @ unit_rows(tx[c0:c1], tbits).T
-            terms.anchors = lex[kr - r0, kj - c0]
+        both = np.flatnonzero((sbits[kr - a] > 0) & (tbits[kj] > 0))
+        if len(both):
+            lex = np.zeros(len(kr), dtype=np.float64)
+            si, tj = kr[both] - a, kj[both]
+            lex[both] = overlap(sx, tx, si, tj, sbits[si], tbits[tj])
+            terms.anchors = lex
     return bead_gain(p, terms)
 
 
@@ -674,7 +685,7 @@ def _band_cosines(
         q0 = x0 + q * _SUB
         j0, j1 = int(cc.min()), int(cc.max()) + 1
         sims = xs[q0 : min(q0 + _SUB, x1)] @ ys[j0:j1].T
-        out[e0:e1] = sims[rr - q0, cc - j0]
+        out[e0:e1] = sims.ravel()[(rr - q0) * (j1 - j0) + (cc - j0)]  # flat: cheaper than a 2-d gather
     return out
 
 
@@ -730,8 +741,10 @@ def _dp_kept(
         if None not in stamp and g.versions.get(r) == stamp:
             continue
         g.versions[r] = stamp
-        for r0 in range(a, n + 1, _BLOCK):
-            r1 = min(n + 1, r0 + _BLOCK)
+        for b0 in range(0, n + 1, _BLOCK):  # the blocks of rows _dp_blocks uses
+            r0, r1 = max(b0, a), min(n + 1, b0 + _BLOCK)
+            if r0 >= r1:
+                continue
             k0, k1 = int(offs[r0]), int(offs[r1])
             ok = g.valid[r][k0:k1]
             gain = _block_gain(run, r, r0, r1, g.cell_row[k0:k1], g.cell_j[k0:k1], ok)
@@ -754,7 +767,6 @@ def _dp_blocks(run: _Run, report: _Reporter) -> tuple[np.ndarray, np.ndarray]:
     BP = np.full(n_cells, -1, dtype=np.int8)
     type_of_row = np.asarray(row_types, dtype=np.int8)
     idx_dtype = _idx_dtype(n_cells)
-    blocks: dict[int, tuple[int, np.ndarray]] = {}  # per type: its latest gain block
     for R0 in range(0, n + 1, _BLOCK):
         R1 = min(n + 1, R0 + _BLOCK)
         K0, K1 = int(offs[R0]), int(offs[R1])
@@ -767,20 +779,16 @@ def _dp_blocks(run: _Run, report: _Reporter) -> tuple[np.ndarray, np.ndarray]:
             if b == 0:
                 gain_rows[r][valid] = p.skip
                 continue
-            # this type's gain blocks (rows a + k * _BLOCK ..) that meet rows R0 .. R1 - 1
-            for t0 in range(a + max(0, (R0 - a) // _BLOCK) * _BLOCK, R1, _BLOCK):
-                t1 = min(n + 1, t0 + _BLOCK)
-                if r not in blocks or blocks[r][0] != t0:
-                    crow, cj = _cells(offs, lo, t0, t1)
-                    _, ok = _pred((a, b), crow, cj, lo, hi, offs, m)
-                    seg = np.full(int(offs[t1] - offs[t0]), NEG, dtype=np.float32)
-                    gain = _block_gain(run, r, t0, t1, crow, cj, ok)
-                    if gain is not None:
-                        seg[ok] = gain
-                    blocks[r] = (t0, seg)
-                seg = blocks[r][1]
-                s0, s1 = max(R0, t0), min(R1, t1)
-                gain_rows[r, offs[s0] - K0 : offs[s1] - K0] = seg[offs[s0] - offs[t0] : offs[s1] - offs[t0]]
+            # the gains of this block's cells, as _dp_kept computes them (rows below a
+            # have no bead of this type: the block's products start at row max(R0, a))
+            r0 = max(R0, a)
+            if r0 >= R1:
+                continue
+            s0 = int(offs[r0]) - K0
+            gain = _block_gain(run, r, r0, R1, cell_row[s0:], cell_j[s0:], valid[s0:])
+            if gain is not None:
+                seg = gain_rows[r, s0:]
+                seg[valid[s0:]] = gain
         _dp_rows(D, BP, idx_rows, gain_rows, offs, lo, R0, R1, K0, type_of_row, p.skip, None, 0)
         report(2 * R1)
     return D, BP
@@ -944,9 +952,8 @@ def _dp_rows(
         shifted = best - steps
         run = np.maximum.accumulate(shifted)
         from_left = run > shifted + 1e-12
-        if from_left.any():
-            best = np.where(from_left, run + steps, best)
-            bp[from_left] = 0
+        best = np.where(from_left, run + steps, best)
+        bp[from_left] = 0
         D[k0:k1] = best
         BP[k0:k1] = bp
 
