@@ -240,11 +240,14 @@ class UseTwoStage:
     def iter_token_outputs(self, seqs: Sequence[Sequence[int]]) -> Iterator[np.ndarray]:
         """:meth:`token_outputs`, one micro-batch of about ``_TOKEN_BUDGET`` tokens at a time.
 
-        On the fast path with more than one thread, micro-batches run side by side, one
-        single-threaded onnxruntime call per thread (its integer kernels gain nothing from
-        a second thread inside one 800-token call), at most ``threads`` ahead, in order."""
+        With more than one thread, micro-batches run side by side, one per thread, at
+        most ``threads`` ahead, in order: single-threaded onnxruntime calls, or numpy with
+        its BLAS at one thread (:meth:`_threads`).  An 800-token forward pass is small
+        GEMMs between gathers and layer norms: a second BLAS thread inside one GEMM leaves
+        the rest serial, and its threads, left spinning after the product, take the core
+        the other micro-batch needs.  A token's outputs do not depend on the thread count."""
         groups = _micro_batches(seqs)
-        if self.fast is None or self.threads <= 1:
+        if self.threads <= 1:
             for group in groups:
                 yield from self._batch(group)
             return
@@ -253,12 +256,13 @@ class UseTwoStage:
         pool = self._pool()
         running: deque[Any] = deque()
         try:
-            for group in groups:
-                running.append(pool.submit(self._forward, group))  # no BLAS: no thread limits to set
-                if len(running) > self.threads:
+            with self._threads():
+                for group in groups:
+                    running.append(pool.submit(self._forward, group))
+                    if len(running) > self.threads:
+                        yield from running.popleft().result()
+                while running:
                     yield from running.popleft().result()
-            while running:
-                yield from running.popleft().result()
         finally:
             for future in running:  # a caller that stops early leaves nothing running
                 future.cancel()
@@ -278,10 +282,11 @@ class UseTwoStage:
         return owner[1]
 
     def _threads(self) -> Any:
-        """The BLAS thread limit the model was loaded with, for the duration of a forward pass."""
+        """BLAS at one thread for the duration of a forward pass: the model's threads are
+        micro-batches side by side (:meth:`iter_token_outputs`), not threads in a GEMM."""
         if self._limit is None:  # pragma: no cover - threadpoolctl missing
             return nullcontext()
-        return self._limit(limits=self.threads, user_api="blas")
+        return self._limit(limits=1, user_api="blas")
 
     def _batch(self, group: list[Sequence[int]]) -> list[np.ndarray]:
         with self._threads():
@@ -433,10 +438,15 @@ class UseTwoStage:
         ctx = np.zeros((len(pairs), _DIM + 3 * _CONV), dtype=np.float32)
         # the usual case, 2 x REACH tokens on both sides: only the middle outputs
         full = [k for k, seq in enumerate(seqs) if len(seq) == 4 * REACH]
-        for k0 in range(0, len(full), _TOKEN_BUDGET // (4 * REACH)):
-            rows = full[k0 : k0 + _TOKEN_BUDGET // (4 * REACH)]
-            with self._threads():
-                ctx[rows] = self._middles(np.array([seqs[k] for k in rows], dtype=np.int64))
+        step = _TOKEN_BUDGET // (4 * REACH)
+        blocks = [
+            np.array([seqs[k] for k in full[k0 : k0 + step]], dtype=np.int64)
+            for k0 in range(0, len(full), step)
+        ]
+        with self._threads():  # blocks side by side, as micro-batches are
+            done = self._pool().map(self._middles, blocks) if self.threads > 1 else map(self._middles, blocks)
+            for k0, sums in zip(range(0, len(full), step), done, strict=True):
+                ctx[full[k0 : k0 + step]] = sums
         short = [k for k, seq in enumerate(seqs) if len(seq) != 4 * REACH]
         if short:
             toks = self.iter_token_outputs([seqs[k] for k in short])

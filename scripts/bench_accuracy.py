@@ -252,6 +252,12 @@ def main() -> int:
         help="also run the bundled model with its token stage on onnxruntime (--model use:fast, extra "
         "align[fast]), side by side, and print its speed and F1 against the default's",
     )
+    ap.add_argument(
+        "--numpy",
+        action="store_true",
+        help="also run the bundled model with its token stage on numpy (--model use:numpy, what runs "
+        "where onnxruntime cannot load), side by side, and print every mode's speed and F1 against it",
+    )
     ap.add_argument("--keep", type=Path, help="keep the alignment files in this folder")
     ap.add_argument("--null-cost", type=float, default=0.0, help="align --null-cost, every mode")
     args = ap.parse_args()
@@ -266,6 +272,8 @@ def main() -> int:
         modes.append(("embed-all baseline", args.model, True))
     if args.fast:
         modes.append(("use:fast", "use:fast", False))
+    if args.numpy:
+        modes.append(("use:numpy", "use:numpy", False))
 
     for name in args.sets:
         with tempfile.TemporaryDirectory() as tmp:
@@ -309,13 +317,16 @@ def main() -> int:
             right=2,
         )
     )
-    if args.fast:
-        by = {(name, mode): r for name, mode, r in rows}
-        print("\n--model use:fast against the default (same run, chunk by chunk):\n")
-        header = ["set", "sent/s ratio", "strict F1 fast - default", "lax F1 fast - default"]
+    by = {(name, mode): r for name, mode, r in rows}
+    pairs = [("use:fast", "default")] if args.fast else []
+    if args.numpy:
+        pairs = [(mode, "use:numpy") for mode, _, _ in modes if mode in ("default", "use:fast")]
+    for this, other in pairs:
+        print(f"\n{this} against {other} (same run, chunk by chunk):\n")
+        header = ["set", "sent/s ratio", f"strict F1 {this} - {other}", f"lax F1 {this} - {other}"]
         lines = []
         for name in args.sets:
-            a, b = by[(name, "use:fast")], by[(name, "default")]
+            a, b = by[(name, this)], by[(name, other)]
             ratio = (a["sentences"] / a["seconds"]) / (b["sentences"] / b["seconds"])
             lines.append([name, f"{ratio:.2f}x", f"{a['f1_strict'] - b['f1_strict']:+.4f}"])
             lines[-1].append(f"{a['f1_lax'] - b['f1_lax']:+.4f}")

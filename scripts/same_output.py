@@ -60,13 +60,14 @@ def fingerprint(result: Any) -> str:  # a DocumentAlignment
     )
 
 
-def run(out: Path) -> None:
-    from align import Aligner
+def run(out: Path, model: str) -> None:
+    from align import Aligner, load_embedder
 
+    embedder = load_embedder(model)
     lines = []
     for name, spec in _all_sets().items():
         src_lang, tgt_lang = spec["langs"]
-        aligner = Aligner(src_lang=src_lang, tgt_lang=tgt_lang, max_merge=spec["max_merge"])
+        aligner = Aligner(embedder, src_lang=src_lang, tgt_lang=tgt_lang, max_merge=spec["max_merge"])
         docs = spec["docs"]
         for c0 in range(0, len(docs), CHUNK):
             chunk = docs[c0 : c0 + CHUNK]
@@ -97,6 +98,7 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("-o", "--output", type=Path, help="write the fingerprints here")
     ap.add_argument("--compare", nargs=2, type=Path, metavar=("BEFORE", "AFTER"))
+    ap.add_argument("--model", default=DEFAULTS.model, help="the model (default: the library's)")
     args = ap.parse_args()
     if args.compare:
         return compare(*args.compare)
@@ -104,7 +106,7 @@ def main() -> int:
         return 0
     if not args.output:
         ap.error("give -o FILE or --compare BEFORE AFTER")
-    run(args.output)
+    run(args.output, args.model)
     return 0
 
 
