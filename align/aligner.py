@@ -212,16 +212,6 @@ class Aligner:
         A document that fails gets its exception and the others go on; a model failure
         fails the documents waiting on it.  ``report``: follow the stages with
         :attr:`progress` (one document)."""
-        # BLAS at one thread meanwhile: the search's and the scores' products are small
-        # (a second thread gives them nothing), and OpenBLAS threads left spinning after a
-        # product take the core that the model's own threads need (the numpy token stage
-        # sets its own limit for its products; onnxruntime runs its own threads)
-        with threadpool_limits(limits=1, user_api="blas"):
-            return self._lockstep_steps(steps, report)
-
-    def _lockstep_steps(
-        self, steps: list[Steps], report: bool
-    ) -> list[tuple[DocumentAlignment | Exception, float]]:
         seconds = [0.0] * len(steps)
         results: list[DocumentAlignment | Exception | None] = [None] * len(steps)
         pending: dict[int, list[Request]] = {}
@@ -244,11 +234,15 @@ class Aligner:
             requests = [r for k in sorted(batch) for r in batch[k]]
             t = time.perf_counter()
             try:
-                if report and self.progress is not None:
-                    passes += not any(isinstance(r, Sentences) for r in requests)
-                    self._embed_reporting(requests, passes)
-                else:
-                    embed_spans(self.embedder, requests)
+                # BLAS at one thread while the model runs: its threads are micro-batches
+                # side by side (numpy or onnxruntime), and OpenBLAS threads left spinning
+                # after a two-thread product take the core the other micro-batch needs
+                with threadpool_limits(limits=1, user_api="blas"):
+                    if report and self.progress is not None:
+                        passes += not any(isinstance(r, Sentences) for r in requests)
+                        self._embed_reporting(requests, passes)
+                    else:
+                        embed_spans(self.embedder, requests)
             except Exception as exc:  # a model failure fails the documents waiting on it
                 for k in batch:
                     results[k] = exc
