@@ -294,7 +294,7 @@ def _ids(cell: str) -> tuple[int, ...]:
     return tuple(int(x) for x in cell.split(",") if x.strip())
 
 
-def _e2e(n: int, root: Path, folder: Path, threads: str | None) -> dict:
+def _e2e(n: int, root: Path, folder: Path, threads: str | None, model: str | None = None) -> dict:
     """Run ``align pair --presplit`` on a generated document pair of ``n`` English sentences."""
     en, ko, gold = generate(n, seed=n)
     src, tgt, out = folder / f"doc{n}.en", folder / f"doc{n}.ko", folder / f"doc{n}.tsv"
@@ -302,6 +302,8 @@ def _e2e(n: int, root: Path, folder: Path, threads: str | None) -> dict:
     tgt.write_text("\n".join(ko) + "\n", encoding="utf-8")
     boot = f"import sys; sys.path.insert(0, {str(root)!r}); from align.cli import run; run()"
     cmd = [sys.executable, "-c", boot, "pair", str(src), str(tgt), "-o", str(out), "--presplit", "-q"]
+    if model:
+        cmd += ["-m", model]
     env = dict(os.environ)
     if threads:
         env["ALIGN_THREADS"] = threads
@@ -331,13 +333,13 @@ def _e2e(n: int, root: Path, folder: Path, threads: str | None) -> dict:
     }
 
 
-def _run_e2e(sizes: list[int], root: Path, threads: str | None) -> None:
+def _run_e2e(sizes: list[int], root: Path, threads: str | None, model: str | None = None) -> None:
     header = ["sentences (en x ko lines)", "seconds", "seconds per 1k", "peak RSS"]
     print(table_head([*header, "planted alignment recovered"]), flush=True)
     with tempfile.TemporaryDirectory() as tmp:
         for n in sizes:
             try:
-                r = _e2e(n, root, Path(tmp), threads)
+                r = _e2e(n, root, Path(tmp), threads, model)
             except RuntimeError as exc:
                 print(table_row([n, f"failed: {exc}", "", "", ""]), flush=True)
                 continue
@@ -390,6 +392,7 @@ def main() -> int:
         "--root", type=Path, default=ROOT, help="Checkout whose `align` --e2e runs (default: this one)."
     )
     ap.add_argument("--threads", default=None, help="ALIGN_THREADS for --e2e (default: the environment's).")
+    ap.add_argument("--model", default=None, help="align pair -m for --e2e (default: align's default model).")
     ap.add_argument(
         "--against", type=Path, default=None, help="Another checkout to time side by side (search alone)."
     )
@@ -398,7 +401,7 @@ def main() -> int:
     ap.add_argument("--child-root", type=Path, default=None, help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.e2e:
-        _run_e2e(args.sizes, args.root.resolve(), args.threads)
+        _run_e2e(args.sizes, args.root.resolve(), args.threads, args.model)
         return 0
     if args.child:
         _child(args.child, args.dim, args.child_root)
