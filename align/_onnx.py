@@ -72,6 +72,9 @@ __all__ = [
 
 WEIGHT_LEVELS = 63
 """Largest int8 weight code (7 bits: see the module's doc)."""
+FINE_STEPS = 2 * WEIGHT_LEVELS
+"""int8x2's second codes (of an input row and of a weight) are at 1/126 of the first
+codes' step: what the first codes miss (half a step) is then at most 63, 7 bits."""
 PRECISIONS = ("float32", "int8x2", "int8")
 """The graph's products: float32 (the numpy path's arithmetic, in fused kernels), int8x2
 (inputs and weights as two int8 codes each, on integer kernels: vectors within 1e-6 of
@@ -245,80 +248,72 @@ def token_stage_graph(b: Any, orders: tuple[tuple[int, int], ...], precision: st
         y = op("Mul", [y, op("Unsqueeze", [step, "axis1"], f"{name}.step_col")], f"{name}.scaled")
         return op("Add", [y, const(f"{name}.b", bias)], f"{name}.y")
 
-    def dense_split(h: str, cols: str, shape: str, weight: Any, bias: Any, name: str) -> str:
+    def dense_split(h: str, cols: str, weight: Any, bias: Any, name: str) -> str:
         """``windows(h) @ weight + bias`` on integer kernels at about float32's precision.
 
         ``h`` is quantised once per token row, not per window, in two uint8 parts around
-        128: its codes, and the codes of what they miss (about 16 bits).  A row's step
-        is its sentence's largest magnitude / 127, so that every window (which never
-        leaves its sentence) has one step and a sentence's vector does not depend on
-        what it is embedded with.  Three integer products add up (both parts times the
-        weight's codes, the first part times the weight's rounding codes); the step
-        scales the sum."""
+        128: its codes ``a`` at ``step``, and the codes ``a'`` of what they miss at
+        ``step / FINE_STEPS`` (about 14 bits).  ``step`` is the row's sentence's largest
+        magnitude / 127, so every window (which never leaves its sentence) has one step
+        and a sentence's vector depends on that sentence alone.  The weight is its codes
+        ``q`` at ``s`` and the codes ``q'`` of their rounding error at ``s / FINE_STEPS``,
+        so ``a q' + a' q`` share one scale and run as one product of twice the depth:
+        ``windows @ weight = step * s * (a q + (a q' + a' q) / FINE_STEPS)``, two integer
+        products in all."""
         top = op("ReduceMax", [h], f"{name}.top", axes=[1], keepdims=1)
         bottom = op("Neg", [op("ReduceMin", [h], f"{name}.min", axes=[1], keepdims=1)], f"{name}.bottom")
-        peak = op(
-            "Concat",
-            [op("Max", [top, bottom], f"{name}.peak"), const("zero1", [[0.0]])],
-            f"{name}.pad",
-            axis=0,
+        peak = op("Max", [top, bottom], f"{name}.peak")
+        peak = op("Concat", [peak, const("zero1", [[0.0]])], f"{name}.pad", axis=0)  # the members' padding
+        gathered = op("Gather", [peak, "members"], f"{name}.mp")
+        sentence = op("ReduceMax", [gathered], f"{name}.smax", axes=[1, 2], keepdims=0)
+        peak_t = op("Gather", [sentence, "sentence"], f"{name}.tmax")
+        step = op(
+            "Max",
+            [op("Mul", [peak_t, const("inv127", 1 / 127)], f"{name}.s0"), const("tiny", 1e-12)],
+            f"{name}.step",
         )
-        sentence = op(
-            "ReduceMax",
-            [op("Gather", [peak, "members"], f"{name}.mp")],
-            f"{name}.smax",
-            axes=[1, 2],
-            keepdims=0,
-        )
-        step0 = op(
-            "Mul",
-            [op("Gather", [sentence, "sentence"], f"{name}.tmax"), const("inv127", 1 / 127)],
-            f"{name}.s0",
-        )
-        step = op("Max", [step0, const("tiny", 1e-12)], f"{name}.step")
-        fine = op("Mul", [step, const("inv254", 1 / 254)], f"{name}.step2")
+        fine = op("Mul", [step, const("inv_fine", 1 / FINE_STEPS)], f"{name}.fine")
         zero = op(
-            "Cast",
-            [
-                op(
-                    "Add",
-                    [op("Mul", [step, const("f0", 0.0)], f"{name}.z0"), const("f128", 128.0)],
-                    f"{name}.z1",
-                )
-            ],
-            f"{name}.zp",
-            to=_UINT8,
+            "Add", [op("Mul", [step, const("f0", 0.0)], f"{name}.z0"), const("f128", 128.0)], f"{name}.z1"
         )
-        codes = op("QuantizeLinear", [h, step, zero], f"{name}.a0", axis=0)
-        back = op("DequantizeLinear", [codes, step, zero], f"{name}.a0.back", axis=0)
+        zero = op("Cast", [zero], f"{name}.zp", to=_UINT8)
+        codes = op("QuantizeLinear", [h, step, zero], f"{name}.a", axis=0)
         missed = op(
-            "QuantizeLinear", [op("Sub", [h, back], f"{name}.a0.missed"), fine, zero], f"{name}.a1", axis=0
+            "Sub", [h, op("DequantizeLinear", [codes, step, zero], f"{name}.a.back", axis=0)], f"{name}.miss"
         )
-        pad_row = const("u128_row", np.full((1, conv), 128), np.uint8)  # outside the sentence: 0.0
+        fine_codes = op("QuantizeLinear", [missed, fine, zero], f"{name}.a_fine", axis=0)
+        width = np.asarray(weight).shape[0] // conv
+        q, s, q_fine = _fine_codes(weight)
+        # per window offset j, the rows [a_j | a'_j] meet the weight rows [q'_j; q_j]
+        both = op("Concat", [codes, fine_codes], f"{name}.both", axis=1)
+        crossed = np.concatenate(
+            [
+                np.concatenate([q_fine[j * conv : (j + 1) * conv], q[j * conv : (j + 1) * conv]])
+                for j in range(width)
+            ]
+        )
         products = []
-        for part, c in enumerate((codes, missed)):
-            padded = op("Concat", [c, pad_row], f"{name}.a{part}.padded", axis=0)
+        for tag, rows, depth, weight_codes, scale in (
+            ("coarse", codes, 1, q, s),
+            ("fine", both, 2, crossed, s / FINE_STEPS),
+        ):
+            # outside the sentence: rows of 128, which stand for 0.0
+            pad = const(f"u128_row{depth}", np.full((1, depth * conv), 128), np.uint8)
+            padded = op("Concat", [rows, pad], f"{name}.{tag}.padded", axis=0)
+            shape = const(f"windows{width}x{depth}", [-1, depth * width * conv], np.int64)
             windows = op(
-                "Reshape",
-                [op("Gather", [padded, cols], f"{name}.a{part}.win"), shape],
-                f"{name}.a{part}.windows",
+                "Reshape", [op("Gather", [padded, cols], f"{name}.{tag}.win"), shape], f"{name}.{tag}.windows"
             )
-            for level in (0, 1) if part == 0 else (0,):
-                scales = _scales(weight, level) / (254.0 if part else 1.0)
-                inputs = [
-                    windows,
-                    const(f"{name}.q{level}", _codes(weight, level), np.int8),
-                    const("one", 1.0),
-                ]
-                inputs += [
-                    const(f"{name}.scale{part}{level}", scales),
-                    const("u128", 128, np.uint8),
-                    const("s0", 0, np.int8),
-                ]
-                products.append(
-                    op("MatMulIntegerToFloat", inputs, f"{name}.p{part}{level}", domain="com.microsoft")
-                )
-        y = op("Add", [op("Add", products[1:], f"{name}.small"), products[0]], f"{name}.sum")
+            inputs = [windows, const(f"{name}.{tag}.q", weight_codes, np.int8), const("one", 1.0)]
+            inputs += [
+                const(f"{name}.{tag}.scale", scale),
+                const("u128", 128, np.uint8),
+                const("s0", 0, np.int8),
+            ]
+            products.append(
+                op("MatMulIntegerToFloat", inputs, f"{name}.{tag}.product", domain="com.microsoft")
+            )
+        y = op("Add", products, f"{name}.sum")
         y = op("Mul", [y, op("Unsqueeze", [step, "axis1"], f"{name}.step_col")], f"{name}.scaled")
         return op("Add", [y, const(f"{name}.b", bias)], f"{name}.y")
 
@@ -369,7 +364,7 @@ def token_stage_graph(b: Any, orders: tuple[tuple[int, int], ...], precision: st
             if precision == "int8x2":
                 h = op(
                     "Add",
-                    [op("Relu", [dense_split(h, cols, shape, w, bias, name)], f"{name}.relu"), h],
+                    [op("Relu", [dense_split(h, cols, w, bias, name)], f"{name}.relu"), h],
                     f"{name}.out",
                 )
                 continue
@@ -501,6 +496,15 @@ def _codes(weight: Any, level: int) -> np.ndarray:
 def _scales(weight: Any, level: int) -> np.ndarray:
     """The per-output-channel scales of :func:`_codes` at ``level``."""
     return _levels(weight)[level][0]
+
+
+def _fine_codes(weight: Any) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """int8x2's weight: its codes, their per-output-channel scales, and the codes of the
+    rounding error at 1/:data:`FINE_STEPS` of the scale."""
+    w, scale, q = _int8(weight)
+    missed = (w - q.astype(np.float32) * scale) / (scale / FINE_STEPS)
+    fine = np.clip(np.rint(missed), -WEIGHT_LEVELS, WEIGHT_LEVELS).astype(np.int8)
+    return q, scale, fine
 
 
 def _levels(weight: Any) -> tuple[tuple[np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray]]:
