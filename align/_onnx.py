@@ -25,17 +25,19 @@ int8 kernels (VNNI/AMX where the CPU has them, several times float32's rate):
   factor of six in precision there); it runs once per distinct id of a micro-batch.
 - ``int8x2`` (the default's first choice, :func:`auto_precisions`): a convolution's input
   is quantised once per token row, in two uint8 parts (the codes, and the codes of what
-  they miss: about 16 bits), with one step per sentence (its largest magnitude / 127).
-  A window never leaves its sentence, so each window has one step, and a sentence's
-  vector depends on that sentence alone (a span's junction windows, each quantised on
-  its own, agree with the joined text to that rounding).  Three integer products (both parts times the
-  weight's codes, the first part also times the weight's rounding codes) make each
-  layer.  Vectors are at cosine 1 - 5e-7 or closer to the numpy path's (the self-check
-  asks 0.99999, as for float32); on the 1,003 dev documents every alignment is the
-  same and scores move by 1e-6 (median; 2e-3 at most).  Quantising windows instead of
-  rows, or the whole micro-batch with one step, was tried: the first costs more
-  element-wise passes than the integer products save (slower than float32), the second
-  makes a sentence's vector depend on its batch (3.6e-5).
+  they miss, at 1/126 of the step: about 14 bits), with one step per sentence (its
+  largest magnitude / 127).  A window never leaves its sentence, so each window has one
+  step, and a sentence's vector depends on that sentence alone (a span's junction
+  windows, each quantised on its own, agree with the joined text to that rounding).
+  The weight's second codes are at 1/126 of its step too, so the two cross terms share
+  a scale and a layer is two integer products (:func:`token_stage_graph`'s
+  ``dense_split``).  Vectors are at 1 - cosine <= 7e-7 to the numpy path's (the
+  self-check asks 0.99999, as for float32); on the 1,003 dev documents every alignment
+  is the same and scores move by 1e-6 (median; 2e-3 at most).  Tried and not kept:
+  quantising each window instead of each row (more element-wise passes than the
+  integer products save: slower than float32), one step for the whole micro-batch (a
+  sentence's vector then moves with its batch, by 4e-5), three products instead of two
+  (4% slower), one product with a zero block (no faster).
 - ``int8`` (``--model use:fast``): a convolution's input window quantised per row (per
   token window), 127 steps to its largest magnitude, one part: a sentence gets the same
   vector whatever it is embedded with (onnxruntime's per-batch ``DynamicQuantizeMatMul``
