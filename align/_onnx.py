@@ -148,6 +148,12 @@ class OnnxTokens:
         self._pid = -1
 
     @property
+    def per_sentence(self) -> bool:
+        """True where a token's numbers depend on its whole sentence (int8x2 quantises
+        with one step per sentence), not only on the tokens within reach."""
+        return self.precision == "int8x2"
+
+    @property
     def label(self) -> str:
         """Which path runs, for names and ``-v``: ``onnxruntime 1.22.0 float32`` (or ``int8``)."""
         return f"onnxruntime {self.version} {self.precision}"

@@ -402,22 +402,25 @@ class UseTwoStage:
         """``a.tail + b.head`` of every pair, recomputed where a record does not keep them.
 
         An edge's outputs see at most ``REACH`` tokens inward, so the last (first)
-        ``2 * REACH + 1`` ids of a sentence, run as a sequence of their own, give them.
+        ``2 * REACH + 1`` ids of a sentence, run as a sequence of their own, give them;
+        the whole sentence where the token stage quantises per sentence (int8x2: a part
+        of a sentence would get another step, and other numbers).
         """
         out = np.zeros((len(pairs), _DIM), dtype=np.float32)
         seqs: list[tuple[int, ...]] = []
         where: list[tuple[int, int, int]] = []  # (pair, first output, last output + 1)
+        keep = None if self.fast is not None and self.fast.per_sentence else 2 * REACH + 1
         for k, (a, b) in enumerate(pairs):
             if a.tail is not None:
                 out[k] += a.tail
             else:
-                w = a.ids[-(2 * REACH + 1) :]
+                w = a.ids[-keep:] if keep else a.ids
                 seqs.append(w)
                 where.append((k, len(w) - 1 - min(REACH, a.size - 1), len(w)))
             if b.head is not None:
                 out[k] += b.head
             else:
-                seqs.append(b.ids[: 2 * REACH + 1])
+                seqs.append(b.ids[:keep])
                 where.append((k, 0, 1 + min(REACH, b.size - 1)))
         if seqs:
             sums = np.stack(
