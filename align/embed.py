@@ -311,7 +311,8 @@ class USEEmbedder(BaseEmbedder):
 
     @property
     def token_stage_note(self) -> str:
-        """Why the numpy path runs (``onnxruntime is not installed``, the default), or empty."""
+        """Why the numpy path runs (``onnxruntime is not installed``, the default), or why
+        the default runs onnxruntime in another precision than its first choice; else empty."""
         return "" if self._two_stage is None else self._two_stage.fast_note
 
     @property

@@ -136,6 +136,18 @@ def test_sentences_that_test_the_edges_match_the_numpy_path(fast, slow):
     assert cos.min() >= (0.99999 if _exact(fast) else 0.999), cos.round(6).tolist()
 
 
+def test_the_default_passes_over_a_failing_int8x2_for_float32_and_says_why(monkeypatch):
+    """Where int8x2 is the default's first choice and fails its self-check, float32 runs
+    and -v says why int8x2 does not."""
+    if _onnx.auto_precisions()[0] != "int8x2":
+        pytest.skip("this CPU has no integer dot products: the default starts at float32")
+    monkeypatch.setattr(_onnx, "MIN_COSINE", {**_onnx.MIN_COSINE, "int8x2": 1.5})
+    emb = USEEmbedder(threads=1)
+    assert emb.token_stage.endswith(" float32")
+    assert "int8x2" in emb.token_stage_note and "too far from the numpy path" in emb.token_stage_note
+    assert describe(emb)[0].startswith(f"the bundled model's token stage runs on {emb.token_stage} (")
+
+
 @pytest.mark.parametrize("stage", ["auto", "int8x2", "int8"])
 def test_a_failed_self_check_falls_back_to_numpy(monkeypatch, stage):
     monkeypatch.setattr(_onnx, "MIN_COSINE", dict.fromkeys(_onnx.PRECISIONS, 1.5))  # a bar no path can pass
