@@ -136,6 +136,15 @@ def test_sentences_that_test_the_edges_match_the_numpy_path(fast, slow):
     assert cos.min() >= (0.99999 if _exact(fast) else 0.999), cos.round(6).tolist()
 
 
+def test_without_integer_dot_products_the_default_runs_float32(monkeypatch):
+    """A CPU whose feature table has none of :data:`align._onnx.INTEGER_DOTS` (an
+    AVX2-only x86, say) gets float32, the same alignments at its best speed there."""
+    monkeypatch.setattr(_onnx, "INTEGER_DOTS", ("NO_SUCH_CPU_FEATURE",))
+    assert _onnx.auto_precisions() == ("float32",)
+    emb = USEEmbedder(threads=1)
+    assert emb.token_stage.endswith(" float32") and emb.token_stage_note == ""
+
+
 def test_the_default_passes_over_a_failing_int8x2_for_float32_and_says_why(monkeypatch):
     """Where int8x2 is the default's first choice and fails its self-check, float32 runs
     and -v says why int8x2 does not."""
