@@ -213,17 +213,34 @@ def token_stage_graph(b: Any, orders: tuple[tuple[int, int], ...], precision: st
         nodes.append(_node(kind, inputs, out, domain, attrs))
         return out
 
+    def row_peaks(h: str, name: str) -> str:
+        """Every row's largest magnitude (rows, 1), and a 0 after the last row for the
+        padded positions that gathers point at."""
+        top = op("ReduceMax", [h], f"{name}.top", axes=[1], keepdims=1)
+        bottom = op("Neg", [op("ReduceMin", [h], f"{name}.min", axes=[1], keepdims=1)], f"{name}.bottom")
+        peak = op("Max", [top, bottom], f"{name}.peak")
+        return op("Concat", [peak, const("zero1", [[0.0]])], f"{name}.pad", axis=0)
+
+    def step_of(peaks: str, index: str, name: str) -> str:
+        """A quantisation step per row of ``index`` (token windows or sentences' tokens):
+        the largest of the peaks it gathers, / 127."""
+        gathered = op("Gather", [peaks, index], f"{name}.gathered")
+        top = op("ReduceMax", [gathered], f"{name}.gmax", axes=[1, 2], keepdims=0)
+        return op(
+            "Max",
+            [op("Mul", [top, const("inv127", 1 / 127)], f"{name}.s0"), const("tiny", 1e-12)],
+            f"{name}.step",
+        )
+
+    def zero_points(step: str, name: str) -> str:
+        """128 as uint8, one per row of ``step`` (per-row quantisation wants one each)."""
+        z = op("Add", [op("Mul", [step, const("f0", 0.0)], f"{name}.z0"), const("f128", 128.0)], f"{name}.z1")
+        return op("Cast", [z], f"{name}.zp", to=_UINT8)
+
     def windows_step(h: str, cols: str, name: str) -> str:
         """Each window's quantisation step: its largest magnitude / 127, from every
         token's own largest magnitude (one number a token, gathered like the rows)."""
-        top = op("ReduceMax", [h], f"{name}.top", axes=[1], keepdims=1)
-        bottom = op("Neg", [op("ReduceMin", [h], f"{name}.min", axes=[1], keepdims=1)], f"{name}.bottom")
-        peak = op("Concat", [op("Max", [top, bottom], f"{name}.peak"), "zero1"], f"{name}.pad", axis=0)
-        wpeak = op(
-            "ReduceMax", [op("Gather", [peak, cols], f"{name}.wp")], f"{name}.wpeak", axes=[1, 2], keepdims=0
-        )
-        s0 = op("Mul", [wpeak, const("inv127", 1 / 127)], f"{name}.s0")
-        return op("Max", [s0, const("tiny", 1e-12)], f"{name}.step")
+        return step_of(row_peaks(h, name), cols, name)
 
     def product(codes: str, zero_point: str, weight: Any, name: str) -> str:
         """``(codes - zero_point) @ weight`` (float out) from uint8 ``codes``: the weight as
@@ -231,13 +248,9 @@ def token_stage_graph(b: Any, orders: tuple[tuple[int, int], ...], precision: st
         pair of u8 x s8 products passes 2^15 (older CPUs without VNNI add pairs in
         16 bits and would saturate) and the weight is kept to about 14 bits."""
         out = []
-        for part in range(2):
-            inputs = [codes, const(f"{name}.q{part}", _codes(weight, part), np.int8), const("one", 1.0)]
-            inputs += [
-                const(f"{name}.scale{part}", _scales(weight, part)),
-                zero_point,
-                const("s0", 0, np.int8),
-            ]
+        for part, (scale, q) in enumerate(_levels(weight)):
+            inputs = [codes, const(f"{name}.q{part}", q, np.int8), const("one", 1.0)]
+            inputs += [const(f"{name}.scale{part}", scale), zero_point, const("s0", 0, np.int8)]
             out.append(op("MatMulIntegerToFloat", inputs, f"{name}.part{part}", domain="com.microsoft"))
         return op("Add", out, f"{name}.product")
 
@@ -249,9 +262,7 @@ def token_stage_graph(b: Any, orders: tuple[tuple[int, int], ...], precision: st
     def dense(x: str, weight: Any, bias: Any, name: str, step: str) -> str:
         """``x @ weight + bias`` in int8, each row of ``x`` quantised by its own ``step``
         (symmetric, stored as uint8 around 128 for the u8 x s8 kernels)."""
-        z = op("Add", [op("Mul", [step, const("f0", 0.0)], f"{name}.z0"), const("f128", 128.0)], f"{name}.z1")
-        zero = op("Cast", [z], f"{name}.zp", to=_UINT8)
-        codes = op("QuantizeLinear", [x, step, zero], f"{name}.codes", axis=0)
+        codes = op("QuantizeLinear", [x, step, zero_points(step, name)], f"{name}.codes", axis=0)
         y = product(codes, const("u128", 128, np.uint8), weight, name)
         y = op("Mul", [y, op("Unsqueeze", [step, "axis1"], f"{name}.step_col")], f"{name}.scaled")
         return op("Add", [y, const(f"{name}.b", bias)], f"{name}.y")
@@ -268,23 +279,9 @@ def token_stage_graph(b: Any, orders: tuple[tuple[int, int], ...], precision: st
         so ``a q' + a' q`` share one scale and run as one product of twice the depth:
         ``windows @ weight = step * s * (a q + (a q' + a' q) / FINE_STEPS)``, two integer
         products in all."""
-        top = op("ReduceMax", [h], f"{name}.top", axes=[1], keepdims=1)
-        bottom = op("Neg", [op("ReduceMin", [h], f"{name}.min", axes=[1], keepdims=1)], f"{name}.bottom")
-        peak = op("Max", [top, bottom], f"{name}.peak")
-        peak = op("Concat", [peak, const("zero1", [[0.0]])], f"{name}.pad", axis=0)  # the members' padding
-        gathered = op("Gather", [peak, "members"], f"{name}.mp")
-        sentence = op("ReduceMax", [gathered], f"{name}.smax", axes=[1, 2], keepdims=0)
-        peak_t = op("Gather", [sentence, "sentence"], f"{name}.tmax")
-        step = op(
-            "Max",
-            [op("Mul", [peak_t, const("inv127", 1 / 127)], f"{name}.s0"), const("tiny", 1e-12)],
-            f"{name}.step",
-        )
+        step = op("Gather", [step_of(row_peaks(h, name), "members", name), "sentence"], f"{name}.token_step")
         fine = op("Mul", [step, const("inv_fine", 1 / FINE_STEPS)], f"{name}.fine")
-        zero = op(
-            "Add", [op("Mul", [step, const("f0", 0.0)], f"{name}.z0"), const("f128", 128.0)], f"{name}.z1"
-        )
-        zero = op("Cast", [zero], f"{name}.zp", to=_UINT8)
+        zero = zero_points(step, name)
         codes = op("QuantizeLinear", [h, step, zero], f"{name}.a", axis=0)
         missed = op(
             "Sub", [h, op("DequantizeLinear", [codes, step, zero], f"{name}.a.back", axis=0)], f"{name}.miss"
@@ -356,9 +353,6 @@ def token_stage_graph(b: Any, orders: tuple[tuple[int, int], ...], precision: st
     )
     x = op("Gather", [x, "inverse"], "x")
     outputs = [op("Gather", [emb, "inverse"], "emb_t")]
-    zero = const("zero_row", np.zeros((1, conv))) if precision != "int8x2" else ""
-    if precision == "int8":
-        const("zero1", [[0.0]])
     axis1 = const("axis1", [1], np.int64)
     for k, (width, left) in enumerate(orders):
         start, stop = const(f"b{k}.from", [k * conv], np.int64), const(f"b{k}.to", [(k + 1) * conv], np.int64)
@@ -376,7 +370,7 @@ def token_stage_graph(b: Any, orders: tuple[tuple[int, int], ...], precision: st
                     f"{name}.out",
                 )
                 continue
-            padded = op("Concat", [h, zero], f"{name}.padded", axis=0)
+            padded = op("Concat", [h, const("zero_row", np.zeros((1, conv)))], f"{name}.padded", axis=0)
             windows = op("Reshape", [op("Gather", [padded, cols], f"{name}.win"), shape], f"{name}.windows")
             if precision == "float32":
                 y = op("Relu", [dense_float(windows, w, bias, name)], f"{name}.relu")
@@ -451,18 +445,9 @@ def _tensor(name: str, value: np.ndarray) -> bytes:
     )
 
 
-def _node(
-    kind: str,
-    inputs: list[str],
-    out: str,
-    domain: str,
-    attrs: dict[str, Any],
-    outputs: list[str] | None = None,
-) -> bytes:
-    """NodeProto: input (1), output (2), name (3), op_type (4), attribute (5), domain (7).
-    ``out`` names the node and is its output, unless ``outputs`` lists several."""
-    body = b"".join(_text(1, i) for i in inputs) + b"".join(_text(2, o) for o in outputs or [out])
-    body += _text(3, out) + _text(4, kind)
+def _node(kind: str, inputs: list[str], out: str, domain: str, attrs: dict[str, Any]) -> bytes:
+    """NodeProto: input (1), output (2), name (3), op_type (4), attribute (5), domain (7)."""
+    body = b"".join(_text(1, i) for i in inputs) + _text(2, out) + _text(3, out) + _text(4, kind)
     for key, value in sorted(attrs.items()):
         if isinstance(value, float):  # AttributeProto: name (1), f (2), i (3), ints (8), type (20)
             attr = (
@@ -495,17 +480,6 @@ def _sentences(cols: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return sentence.astype(np.int64), members.astype(np.int64)
 
 
-def _codes(weight: Any, level: int) -> np.ndarray:
-    """A weight matrix as int8 codes: ``level`` 0 the codes, 1 the codes of their rounding
-    error (the two together keep about 14 bits)."""
-    return _levels(weight)[level][1]
-
-
-def _scales(weight: Any, level: int) -> np.ndarray:
-    """The per-output-channel scales of :func:`_codes` at ``level``."""
-    return _levels(weight)[level][0]
-
-
 def _fine_codes(weight: Any) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """int8x2's weight: its codes, their per-output-channel scales, and the codes of the
     rounding error at 1/:data:`FINE_STEPS` of the scale."""
@@ -516,6 +490,8 @@ def _fine_codes(weight: Any) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
 
 
 def _levels(weight: Any) -> tuple[tuple[np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray]]:
+    """A weight matrix as (scales, int8 codes) twice: the codes, and the codes of their
+    rounding error (the two together keep about 14 bits)."""
     w, scale, q = _int8(weight)
     _, scale2, q2 = _int8(w - q.astype(np.float32) * scale)
     return (scale, q), (scale2, q2)

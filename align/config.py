@@ -32,8 +32,8 @@ class AlignConfig:
     """The options that decide an alignment (same config, same input: same alignment)."""
 
     model: str = "use"
-    """Model spec: ``use`` (bundled), ``use:fast``, ``use:numpy`` or ``st:NAME_OR_PATH`` (see
-    :func:`~align.embed.load_embedder`)."""
+    """Model spec: ``use`` (bundled; ``use:fast``, ``use:float32``, ``use:int8x2``, ``use:numpy``
+    pick its token stage) or ``st:NAME_OR_PATH`` (see :func:`~align.embed.load_embedder`)."""
     src_lang: str = "en"
     tgt_lang: str = "ko"
     clean: bool = True

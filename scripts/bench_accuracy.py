@@ -284,13 +284,9 @@ def main() -> int:
     modes = [("default", args.model, False)]
     if args.baseline:
         modes.append(("embed-all baseline", args.model, True))
-    if args.fast:
-        modes.append(("use:fast", "use:fast", False))
-    if args.numpy:
-        modes.append(("use:numpy", "use:numpy", False))
-    for model in args.also:
-        if model not in [mode for mode, _, _ in modes]:
-            modes.append((model, model, False))
+    also = ["use:fast"] * args.fast + ["use:numpy"] * args.numpy + args.also  # --fast, --numpy: shorthands
+    for model in dict.fromkeys(also):
+        modes.append((model, model, False))
     names = [mode for mode, _, _ in modes if mode != "embed-all baseline"]
     against = args.against or ("use:numpy" if "use:numpy" in names else "default")
     if against not in names:
