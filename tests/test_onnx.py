@@ -222,6 +222,6 @@ def test_the_graph_is_a_valid_onnx_model():
             assert {"MatMulIntegerToFloat", "QuantizeLinear", "LayerNormalization"} <= ops
         else:
             assert {"MatMul", "LayerNormalization"} <= ops and "MatMulIntegerToFloat" not in ops
-        inputs = ["rows", "row_scale", "row_lo", "inverse", "cols"]
+        inputs = ["rows", "row_scale", "row_lo", "inverse", "cols", "win_ids"]
         inputs += ["sentence", "members"] if precision == "int8x2" else []
         assert [i.name for i in model.graph.input] == inputs
