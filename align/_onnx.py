@@ -175,7 +175,7 @@ class OnnxTokens:
         self._models = {part: token_stage_graph(backend, orders, precision, part) for part in PARTS}
         self._sessions: dict[str, Any] = {}
         self._pid = -1
-        self._rows = _IdRows(ID_ROWS if id_rows is None else id_rows)
+        self._rows = _IdRows(ID_ROWS if id_rows is None else id_rows, len(backend.table))
 
     @property
     def per_sentence(self) -> bool:
@@ -205,7 +205,7 @@ class OnnxTokens:
                 name: onnxruntime.InferenceSession(model, options, providers=["CPUExecutionProvider"])
                 for name, model in self._models.items()
             }
-            self._rows = _IdRows(self._rows.capacity)  # a forked worker: its own, empty
+            self._rows = _IdRows(self._rows.capacity, self._rows.ids)  # a forked worker: its own, empty
             self._pid = os.getpid()
         run: Callable[[Any, dict[str, np.ndarray]], list[np.ndarray]] = self._sessions[part].run
         return run
@@ -253,16 +253,17 @@ class _IdRows:
     use by a micro-batch are pinned until it is done, and the lock covers only the
     bookkeeping, not the model."""
 
-    def __init__(self, capacity: int) -> None:
+    def __init__(self, capacity: int, ids: int) -> None:
         import threading
 
         self.capacity = capacity
+        self.ids = ids
         self._lock = threading.Lock()
         self.clear()
 
     def clear(self) -> None:
         with self._lock:
-            self._slot: dict[int, int] = {}  # id -> its row
+            self._slot = np.full(self.ids, -1, dtype=np.int64)  # each id's row, -1: not kept
             self._ids = np.full(self.capacity, -1, dtype=np.int64)
             self._used = np.zeros(self.capacity, dtype=np.int64)  # when each row was last used
             self._pins = np.zeros(self.capacity, dtype=np.int64)  # micro-batches using each row
@@ -279,7 +280,7 @@ class _IdRows:
         micro-batch gets tables of its own."""
         with self._lock:
             self._clock += 1
-            where = np.fromiter((self._slot.get(i, -1) for i in uniq.tolist()), np.int64, len(uniq))
+            where = self._slot[uniq]
             kept = where[where >= 0]
             self._used[kept] = self._clock
             self._pins[kept] += 1
@@ -298,11 +299,13 @@ class _IdRows:
                 return own, np.arange(len(uniq)), _nothing
             if len(new):
                 taken = free[np.argpartition(self._used[free], len(new) - 1)[: len(new)]]
-                for row in taken.tolist():
-                    old = int(self._ids[row])
-                    if self._slot.get(old) == row:
-                        del self._slot[old]
-                self._slot.update(zip(uniq[new].tolist(), taken.tolist(), strict=True))
+                # the ids evicted (where their row is the one they are found at: two
+                # threads that both missed an id each keep a copy)
+                before = self._ids[taken]
+                had = before >= 0
+                gone = before[had][self._slot[before[had]] == taken[had]]
+                self._slot[gone] = -1
+                self._slot[uniq[new]] = taken
                 self._ids[taken] = uniq[new]
                 self._used[taken] = self._clock
                 self._pins[taken] += 1
