@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import platform
+import sys
+
 import numpy as np
 import pytest
 
@@ -112,6 +115,30 @@ def test_forget_empties_every_layer(use: USEEmbedder) -> None:
     assert use._records and use._junctions and cached._cache
     forget(cached)
     assert not use._records and not use._junctions and not cached._cache
+
+
+def _rss_mb() -> float:
+    with open("/proc/self/status", encoding="ascii") as status:
+        return next(int(line.split()[1]) for line in status if line.startswith("VmRSS:")) / 1024
+
+
+@pytest.mark.skipif(
+    not sys.platform.startswith("linux") or platform.libc_ver()[0] != "glibc", reason="glibc's malloc_trim"
+)
+def test_forget_gives_freed_heap_memory_back_to_the_system() -> None:
+    """Arrays freed below glibc's mmap threshold stay in the process (for reuse) until
+    trimmed; forget (after every shard of a batch) hands them back."""
+    from align.embed import forget
+
+    emb = USEEmbedder(threads=1, two_stage=False)
+    blocks = [np.ones(8192) for _ in range(1500)]  # 64 KB each, ~94 MB, from the heap
+    keep = np.ones(8192)  # above them: the heap's top cannot shrink on its own
+    before = _rss_mb()
+    del blocks
+    assert before - _rss_mb() < 10  # freed, but still the process's
+    forget(emb)
+    assert before - _rss_mb() > 40
+    assert keep.sum() == 8192
 
 
 def test_bounded_caches_start_over_without_losing_what_a_call_needs() -> None:
