@@ -33,7 +33,7 @@ from contextlib import nullcontext
 from dataclasses import dataclass
 from itertools import chain
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import numpy as np
 
@@ -56,8 +56,7 @@ _CONV = 256
 _CHUNKS = 17
 _TOKEN_BUDGET = 800
 """Tokens per forward micro-batch."""
-_PROJECT = 512
-"""Texts whose summed token features are projected together (3 x 512 x 5 KB = 7.5 MB)."""
+_T = TypeVar("_T")
 _HEAD_ROWS = 4096
 """Rows per pass through the sentence-level head."""
 
@@ -280,10 +279,19 @@ class UseTwoStage:
         GEMMs between gathers and layer norms: a second BLAS thread inside one GEMM leaves
         the rest serial, and its threads, left spinning after the product, take the core
         the other micro-batch needs.  A token's outputs do not depend on the thread count."""
+        for outputs in self._each_batch(seqs, self._forward):
+            yield from outputs
+
+    def _each_batch(
+        self, seqs: Sequence[Sequence[int]], work: Callable[[list[Sequence[int]]], _T]
+    ) -> Iterator[_T]:
+        """``work(micro-batch)`` for each micro-batch of ``seqs``, in order; side by side
+        in the threads (at most ``threads`` ahead) where there are several."""
         groups = _micro_batches(seqs)
         if self.threads <= 1:
             for group in groups:
-                yield from self._batch(group)
+                with self.single_blas():
+                    yield work(group)
             return
         from collections import deque
 
@@ -292,11 +300,11 @@ class UseTwoStage:
         try:
             with self.single_blas():
                 for group in groups:
-                    running.append(pool.submit(self._forward, group))
+                    running.append(pool.submit(work, group))
                     if len(running) > self.threads:
-                        yield from running.popleft().result()
+                        yield running.popleft().result()
                 while running:
-                    yield from running.popleft().result()
+                    yield running.popleft().result()
         finally:
             for future in running:  # a caller that stops early leaves nothing running
                 future.cancel()
@@ -324,10 +332,6 @@ class UseTwoStage:
             return nullcontext()
         return self._limit(limits=1, user_api="blas")
 
-    def _batch(self, group: list[Sequence[int]]) -> list[np.ndarray]:
-        with self.single_blas():
-            return self._forward(group)
-
     def _embed(self, ids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Dequantised embedding rows of ``ids``, and their projection after the layer norm."""
         b = self.b
@@ -340,6 +344,13 @@ class UseTwoStage:
         return emb, _layer_norm(x, b.ln_g_all, b.ln_b_all, b.eps)
 
     def _forward(self, group: list[Sequence[int]]) -> list[np.ndarray]:
+        """Per-token features of each sequence of a micro-batch (views of one array)."""
+        feats, starts, lens = self._flat(group)
+        return [feats[s : s + n] for s, n in zip(starts.tolist(), lens.tolist(), strict=True)]
+
+    def _flat(self, group: list[Sequence[int]]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """A micro-batch's per-token features, one row a token, with each sequence's first
+        row and length."""
         lens = np.array([len(s) for s in group], dtype=np.int64)
         total = int(lens.sum())
         ids = np.fromiter(chain.from_iterable(group), dtype=np.int64, count=total)
@@ -349,10 +360,27 @@ class UseTwoStage:
         first = np.repeat(starts, lens)[:, None]
         end = np.repeat(starts + lens, lens)[:, None]
         clamped = np.where((pos >= first) & (pos < end), pos, total)
-        feats = self._features(ids, clamped)
-        # the output projection is linear: callers sum these rows first and project
-        # the sums (:meth:`project`), a GEMM over sentences instead of tokens
-        return [feats[s : s + n] for s, n in zip(starts.tolist(), lens.tolist(), strict=True)]
+        return self._features(ids, clamped), starts, lens
+
+    def _summed(self, group: list[Sequence[int]], edges: bool) -> np.ndarray:
+        """Each sequence's summed outputs, projected (:meth:`project`): its total, and with
+        ``edges`` its head (the start marker and ``REACH`` tokens) and tail, one row each.
+
+        The output projection is linear, so the per-token features are summed first and
+        the sums projected: a GEMM over sentences instead of tokens.  Runs in the
+        micro-batch's own thread, so the sums and the product (which release the GIL)
+        run side by side with the next micro-batch, not in the caller's thread."""
+        feats, starts, lens = self._flat(group)
+        parts = 3 if edges else 1
+        sums = np.empty((parts * len(group), feats.shape[1]), dtype=np.float32)
+        for k, (s, n) in enumerate(zip(starts.tolist(), lens.tolist(), strict=True)):
+            tok = feats[s : s + n]
+            tok.sum(axis=0, out=sums[parts * k])
+            if edges:
+                reach = min(REACH, n - 1)
+                tok[: 1 + reach].sum(axis=0, out=sums[parts * k + 1])
+                tok[n - 1 - reach :].sum(axis=0, out=sums[parts * k + 2])
+        return self.project(sums)
 
     def _features(self, ids: np.ndarray, clamped: np.ndarray) -> np.ndarray:
         """Per-token features of a micro-batch: its ``ids`` and every position's clamped
@@ -406,24 +434,16 @@ class UseTwoStage:
         seqs = self.tokenize_all(texts)
         if not seqs:
             return []
-        # A micro-batch's per-token features (5 KB a token) are summed as they come,
-        # and every _PROJECT texts the (parts x texts, 1280) sums are projected to 512
+        # a micro-batch's per-token features (5 KB a token) are summed and projected in
+        # its own thread (_summed): only the (parts x texts, 512) rows come back
         parts = 3 if edges else 1
         out = np.empty((parts * len(seqs), _DIM), dtype=np.float32)
-        sums = np.empty((parts * min(_PROJECT, len(seqs)), _DIM + 3 * _CONV), dtype=np.float32)
-        for k, (seq, tok) in enumerate(zip(seqs, self.iter_token_outputs(seqs), strict=True)):
-            n = len(seq)
-            reach = min(REACH, n - 1)
-            at = parts * (k % _PROJECT)
-            tok.sum(axis=0, out=sums[at])
-            if edges:
-                tok[: 1 + reach].sum(axis=0, out=sums[at + 1])
-                tok[n - 1 - reach :].sum(axis=0, out=sums[at + 2])
-            if (k + 1) % _PROJECT == 0 or k + 1 == len(seqs):
-                k0 = parts * (k // _PROJECT) * _PROJECT
-                out[k0 : parts * (k + 1)] = self.project(sums[: parts * (k + 1) - k0])
-                if progress is not None:
-                    progress(k + 1)
+        done = 0
+        for rows in self._each_batch(seqs, lambda group: self._summed(group, edges)):
+            out[parts * done : parts * done + len(rows)] = rows
+            done += len(rows) // parts
+            if progress is not None:
+                progress(done)
         if not edges:
             return [Record(seq, out[k], None, None) for k, seq in enumerate(seqs)]
         return [Record(seq, out[3 * k], out[3 * k + 1], out[3 * k + 2]) for k, seq in enumerate(seqs)]
