@@ -291,7 +291,8 @@ class UseTwoStage:
         if self.threads <= 1:
             for group in groups:
                 with self.single_blas():
-                    yield work(group)
+                    done = work(group)
+                yield done  # the caller's own work between batches keeps its BLAS threads
             return
         from collections import deque
 
