@@ -537,7 +537,7 @@ def _refuse_overwrites(source: str | Path, jobs: list[Job], out: Path, options: 
     inputs = [str(source), *(p for j in jobs for p in (j.en_path, j.ko_path))]
     check_outputs(names, [i for i in inputs if not Path(i).is_dir()])
     shards = out / "shards"
-    if shards.is_dir() and any(Path(i).resolve().parent == shards.resolve() for i in inputs):
+    if shards.is_dir() and shards.resolve() in {Path(i).resolve().parent for i in inputs}:
         raise AlignError(f"{shards}: holds inputs of this batch; use another output folder")
 
 
