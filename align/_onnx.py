@@ -67,6 +67,7 @@ needed.
 from __future__ import annotations
 
 import os
+import weakref
 from collections.abc import Callable
 from typing import Any
 
@@ -189,7 +190,12 @@ class OnnxTokens:
         return f"onnxruntime {self.version} {self.precision}"
 
     def _run(self, part: str) -> Callable[[Any, dict[str, np.ndarray]], list[np.ndarray]]:
-        if self._pid != os.getpid():
+        if self._pid != os.getpid():  # first use, or a forked worker: its own, empty store
+            self._rows = _IdRows(self._rows.capacity, self._rows.ids)
+            self._sessions = {}
+            self._pid = os.getpid()
+        sessions = self._sessions  # (a fork in another thread may drop them meanwhile)
+        if not sessions:
             import onnxruntime
 
             options = onnxruntime.SessionOptions()
@@ -197,14 +203,17 @@ class OnnxTokens:
             options.inter_op_num_threads = 1
             options.log_severity_level = 3
             options.graph_optimization_level = onnxruntime.GraphOptimizationLevel.ORT_ENABLE_ALL
-            self._sessions = {
+            sessions = self._sessions = {
                 name: onnxruntime.InferenceSession(model, options, providers=["CPUExecutionProvider"])
                 for name, model in self._models.items()
             }
-            self._rows = _IdRows(self._rows.capacity, self._rows.ids)  # a forked worker: its own, empty
-            self._pid = os.getpid()
-        run: Callable[[Any, dict[str, np.ndarray]], list[np.ndarray]] = self._sessions[part].run
+            _LIVE.add(self)
+        run: Callable[[Any, dict[str, np.ndarray]], list[np.ndarray]] = sessions[part].run
         return run
+
+    def drop_sessions(self) -> None:
+        """Let this process's sessions go (the next call makes new ones, 16 ms)."""
+        self._sessions = {}
 
     def features(self, ids: np.ndarray, cols: np.ndarray, chunks: int) -> np.ndarray:
         """Per-token features (``len(ids)``, 1280) of a micro-batch: ``ids`` its token ids,
@@ -314,6 +323,33 @@ class _IdRows:
     def _unpin(self, rows: np.ndarray) -> None:
         with self._lock:
             self._pins[rows] -= 1
+
+
+_LIVE: weakref.WeakSet[OnnxTokens] = weakref.WeakSet()
+"""The token stages that hold sessions in this process."""
+
+
+def _before_fork() -> None:
+    """Drop this process's sessions before it forks.  A forked child cannot use them
+    (onnxruntime's sessions do not survive ``fork``: a child makes its own), and as
+    inherited pages they would only cost memory: the child copies them as it frees
+    them, and the parent (``align batch`` forks its workers after loading the model)
+    keeps them idle.  The parent makes new ones on its next call."""
+    if len(_LIVE):
+        try:
+            live = list(_LIVE)
+        except RuntimeError:  # another thread made sessions meanwhile: keep them all
+            return
+        for tokens in live:
+            tokens.drop_sessions()
+        _LIVE.clear()
+        from .embed import trim_heap
+
+        trim_heap()
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(before=_before_fork)
 
 
 def _nothing() -> None:

@@ -138,6 +138,8 @@ _SITE_URL = re.compile(r"^[-–—|\s]*(?:[^\s.!?][^.!?]{0,40}?\s*[-–—|]\s*)
 
 def _is_breadcrumb(s: str) -> bool:
     """``Home > Section > Subsection``: three or more short items between ``>``, or two after a home link."""
+    if not any(mark in s for mark in ">›»"):
+        return False
     items = [x.strip() for x in re.split(r"\s[>›»]\s|\s?[>›»]\s?(?=\S)", s)]
     if len(items) < 2 or any(
         not x or len(x) > 25 or len(x.split()) > 3 or _TERMINAL.search(x) for x in items
@@ -301,15 +303,17 @@ FOREIGN_MIN_HANGUL = 10
 
 
 def _korean_line(line: str) -> bool:
-    hangul = count(HANGUL, line)
-    letters = sum(1 for c in line if c.isalpha())
-    return hangul >= FOREIGN_MIN_HANGUL and hangul > 0.5 * letters
+    return _mostly(count(HANGUL, line), line)
 
 
 def _han_line(line: str) -> bool:
-    han = count(HAN_KANA, line)
-    letters = sum(1 for c in line if c.isalpha())
-    return han >= FOREIGN_MIN_HANGUL and han > 0.5 * letters
+    return _mostly(count(HAN_KANA, line), line)
+
+
+def _mostly(script: int, line: str) -> bool:
+    """``script`` letters (of one script) are at least ``FOREIGN_MIN_HANGUL`` and over
+    half of the line's letters (counted only then: most lines have none)."""
+    return script >= FOREIGN_MIN_HANGUL and script > 0.5 * sum(1 for c in line if c.isalpha())
 
 
 def clean_text(text: str, lang: str | None = None) -> tuple[str, int]:

@@ -11,6 +11,7 @@ lines, and :func:`unescape` restores the text exactly.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from typing import IO
 
@@ -25,19 +26,22 @@ _UNESC = {"\\": "\\", "t": "\t", "n": "\n", "r": "\r"}
 _AS_CODE = {chr(c) for c in range(32) if chr(c) not in _ESC} | {"\x7f", "\x85", "\u2028", "\u2029"}
 
 
+_SPECIAL = re.compile("[" + "".join(re.escape(c) for c in sorted({*_ESC, *_AS_CODE})) + "\ud800-\udfff]")
+"""Every character that :func:`escape` rewrites (a lone surrogate cannot be UTF-8)."""
+
+
+def _code(m: re.Match[str]) -> str:
+    c = m.group()
+    return _ESC.get(c) or f"\\u{ord(c):04x}"
+
+
 def escape(text: str) -> str:
-    out = []
-    for c in text:
-        if c in _ESC:
-            out.append(_ESC[c])
-        elif c in _AS_CODE or "\ud800" <= c <= "\udfff":  # a lone surrogate cannot be UTF-8
-            out.append(f"\\u{ord(c):04x}")
-        else:
-            out.append(c)
-    return "".join(out)
+    return _SPECIAL.sub(_code, text)
 
 
 def unescape(text: str) -> str:
+    if "\\" not in text:
+        return text
     out = []
     k, n = 0, len(text)
     while k < n:
