@@ -10,6 +10,7 @@ or fails its self-check.
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -140,6 +141,30 @@ def test_vectors_do_not_depend_on_which_token_ids_the_process_keeps(monkeypatch,
         emb.clear()
         assert np.abs(emb.encode(texts) - reference).max() < 1e-6
         assert np.abs(emb.encode(texts[::-1])[::-1] - reference).max() < 1e-6
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="no fork here")
+def test_a_forked_child_and_its_parent_both_embed_after_the_fork(fast, corpora, tmp_path):
+    """onnxruntime's sessions do not survive ``fork`` (``align batch`` forks its workers
+    after loading the model): the child makes its own, and the parent, whose sessions
+    go at the fork, makes new ones.  Both give the vectors of before the fork."""
+    texts = (corpora / "seed_bank.en.txt").read_text(encoding="utf-8").splitlines()[:12]
+    before = fast.encode(texts)
+    fast.clear()
+    out = tmp_path / "child.npy"
+    pid = os.fork()
+    if pid == 0:  # the child: write its vectors, then leave without running pytest's exit
+        code = 1
+        try:
+            np.save(out, fast.encode(texts))
+            code = 0
+        finally:
+            os._exit(code)
+    _, status = os.waitpid(pid, 0)
+    assert os.waitstatus_to_exitcode(status) == 0
+    fast.clear()
+    assert np.abs(np.load(out) - before).max() < 1e-6
+    assert np.abs(fast.encode(texts) - before).max() < 1e-6
 
 
 def test_sentences_that_test_the_edges_match_the_numpy_path(fast, slow):
