@@ -1,5 +1,5 @@
-"""The bundled model's token stage on onnxruntime: float32, int8x2 (the default where
-the CPU has integer dot products) or int8.
+"""The bundled model's token stage on onnxruntime: int8 (the default where the CPU has
+integer dot products), int8x2 or float32.
 
 :class:`~align._use.UseTwoStage` spends most of align's time in the token stage: per
 token, a projection of its embedding row (512 x 768) and two n-gram convolution layers
@@ -15,7 +15,7 @@ kernels: the same products, their sums in another order, so vectors agree to abo
 by its products, at the CPU's float32 peak.  The integer precisions run the products on
 int8 kernels (VNNI/AMX where the CPU has them, several times float32's rate):
 
-- every weight matrix is two int8 matrices of 7-bit codes, per output channel: the
+- the projection's weight is two int8 matrices of 7-bit codes, per output channel: the
   codes, and the codes of their rounding error (about 14 bits in all).  7 bits, because
   CPUs without VNNI add pairs of u8 x s8 products in 16 bits, and 255 x 127 x 2 would
   overflow there (255 x 63 x 2 does not);
@@ -24,27 +24,37 @@ int8 kernels (VNNI/AMX where the CPU has them, several times float32's rate):
   ``(codes * s + lo) @ W = s * ((codes - c) @ W) + (lo + c * s) * colsum(W)``.  Centred,
   the integer product does not cancel against the offset term (uncentred, it lost a
   factor of six in precision there); it runs once per distinct id of a micro-batch.
-- ``int8x2`` (the default's first choice, :func:`auto_precisions`): a convolution's input
-  is quantised once per token row, in two uint8 parts (the codes, and the codes of what
-  they miss, at 1/126 of the step: about 14 bits), with one step per sentence (its
-  largest magnitude / 127).  A window never leaves its sentence, so each window has one
-  step, and a sentence's vector depends on that sentence alone (a span's junction
-  windows, each quantised on its own, agree with the joined text to that rounding).
-  The weight's second codes are at 1/126 of its step too, so the two cross terms share
-  a scale and a layer is two integer products (:func:`token_stage_graph`'s
-  ``dense_split``).  Vectors are at 1 - cosine <= 7e-7 to the numpy path's (the
-  self-check asks 0.99999, as for float32); on the 1,003 dev documents every alignment
-  is the same and scores move by 1e-6 (median; 2e-3 at most).  Tried and not kept:
-  quantising each window instead of each row (more element-wise passes than the
-  integer products save: slower than float32), one step for the whole micro-batch (a
-  sentence's vector then moves with its batch, by 4e-5), three products instead of two
-  (4% slower), one product with a zero block (no faster).
-- ``int8`` (``--model use:fast``): a convolution's input window quantised per row (per
-  token window), 127 steps to its largest magnitude, one part: a sentence gets the same
-  vector whatever it is embedded with (onnxruntime's per-batch ``DynamicQuantizeMatMul``
-  moved vectors by up to 0.02 with the batch, with 3x the error), and a span's junction
-  shortcut stays exact.  Cosine >= 0.9997 to the numpy path's, a little faster than
-  int8x2.
+- ``int8`` (the default's first choice where the CPU has integer dot products,
+  :func:`auto_precisions`; ``--model use:fast`` anywhere): the second convolution
+  layer in one integer product.  Its input is quantised once per token row, symmetric
+  at the row's largest magnitude / 127, so a token's numbers depend on its own row
+  alone: a sentence gets the same vector whatever it is embedded with, and a span's
+  junction shortcut stays exact.  One product gives every window offset's part
+  (``codes @ [q_0 | .. | q_width-1]``, :func:`int8_levels` weight codes: 8 bits where
+  the CPU adds products in 32 bits), each row is scaled by its step, and a token sums
+  the rows its window gathers (``dense_rows``).  Vectors are at 1 - cosine 1.6e-5 to the
+  numpy path's on average, 1.3e-4 at most (on 1,500 dev sentences; the self-check
+  asks 0.9995); on the 1,003 dev documents one alignment differs (of the hard set's
+  raw text: strict F1 -0.0009 there, the same F1 on the six other sets) and pair scores
+  move by 2e-5 (median; 0.03 at most).  On an AMD EPYC (Zen 4) it is 1.1-1.3x int8x2's
+  speed.  Tried and not kept: a step per token window instead of per row, with
+  two-part weights (what ``use:fast`` ran before: 2.2e-5 on average and slower),
+  quantising the first layer too (F1 -0.0018 on the hard set's raw text).
+- ``int8x2`` (``--model use:int8x2``, and the default's second choice): the second
+  layer's input in two uint8 parts (the codes, and the codes of what they miss, at
+  1/126 of the step: about 14 bits), with one step per sentence (its largest magnitude
+  / 127).  A window never leaves its sentence, so each window has one step, and a
+  sentence's vector depends on that sentence alone (a span's junction windows, each
+  quantised on its own, agree with the joined text to that rounding).  The weight's
+  second codes are at 1/126 of its step too, so the two cross terms share a scale and
+  a layer is two integer products (:func:`token_stage_graph`'s ``dense_split``) of
+  three times int8's depth in all.  Vectors are at 1 - cosine <= 7e-7 to the numpy
+  path's (the self-check asks 0.99999, as for float32); on the 1,003 dev documents
+  every alignment is the same and scores move by 1e-6 (median; 2e-3 at most).  Tried
+  and not kept: quantising each window instead of each row (more element-wise passes
+  than the integer products save: slower than float32), one step for the whole
+  micro-batch (a sentence's vector then moves with its batch, by 4e-5), three products
+  instead of two (4% slower), one product with a zero block (no faster).
 
 At every precision, what depends on a token's id alone is computed once per distinct
 id, in float32, and kept between micro-batches for the :data:`ID_ROWS` most recently
@@ -53,8 +63,8 @@ layer's products, one per window offset (a window's product is their sum, gather
 per token: :func:`token_stage_graph`'s ``first_layer``).  On the dev sets a
 micro-batch's distinct ids are 0.6 of its tokens, and 0.4 of those are not kept, so
 the first layer and the projection run for about a quarter of the tokens.  This took
-16-19% off a single-threaded run on an AMD EPYC (Zen 4), and made int8x2 slightly more
-precise (its first layer is no longer quantised).
+16-19% off a single-threaded run on an AMD EPYC (Zen 4), and made the integer
+precisions more precise (their first layer is no longer quantised).
 
 As kernels differ between CPUs and onnxruntime versions, every load checks itself
 (:func:`load`): the :data:`PROBES` through both paths, and a cosine under
@@ -118,17 +128,32 @@ PROBES = (
 
 
 def auto_precisions() -> tuple[str, ...]:
-    """The precisions the default (``--model use``) tries, in order: int8x2 first where the
-    CPU has integer dot products (x86 AVX-512 VNNI, which AMX CPUs have too; ARM dotprod),
-    whose int8 products run at 4x or more float32's; float32 otherwise.  Read from numpy's
-    own CPU feature table (numpy >= 1.26; an unknown layout reads as none)."""
-    if any(_cpu_features().get(flag) for flag in INTEGER_DOTS):
-        return ("int8x2", "float32")
+    """The precisions the default (``--model use``) tries, in order: int8, then int8x2,
+    where the CPU has integer dot products (x86 AVX-512 VNNI, which AMX CPUs have too;
+    ARM dotprod), whose int8 products run at twice float32's rate or more; float32
+    otherwise."""
+    if integer_dots():
+        return ("int8", "int8x2", "float32")
     return ("float32",)
 
 
+def integer_dots() -> bool:
+    """Whether this CPU has integer dot products (:data:`INTEGER_DOTS`), read from numpy's
+    own CPU feature table (numpy >= 1.26; an unknown layout reads as none)."""
+    return any(_cpu_features().get(flag) for flag in INTEGER_DOTS)
+
+
 INTEGER_DOTS = ("AVX512VNNI", "ASIMDDP")
-"""numpy's names of the CPU features under which int8x2 is the default's first choice."""
+"""numpy's names of the CPU features under which int8 is the default's first choice."""
+
+
+def int8_levels() -> int:
+    """The largest weight code of ``int8``'s products: 127 (8 bits) where the CPU has
+    integer dot products, which add u8 x s8 products in 32 bits; :data:`WEIGHT_LEVELS`
+    (7 bits) elsewhere, where pairs of them are added in 16 bits and 255 x 127 x 2 would
+    saturate.  8 bits halve int8's error (1 - cosine to the numpy path 1.6e-5 on
+    average, against 2.8e-5 with 7 bits)."""
+    return 127 if integer_dots() else WEIGHT_LEVELS
 
 
 def _cpu_features() -> dict[str, bool]:
@@ -357,7 +382,11 @@ def _nothing() -> None:
 
 
 def token_stage_graph(
-    b: Any, orders: tuple[tuple[int, int], ...], precision: str = "int8", part: str = "tokens"
+    b: Any,
+    orders: tuple[tuple[int, int], ...],
+    precision: str = "int8",
+    part: str = "tokens",
+    levels: int | None = None,
 ) -> bytes:
     """The ONNX model (serialised) of one part (:data:`PARTS`) of the token stage on the
     weights of ``b``, its products in ``precision`` (:data:`PRECISIONS`).
@@ -365,9 +394,11 @@ def token_stage_graph(
     ``ids``: per distinct token id, its projected embedding ``x_u`` and each branch's
     first-layer products ``p0``, ``p1`` ... (what depends on the id alone, and is kept
     per id: :class:`OnnxTokens`).  ``tokens``: from tables of those rows (``x_rows``,
-    ``p0`` ...), every token's features."""
+    ``p0`` ...), every token's features.  ``levels``: int8's largest weight code
+    (default: :func:`int8_levels`)."""
     if part not in PARTS:
         raise ValueError(f"part must be one of {PARTS}, not {part!r}")
+    levels = int8_levels() if levels is None else levels
     conv = int(np.asarray(b.w1[0]).shape[1])
     left_most = max(left for _, left in orders)
     nodes: list[bytes] = []
@@ -385,13 +416,16 @@ def token_stage_graph(
         nodes.append(_node(kind, inputs, out, domain, attrs))
         return out
 
+    def row_peak(h: str, name: str) -> str:
+        """Every row's largest magnitude (rows, 1)."""
+        top = op("ReduceMax", [h], f"{name}.top", axes=[1], keepdims=1)
+        bottom = op("Neg", [op("ReduceMin", [h], f"{name}.min", axes=[1], keepdims=1)], f"{name}.bottom")
+        return op("Max", [top, bottom], f"{name}.peak")
+
     def row_peaks(h: str, name: str) -> str:
         """Every row's largest magnitude (rows, 1), and a 0 after the last row for the
         padded positions that gathers point at."""
-        top = op("ReduceMax", [h], f"{name}.top", axes=[1], keepdims=1)
-        bottom = op("Neg", [op("ReduceMin", [h], f"{name}.min", axes=[1], keepdims=1)], f"{name}.bottom")
-        peak = op("Max", [top, bottom], f"{name}.peak")
-        return op("Concat", [peak, const("zero1", [[0.0]])], f"{name}.pad", axis=0)
+        return op("Concat", [row_peak(h, name), const("zero1", [[0.0]])], f"{name}.pad", axis=0)
 
     def step_of(peaks: str, index: str, name: str) -> str:
         """A quantisation step per row of ``index`` (token windows or sentences' tokens):
@@ -409,11 +443,6 @@ def token_stage_graph(
         z = op("Add", [op("Mul", [step, const("f0", 0.0)], f"{name}.z0"), const("f128", 128.0)], f"{name}.z1")
         return op("Cast", [z], f"{name}.zp", to=_UINT8)
 
-    def windows_step(h: str, cols: str, name: str) -> str:
-        """Each window's quantisation step: its largest magnitude / 127, from every
-        token's own largest magnitude (one number a token, gathered like the rows)."""
-        return step_of(row_peaks(h, name), cols, name)
-
     def product(codes: str, zero_point: str, weight: Any, name: str) -> str:
         """``(codes - zero_point) @ weight`` (float out) from uint8 ``codes``: the weight as
         two 7-bit int8 matrices, its codes and the codes of what they miss, so that no
@@ -429,14 +458,6 @@ def token_stage_graph(
     def dense_float(x: str, weight: Any, bias: Any, name: str) -> str:
         """``x @ weight + bias`` in float32, as the numpy path computes it."""
         y = op("MatMul", [x, const(f"{name}.W", np.asarray(weight, dtype=np.float32))], f"{name}.mm")
-        return op("Add", [y, const(f"{name}.b", bias)], f"{name}.y")
-
-    def dense(x: str, weight: Any, bias: Any, name: str, step: str) -> str:
-        """``x @ weight + bias`` in int8, each row of ``x`` quantised by its own ``step``
-        (symmetric, stored as uint8 around 128 for the u8 x s8 kernels)."""
-        codes = op("QuantizeLinear", [x, step, zero_points(step, name)], f"{name}.codes", axis=0)
-        y = product(codes, const("u128", 128, np.uint8), weight, name)
-        y = op("Mul", [y, op("Unsqueeze", [step, "axis1"], f"{name}.step_col")], f"{name}.scaled")
         return op("Add", [y, const(f"{name}.b", bias)], f"{name}.y")
 
     def dense_split(h: str, cols: str, weight: Any, bias: Any, name: str) -> str:
@@ -493,6 +514,40 @@ def token_stage_graph(
         y = op("Add", products, f"{name}.sum")
         y = op("Mul", [y, op("Unsqueeze", [step, "axis1"], f"{name}.step_col")], f"{name}.scaled")
         return op("Add", [y, const(f"{name}.b", bias)], f"{name}.y")
+
+    def dense_rows(h: str, k: int, width: int, left: int, weight: Any, bias: Any, name: str) -> str:
+        """``windows(h) @ weight + bias`` in one integer product (``int8``).
+
+        ``h`` is quantised once per token row, symmetric at its own largest magnitude /
+        127 (so a token's numbers depend on its own row alone), and a row of 128 (0.0)
+        is appended for the positions outside the sentence.  One product gives every
+        window offset's part at once, ``codes @ [q_0 | .. | q_width-1]`` with
+        :func:`int8_levels` weight codes per output channel; each row is scaled by its
+        step, and a token's output is the sum of the ``width`` rows its window gathers
+        (offset ``j`` of position ``p``: row ``p * width + j`` of the per-offset rows)."""
+        step = op(
+            "Max",
+            [op("Mul", [row_peak(h, name), const("inv127", 1 / 127)], f"{name}.s0"), const("tiny", 1e-12)],
+            f"{name}.step",
+        )
+        flat = op("Reshape", [step, const("flat", [-1], np.int64)], f"{name}.step_flat")
+        codes = op("QuantizeLinear", [h, flat, zero_points(flat, name)], f"{name}.codes", axis=0)
+        pad = const("u128_row1", np.full((1, conv), 128), np.uint8)
+        codes = op("Concat", [codes, pad], f"{name}.codes_pad", axis=0)
+        step = op("Concat", [step, const("zero1", [[0.0]])], f"{name}.step_pad", axis=0)
+        w = np.asarray(weight, dtype=np.float32)
+        side = np.concatenate([w[j * conv : (j + 1) * conv] for j in range(width)], axis=1)
+        _, scale, q = _int8(side, levels)
+        inputs = [codes, const(f"{name}.q", q, np.int8), const("one", 1.0), const(f"{name}.scale", scale)]
+        inputs += [const("u128", 128, np.uint8), const("s0", 0, np.int8)]
+        products = op("MatMulIntegerToFloat", inputs, f"{name}.product", domain="com.microsoft")
+        scaled = op("Mul", [products, step], f"{name}.scaled")
+        rows = op("Reshape", [scaled, const("per_offset", [-1, conv], np.int64)], f"{name}.rows")
+        ids = window("cols", k, width, left, f"{name}.ids")
+        at = op("Mul", [ids, const(f"width{width}", width, np.int64)], f"{name}.at0")
+        at = op("Add", [at, const(f"offsets{width}", np.arange(width)[None, :], np.int64)], f"{name}.at")
+        summed = op("ReduceSum", [op("Gather", [rows, at], f"{name}.win"), axis1], f"{name}.sum", keepdims=0)
+        return op("Add", [summed, const(f"{name}.b", bias)], f"{name}.y")
 
     def channels(x: str, k: int, name: str) -> str:
         """Branch ``k``'s channels of the projected embeddings ``x``."""
@@ -600,16 +655,15 @@ def token_stage_graph(
             w, bias, name = b.w2[k], b.b2[k], f"b{k}.l1"
             if precision == "int8x2":
                 y = dense_split(h, cols, w, bias, name)
+            elif precision == "int8":
+                y = dense_rows(h, k, width, left, w, bias, name)
             else:
                 shape = const(f"b{k}.shape", [-1, width * conv], np.int64)
                 padded = op("Concat", [h, const("zero_row", np.zeros((1, conv)))], f"{name}.padded", axis=0)
                 windows = op(
                     "Reshape", [op("Gather", [padded, cols], f"{name}.win"), shape], f"{name}.windows"
                 )
-                if precision == "float32":
-                    y = dense_float(windows, w, bias, name)
-                else:
-                    y = dense(windows, w, bias, name, windows_step(h, cols, name))
+                y = dense_float(windows, w, bias, name)
             outputs.append(op("Add", [op("Relu", [y], f"{name}.relu"), h], f"{name}.out"))
         feats = op("Concat", outputs, "feats_raw", axis=1)
         op("LayerNormalization", [feats, const("ln.g", b.ln_g), const("ln.b", b.ln_b)], "feats", **ln)
@@ -736,12 +790,12 @@ def _centre(table: np.ndarray) -> int:
     return int(np.rint(np.asarray(table[:: max(1, len(table) // 4096)], dtype=np.float64).mean()))
 
 
-def _int8(weight: Any) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def _int8(weight: Any, levels: int = WEIGHT_LEVELS) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """A weight matrix, its per-output-channel scales and its int8 codes (symmetric,
-    +-:data:`WEIGHT_LEVELS`)."""
+    +-``levels``)."""
     w = np.asarray(weight, dtype=np.float32)
-    scale = (np.maximum(np.abs(w).max(axis=0), 1e-12) / WEIGHT_LEVELS).astype(np.float32)
-    q = np.clip(np.rint(w / scale), -WEIGHT_LEVELS, WEIGHT_LEVELS).astype(np.int8)
+    scale = (np.maximum(np.abs(w).max(axis=0), 1e-12) / levels).astype(np.float32)
+    q = np.clip(np.rint(w / scale), -levels, levels).astype(np.int8)
     return w, scale, q
 
 

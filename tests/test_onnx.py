@@ -1,5 +1,5 @@
-"""The bundled model's token stage on onnxruntime (int8x2 or float32 by default, int8
-with ``--model use:fast``), and its fallback to numpy.
+"""The bundled model's token stage on onnxruntime (int8 or float32 by default, int8x2
+with ``--model use:int8x2``), and its fallback to numpy.
 
 Real model, real onnxruntime, the real CLI in a subprocess.  Every precision must give
 the numpy path's alignments on the sample corpora, span vectors close to numpy's
@@ -38,8 +38,8 @@ def _documents(corpora: Path) -> list[tuple[Path, Path]]:
     scope="module", params=["use:float32", "use:int8x2", "use:fast"], ids=["float32", "int8x2", "int8"]
 )
 def fast(request) -> USEEmbedder:
-    """The token stage on onnxruntime: the default's two choices (float32, int8x2) and
-    ``use:fast`` (int8)."""
+    """The token stage on onnxruntime: float32, int8x2 and int8 (``use:fast``; the
+    default's first choice where the CPU has integer dot products)."""
     emb = load_embedder(request.param)
     assert isinstance(emb, USEEmbedder)
     return emb
@@ -62,7 +62,7 @@ def _exact(emb: USEEmbedder) -> bool:
 
 
 def test_the_default_runs_on_onnxruntime_and_says_so(fast, slow):
-    """The default runs on onnxruntime in the first precision that this CPU suits (int8x2
+    """The default runs on onnxruntime in the first precision that this CPU suits (int8
     with integer dot products, float32 otherwise), use:fast in int8, and the name
     (signature, cache key) says which; use:numpy runs on numpy and says it was asked for."""
     assert _onnx.auto_precisions()[-1] == "float32"
@@ -118,8 +118,8 @@ def test_a_sentence_gets_the_same_vector_whatever_it_is_embedded_with(fast, corp
     assert np.abs(alone - first).max() < 1e-6 and np.abs(alone - last).max() < 1e-6
 
 
-@pytest.mark.parametrize("kept", [0, 16, 700])
-def test_vectors_do_not_depend_on_which_token_ids_the_process_keeps(monkeypatch, corpora, kept):
+@pytest.mark.parametrize(("precision", "kept"), [("int8", 0), ("int8", 16), ("int8", 700), ("int8x2", 700)])
+def test_vectors_do_not_depend_on_which_token_ids_the_process_keeps(monkeypatch, corpora, precision, kept):
     """The per-id rows (projected embedding, first-layer products) that a process keeps
     between micro-batches: with none kept, with fewer than a micro-batch has (it then
     gets tables of its own) or with a few hundred (rows are evicted and reused while two
@@ -132,11 +132,12 @@ def test_vectors_do_not_depend_on_which_token_ids_the_process_keeps(monkeypatch,
         for segment in split_sentences(path.read_text(encoding="utf-8"), "ko" if ".ko" in path.name else "en")
     ]
     assert len(texts) > 100
-    reference = load_embedder("use:int8x2").encode(texts)
+    spec = {"int8": "use:fast", "int8x2": "use:int8x2"}[precision]
+    reference = load_embedder(spec).encode(texts)
     monkeypatch.setattr(_onnx, "ID_ROWS", kept)
     monkeypatch.setenv("ALIGN_THREADS", "2")
-    emb = load_embedder("use:int8x2")
-    assert emb.token_stage.endswith("int8x2")
+    emb = load_embedder(spec)
+    assert emb.token_stage.endswith(" " + precision)
     for _ in range(2):  # cold, then with what the first pass kept
         emb.clear()
         assert np.abs(emb.encode(texts) - reference).max() < 1e-6
@@ -188,19 +189,27 @@ def test_sentences_that_test_the_edges_match_the_numpy_path(fast, slow):
 
 def test_without_integer_dot_products_the_default_runs_float32(monkeypatch):
     """A CPU whose feature table has none of :data:`align._onnx.INTEGER_DOTS` (an
-    AVX2-only x86, say) gets float32, the same alignments at its best speed there."""
+    AVX2-only x86, say) gets float32, the same alignments at its best speed there; asked
+    for, int8 still runs (on 7-bit weight codes, which 16-bit pair sums cannot saturate)."""
     monkeypatch.setattr(_onnx, "INTEGER_DOTS", ("NO_SUCH_CPU_FEATURE",))
     assert _onnx.auto_precisions() == ("float32",)
+    assert _onnx.int8_levels() == _onnx.WEIGHT_LEVELS
     emb = USEEmbedder(threads=1)
     assert emb.token_stage.endswith(" float32") and emb.token_stage_note == ""
+    fast = USEEmbedder(threads=1, token_stage="int8")
+    assert fast.token_stage.endswith(" int8") and fast.token_stage_note == ""
 
 
-def test_the_default_passes_over_a_failing_int8x2_for_float32_and_says_why(monkeypatch):
-    """Where int8x2 is the default's first choice and fails its self-check, float32 runs
-    and -v says why int8x2 does not."""
-    if _onnx.auto_precisions()[0] != "int8x2":
+def test_the_default_passes_over_failing_integer_paths_and_says_why(monkeypatch):
+    """Where the CPU has integer dot products the default tries int8, then int8x2, then
+    float32: a precision that fails its self-check is passed over, and -v says why."""
+    if _onnx.auto_precisions()[0] != "int8":
         pytest.skip("this CPU has no integer dot products: the default starts at float32")
-    monkeypatch.setattr(_onnx, "MIN_COSINE", {**_onnx.MIN_COSINE, "int8x2": 1.5})
+    monkeypatch.setattr(_onnx, "MIN_COSINE", {**_onnx.MIN_COSINE, "int8": 1.5})
+    emb = USEEmbedder(threads=1)
+    assert emb.token_stage.endswith(" int8x2")
+    assert "int8" in emb.token_stage_note and "too far from the numpy path" in emb.token_stage_note
+    monkeypatch.setattr(_onnx, "MIN_COSINE", {**_onnx.MIN_COSINE, "int8": 1.5, "int8x2": 1.5})
     emb = USEEmbedder(threads=1)
     assert emb.token_stage.endswith(" float32")
     assert "int8x2" in emb.token_stage_note and "too far from the numpy path" in emb.token_stage_note
