@@ -58,7 +58,7 @@ int8 kernels (VNNI/AMX where the CPU has them, several times float32's rate):
 
 At every precision, what depends on a token's id alone is computed once per distinct
 id, in float32, and kept between micro-batches for the :data:`ID_ROWS` most recently
-used ids (:class:`OnnxTokens`): its projected embedding, and the first convolution
+used ids (twice as many, in float16, at int8: :data:`HALF_ROWS`; :class:`OnnxTokens`): its projected embedding, and the first convolution
 layer's products, one per window offset (a window's product is their sum, gathered
 per token: :func:`token_stage_graph`'s ``first_layer``).  On the dev sets a
 micro-batch's distinct ids are 0.6 of its tokens, and 0.4 of those are not kept, so
@@ -285,8 +285,8 @@ class OnnxTokens:
 
 class _IdRows:
     """The ``ids`` part's outputs (``x_u``, ``p0``, ``p1`` ...) of the most recently used
-    token ids, up to ``capacity`` rows (13 KB each in float32), in tables that the ``tokens`` part
-    reads directly; the last row of every table is zeros (a window position outside
+    token ids, up to ``capacity`` rows (13 KB each in float32), in tables that the
+    ``tokens`` part reads directly; the last row of every table is zeros (a window position outside
     the sentence).  The threads that run micro-batches side by side share it: rows in
     use by a micro-batch are pinned until it is done, and the lock covers only the
     bookkeeping, not the model."""
@@ -557,12 +557,22 @@ def token_stage_graph(
         inputs += [const("u128", 128, np.uint8), const("s0", 0, np.int8)]
         products = op("MatMulIntegerToFloat", inputs, f"{name}.product", domain="com.microsoft")
         scaled = op("Mul", [products, step], f"{name}.scaled")
-        rows = op("Reshape", [scaled, const("per_offset", [-1, conv], np.int64)], f"{name}.rows")
-        ids = window("cols", k, width, left, f"{name}.ids")
-        at = op("Mul", [ids, const(f"width{width}", width, np.int64)], f"{name}.at0")
-        at = op("Add", [at, const(f"offsets{width}", np.arange(width)[None, :], np.int64)], f"{name}.at")
-        summed = op("ReduceSum", [op("Gather", [rows, at], f"{name}.win"), axis1], f"{name}.sum", keepdims=0)
+        summed = window_sum(scaled, window("cols", k, width, left, f"{name}.ids"), width, name)
         return op("Add", [summed, const(f"{name}.b", bias)], f"{name}.y")
+
+    def window_sum(per_offset: str, at_rows: str, width: int, name: str, cast: bool = False) -> str:
+        """Per token, the sum over its window's offsets ``j`` of offset ``j``'s part of
+        the row that its position ``j`` points at (``at_rows``: tokens x ``width``), from
+        ``per_offset`` (rows x ``width * conv``, each row's ``width`` parts side by side;
+        ``cast``: float16 rows, summed in float32)."""
+        rows = op("Reshape", [per_offset, const("per_offset", [-1, conv], np.int64)], f"{name}.rows")
+        # offset j of row r is row r * width + j of the per-offset rows
+        at = op("Mul", [at_rows, const(f"width{width}", width, np.int64)], f"{name}.at0")
+        at = op("Add", [at, const(f"offsets{width}", np.arange(width)[None, :], np.int64)], f"{name}.at")
+        gathered = op("Gather", [rows, at], f"{name}.win")
+        if cast:
+            gathered = op("Cast", [gathered], f"{name}.win32", to=_FLOAT)
+        return op("ReduceSum", [gathered, axis1], f"{name}.sum", keepdims=0)
 
     def channels(x: str, k: int, name: str) -> str:
         """Branch ``k``'s channels of the projected embeddings ``x``."""
@@ -596,15 +606,9 @@ def token_stage_graph(
         outside the sentence).  The numpy path's sum, in another order (float32
         precision)."""
         name = f"b{k}.l0"
-        rows = op("Reshape", [f"p{k}", const("per_offset", [-1, conv], np.int64)], f"{name}.rows")
-        # window offset j of the id in row r is row r * width + j of the per-offset rows
-        ids = window("win_rows", k, width, left, f"{name}.ids")
-        at = op("Mul", [ids, const(f"width{width}", width, np.int64)], f"{name}.at0")
-        at = op("Add", [at, const(f"offsets{width}", np.arange(width)[None, :], np.int64)], f"{name}.at")
-        gathered = op("Gather", [rows, at], f"{name}.win")
-        if half:
-            gathered = op("Cast", [gathered], f"{name}.win32", to=_FLOAT)
-        summed = op("ReduceSum", [gathered, axis1], f"{name}.sum", keepdims=0)
+        summed = window_sum(
+            f"p{k}", window("win_rows", k, width, left, f"{name}.ids"), width, name, cast=half
+        )
         return op("Add", [summed, const(f"{name}.b", bias)], f"{name}.y")
 
     def dequantized() -> str:
