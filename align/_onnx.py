@@ -26,10 +26,10 @@ int8 kernels (VNNI/AMX where the CPU has them, several times float32's rate):
   factor of six in precision there); it runs once per distinct id of a micro-batch.
 - ``int8`` (the default's first choice where the CPU has integer dot products,
   :func:`auto_precisions`; ``--model use:fast`` anywhere): the second convolution
-  layer on one int8 code per value, a third of int8x2's integer work.  Its input is quantised once per token row, symmetric
-  at the row's largest magnitude / 127, so a token's numbers depend on its own row
-  alone: a sentence gets the same vector whatever it is embedded with, and a span's
-  junction shortcut stays exact.  Each window offset ``j`` is one product
+  layer on one int8 code per value, a third of int8x2's integer work.  Its input is
+  quantised once per token row, symmetric at the row's largest magnitude / 127, so a
+  token's numbers depend on its own row alone: a sentence gets the same vector
+  whatever it is embedded with, and a span's junction shortcut stays exact.  Each window offset ``j`` is one product
   (``codes @ q_j``, :func:`int8_levels` weight codes: 8 bits where the CPU adds
   products in 32 bits), each row is scaled by its step, and a token sums what its
   window's positions gather (``dense_rows``).  Vectors are at 1 - cosine 1.6e-5 to the
