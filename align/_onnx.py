@@ -446,12 +446,12 @@ def token_stage_graph(
         """A quantisation step per row of ``index`` (token windows or sentences' tokens):
         the largest of the peaks it gathers, / 127."""
         gathered = op("Gather", [peaks, index], f"{name}.gathered")
-        top = op("ReduceMax", [gathered], f"{name}.gmax", axes=[1, 2], keepdims=0)
-        return op(
-            "Max",
-            [op("Mul", [top, const("inv127", 1 / 127)], f"{name}.s0"), const("tiny", 1e-12)],
-            f"{name}.step",
-        )
+        return step_for(op("ReduceMax", [gathered], f"{name}.gmax", axes=[1, 2], keepdims=0), name)
+
+    def step_for(peak: str, name: str) -> str:
+        """The quantisation step of a largest magnitude: / 127, and never 0."""
+        scaled = op("Mul", [peak, const("inv127", 1 / 127)], f"{name}.s0")
+        return op("Max", [scaled, const("tiny", 1e-12)], f"{name}.step")
 
     def zero_points(step: str, name: str) -> str:
         """128 as uint8, one per row of ``step`` (per-row quantisation wants one each)."""
@@ -542,11 +542,7 @@ def token_stage_graph(
         for all (``codes @ [q_0 | .. | q_width-1]``, the same numbers): the intermediate
         tensors are a token's 256 channels, not ``width`` times that (a 2-worker batch
         peaked 20 MB lower, at the same speed)."""
-        step = op(
-            "Max",
-            [op("Mul", [row_peak(h, name), const("inv127", 1 / 127)], f"{name}.s0"), const("tiny", 1e-12)],
-            f"{name}.step",
-        )
+        step = step_for(row_peak(h, name), name)
         flat = op("Reshape", [step, const("flat", [-1], np.int64)], f"{name}.step_flat")
         codes = op("QuantizeLinear", [h, flat, zero_points(flat, name)], f"{name}.codes", axis=0)
         pad = const("u128_row1", np.full((1, conv), 128), np.uint8)
