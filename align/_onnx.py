@@ -78,7 +78,7 @@ from __future__ import annotations
 
 import os
 import weakref
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import numpy as np
@@ -190,7 +190,8 @@ class OnnxTokens:
     the dev sets); the ``tokens`` part does the rest.  A kept row is the number the
     ``ids`` part gives for that id, so features do not depend on what ran before.  The
     sessions are made per process (a forked worker makes its own: sessions do not
-    survive ``fork``); so is the store of rows, which a worker starts empty."""
+    survive ``fork``); the store of rows is shared with forked processes (one copy for
+    ``align batch``'s workers: :class:`_IdRows`)."""
 
     def __init__(
         self,
@@ -209,7 +210,12 @@ class OnnxTokens:
         self._models = {part: token_stage_graph(backend, orders, precision, part) for part in PARTS}
         self._sessions: dict[str, Any] = {}
         self._pid = -1
-        self._rows = _IdRows(id_rows_for(precision) if id_rows is None else id_rows, len(backend.table))
+        conv = int(np.asarray(backend.w1[0]).shape[1])
+        row = np.float16 if precision in HALF_ROWS else np.float32
+        widths = [(int(np.asarray(backend.proj_W).shape[1]), row)]
+        widths += [(width * conv, row) for width, _ in orders]
+        capacity = id_rows_for(precision) if id_rows is None else id_rows
+        self._rows = _IdRows(capacity, len(backend.table), widths)
 
     @property
     def per_sentence(self) -> bool:
@@ -223,8 +229,9 @@ class OnnxTokens:
         return f"onnxruntime {self.version} {self.precision}"
 
     def _run(self, part: str) -> Callable[[Any, dict[str, np.ndarray]], list[np.ndarray]]:
-        if self._pid != os.getpid():  # first use, or a forked worker: its own, empty store
-            self._rows = _IdRows(self._rows.capacity, self._rows.ids)
+        if self._pid != os.getpid():  # first use, or a forked worker: its own sessions
+            if not self._rows.shared:  # and its own store, unless the store is shared
+                self._rows = _IdRows(self._rows.capacity, self._rows.ids, self._rows.widths)
             self._sessions = {}
             self._pid = os.getpid()
         sessions = self._sessions  # (a fork in another thread may drop them meanwhile)
@@ -289,20 +296,40 @@ class _IdRows:
     ``tokens`` part reads directly; the last row of every table is zeros (a window position outside
     the sentence).  The threads that run micro-batches side by side share it: rows in
     use by a micro-batch are pinned until it is done, and the lock covers only the
-    bookkeeping, not the model."""
+    bookkeeping, not the model.
 
-    def __init__(self, capacity: int, ids: int) -> None:
-        import threading
+    The tables and the bookkeeping live in one anonymous shared mapping, and the lock is
+    a process-shared semaphore, so the processes forked after the store is made (``align
+    batch``'s workers, forked after the model loads) fill and read one store: one copy
+    of the rows for all of them instead of one each, and ids that one worker computed
+    are there for the others.  Where no process-shared lock can be made (no POSIX
+    semaphores), the store is private to its process (:attr:`shared` False: a forked
+    child makes its own).  A process that waits :data:`STORE_WAIT` seconds for the lock
+    (another one died holding it) stops using the store: its micro-batches compute all
+    their rows, with the same results."""
+
+    def __init__(self, capacity: int, ids: int, widths: Sequence[tuple[int, Any]]) -> None:
+        import mmap
 
         self.capacity = capacity
         self.ids = ids
-        self._lock = threading.Lock()
-        self._slot = np.full(ids, -1, dtype=np.int64)  # each id's row, -1: not kept
-        self._ids = np.full(capacity, -1, dtype=np.int64)
-        self._used = np.zeros(capacity, dtype=np.int64)  # when each row was last used
-        self._pins = np.zeros(capacity, dtype=np.int64)  # micro-batches using each row
-        self._tables: list[np.ndarray] = []  # made on first use (their widths come from the model)
-        self._clock = 0
+        self.widths = tuple((int(w), np.dtype(d)) for w, d in widths)
+        self._lock, self.shared = _process_lock()
+        self._stuck = -1  # the pid of a process that gave up on the lock
+        parts = [(ids, np.dtype(np.int64))] + [(capacity, np.dtype(np.int64))] * 3 + [(1, np.dtype(np.int64))]
+        parts += [((capacity + 1) * w, d) for w, d in self.widths]
+        size = sum(-(-n * d.itemsize // 64) * 64 for n, d in parts)
+        self._memory = mmap.mmap(-1, max(size, 1))  # zeros, shared with forked children
+        arrays, at = [], 0
+        for n, d in parts:
+            arrays.append(np.frombuffer(self._memory, dtype=d, count=n, offset=at))
+            at += -(-n * d.itemsize // 64) * 64
+        self._slot, self._ids, self._used, self._pins, self._clock = arrays[:5]  # _slot: each id's row
+        self._tables = [
+            a.reshape(self.capacity + 1, w) for a, (w, _) in zip(arrays[5:], self.widths, strict=True)
+        ]
+        self._slot[:] = -1
+        self._ids[:] = -1
 
     def get(
         self, uniq: np.ndarray, compute: Callable[[np.ndarray], list[np.ndarray]]
@@ -312,28 +339,33 @@ class _IdRows:
         and take the least recently used rows that no micro-batch is using; where there
         are not enough of those (more threads than the store was sized for), the
         micro-batch gets tables of its own."""
-        with self._lock:
-            self._clock += 1
+        if not self._acquire():
+            return (
+                self._own(uniq, np.full(len(uniq), -1), compute(np.arange(len(uniq)))),
+                np.arange(len(uniq)),
+                _nothing,
+            )
+        try:
+            self._clock[0] += 1
             where = self._slot[uniq]
             kept = where[where >= 0]
-            self._used[kept] = self._clock
+            self._used[kept] = self._clock[0]
             self._pins[kept] += 1
+        finally:
+            self._lock.release()
         new = np.flatnonzero(where < 0)
         try:
             fresh = compute(new) if len(new) else []
         except BaseException:
             self._unpin(kept)
             raise
-        with self._lock:
-            if len(new) and not self._tables:
-                self._tables = [np.zeros((self.capacity + 1, f.shape[1]), dtype=f.dtype) for f in fresh]
+        if not self._acquire():
+            return self._own(uniq, where, fresh), np.arange(len(uniq)), _nothing
+        try:
             free = np.flatnonzero(self._pins == 0)
             if len(free) < len(new):  # no room: this micro-batch's own tables
+                own = self._own(uniq, where, fresh)
                 self._pins[kept] -= 1
-                own = [np.zeros((len(uniq) + 1, f.shape[1]), dtype=f.dtype) for f in fresh]
-                for o, t, f in zip(own, self._tables, fresh, strict=True):
-                    o[np.flatnonzero(where >= 0)] = t[kept]
-                    o[new] = f
                 return own, np.arange(len(uniq)), _nothing
             if len(new):
                 taken = free[np.argpartition(self._used[free], len(new) - 1)[: len(new)]]
@@ -345,17 +377,62 @@ class _IdRows:
                 self._slot[gone] = -1
                 self._slot[uniq[new]] = taken
                 self._ids[taken] = uniq[new]
-                self._used[taken] = self._clock
+                self._used[taken] = self._clock[0]
                 self._pins[taken] += 1
                 for t, f in zip(self._tables, fresh, strict=True):
                     t[taken] = f
                 where[new] = taken
             pinned = where.copy()
+        finally:
+            self._lock.release()
         return self._tables, where, lambda: self._unpin(pinned)
 
+    def _own(self, uniq: np.ndarray, where: np.ndarray, fresh: list[np.ndarray]) -> list[np.ndarray]:
+        """Tables of a micro-batch's own: its kept rows (pinned: ``where`` >= 0) copied
+        out, its ``fresh`` rows, and the zero row."""
+        new = np.flatnonzero(where < 0)
+        have = np.flatnonzero(where >= 0)
+        own = [np.zeros((len(uniq) + 1, w), dtype=d) for w, d in self.widths]
+        for o, t, f in zip(own, self._tables, fresh, strict=True):
+            o[have] = t[where[have]]
+            o[new] = f
+        return own
+
+    def _acquire(self) -> bool:
+        """Take the lock; False (for good, in this process) when it cannot be had within
+        :data:`STORE_WAIT` seconds."""
+        if self._stuck == os.getpid():
+            return False
+        if self._lock.acquire(timeout=STORE_WAIT):
+            return True
+        self._stuck = os.getpid()
+        return False
+
     def _unpin(self, rows: np.ndarray) -> None:
-        with self._lock:
-            self._pins[rows] -= 1
+        if self._acquire():
+            try:
+                self._pins[rows] -= 1
+            finally:
+                self._lock.release()
+
+
+STORE_WAIT = 10.0
+"""Seconds a process waits for the per-id store's lock before it goes on without the
+store (the lock is held for bookkeeping only, well under a millisecond: a longer wait
+means a process died holding it)."""
+
+
+def _process_lock() -> tuple[Any, bool]:
+    """A lock that threads and forked processes share, and True; or a thread lock and
+    False where the platform has no process-shared semaphores."""
+    try:
+        import multiprocessing
+
+        return multiprocessing.get_context("fork" if hasattr(os, "fork") else "spawn").Lock(), True
+    except (ImportError, OSError, ValueError):
+        import threading
+
+        return threading.Lock(), False
 
 
 _LIVE: weakref.WeakSet[OnnxTokens] = weakref.WeakSet()

@@ -168,6 +168,56 @@ def test_a_forked_child_and_its_parent_both_embed_after_the_fork(fast, corpora, 
     assert np.abs(fast.encode(texts) - before).max() < 1e-6
 
 
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="no fork here")
+@pytest.mark.parametrize("kept", [16, 300])
+def test_forked_processes_that_embed_at_once_through_one_store_get_their_vectors(
+    monkeypatch, corpora, tmp_path, kept
+):
+    """The per-id rows are kept in memory that forked processes share (``align batch``'s
+    workers fill and read one store).  Two children and their parent embed at the same
+    time, each in its own order, with a store too small for them (rows are evicted by
+    one process while the others use theirs): every process gets the vectors of a
+    process alone, every time."""
+    paths = [p for pair in _documents(corpora) for p in pair]
+    texts = [
+        segment.text
+        for path in paths
+        for segment in split_sentences(path.read_text(encoding="utf-8"), "ko" if ".ko" in path.name else "en")
+    ]
+    reference = load_embedder("use:fast").encode(texts)
+    monkeypatch.setattr(_onnx, "ID_ROWS", kept)
+    emb = load_embedder("use:fast")
+    emb.encode(texts[:5])  # the store is made, and the sessions, before the fork
+    orders = [texts, texts[::-1], texts[1::2] + texts[::2]]
+    children = []
+    for k in (1, 2):
+        pid = os.fork()
+        if pid == 0:  # a child: its vectors, in its order, three times over
+            code = 1
+            try:
+                for round_ in range(3):
+                    emb.clear()
+                    np.save(tmp_path / f"child{k}_{round_}.npy", emb.encode(orders[k]))
+                code = 0
+            finally:
+                os._exit(code)
+        children.append(pid)
+    mine = []
+    for _ in range(3):
+        emb.clear()
+        mine.append(emb.encode(orders[0]))
+    for pid in children:
+        _, status = os.waitpid(pid, 0)
+        assert os.waitstatus_to_exitcode(status) == 0
+    index = {k: [texts.index(t) for t in order] for k, order in enumerate(orders)}
+    for vectors in mine:
+        assert np.abs(vectors - reference).max() < 1e-6
+    for k in (1, 2):
+        for round_ in range(3):
+            got = np.load(tmp_path / f"child{k}_{round_}.npy")
+            assert np.abs(got - reference[index[k]]).max() < 1e-6
+
+
 def test_sentences_that_test_the_edges_match_the_numpy_path(fast, slow):
     """One-token sentences, a sentence at the token limit, repeats, digits and symbols,
     several in one micro-batch: the vectors of every precision stay at its bar."""
