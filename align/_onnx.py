@@ -90,6 +90,7 @@ __all__ = [
     "PROBES",
     "OnnxTokens",
     "auto_precisions",
+    "id_row_widths",
     "load",
     "token_stage_graph",
 ]
@@ -210,12 +211,8 @@ class OnnxTokens:
         self._models = {part: token_stage_graph(backend, orders, precision, part) for part in PARTS}
         self._sessions: dict[str, Any] = {}
         self._pid = -1
-        conv = int(np.asarray(backend.w1[0]).shape[1])
-        row = np.float16 if precision in HALF_ROWS else np.float32
-        widths = [(int(np.asarray(backend.proj_W).shape[1]), row)]
-        widths += [(width * conv, row) for width, _ in orders]
         capacity = id_rows_for(precision) if id_rows is None else id_rows
-        self._rows = _IdRows(capacity, len(backend.table), widths)
+        self._rows = _IdRows(capacity, len(backend.table), id_row_widths(backend, orders, precision))
 
     @property
     def per_sentence(self) -> bool:
@@ -322,12 +319,12 @@ class _IdRows:
         self._stuck = -1  # the pid of a process that gave up on the lock
         parts = [(ids, np.dtype(np.int64))] + [(capacity, np.dtype(np.int64))] * 3 + [(1, np.dtype(np.int64))]
         parts += [((capacity + 1) * w, d) for w, d in self.widths]
-        size = sum(-(-n * d.itemsize // 64) * 64 for n, d in parts)
-        self._memory = mmap.mmap(-1, max(size, 1))  # zeros, shared with forked children
-        arrays, at = [], 0
-        for n, d in parts:
-            arrays.append(np.frombuffer(self._memory, dtype=d, count=n, offset=at))
-            at += -(-n * d.itemsize // 64) * 64
+        starts = np.cumsum([0] + [-(-n * d.itemsize // 64) * 64 for n, d in parts])  # 64-byte aligned
+        self._memory = mmap.mmap(-1, max(int(starts[-1]), 1))  # zeros, shared with forked children
+        arrays = [
+            np.frombuffer(self._memory, dtype=d, count=n, offset=int(at))
+            for (n, d), at in zip(parts, starts, strict=False)
+        ]
         self._slot, self._ids, self._used, self._pins, self._clock = arrays[:5]  # _slot: each id's row
         self._tables = [
             a.reshape(self.capacity + 1, w) for a, (w, _) in zip(arrays[5:], self.widths, strict=True)
@@ -464,6 +461,15 @@ def _before_fork() -> None:
 
 if hasattr(os, "register_at_fork"):
     os.register_at_fork(before=_before_fork)
+
+
+def id_row_widths(b: Any, orders: tuple[tuple[int, int], ...], precision: str) -> list[tuple[int, np.dtype]]:
+    """The ``ids`` part's outputs per id, in order (``x_u``, ``p0``, ``p1`` ...): each one's
+    width and type, as :func:`token_stage_graph` writes them and :class:`_IdRows` keeps
+    them (float16 at :data:`HALF_ROWS`)."""
+    conv = int(np.asarray(b.w1[0]).shape[1])
+    row = np.dtype(np.float16 if precision in HALF_ROWS else np.float32)
+    return [(int(np.asarray(b.proj_W).shape[1]), row)] + [(width * conv, row) for width, _ in orders]
 
 
 def id_rows_for(precision: str) -> int:
@@ -721,12 +727,12 @@ def token_stage_graph(
         _value_info("row_lo", _FLOAT, ["ids", 1]),
     ]
     ln: dict[str, Any] = {"axis": -1, "epsilon": float(b.eps)}
-    x_dim = int(np.asarray(b.proj_W).shape[1])
+    (x_dim, _), *offsets = id_row_widths(b, orders, precision)
     # the first layer's per-offset products per id (a table of rows in the tokens part)
     row_type = _FLOAT16 if half else _FLOAT
     per_offset = [
-        _value_info(f"p{k}", row_type, ["ids" if part == "ids" else "rows", width * conv])
-        for k, (width, _) in enumerate(orders)
+        _value_info(f"p{k}", row_type, ["ids" if part == "ids" else "rows", size])
+        for k, (size, _) in enumerate(offsets)
     ]
     if part == "ids":
         w = np.asarray(b.proj_W, dtype=np.float32)

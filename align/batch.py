@@ -344,14 +344,18 @@ def _run_local(
     from .embed import load_embedder
 
     # the preloaded model keeps its thread count in the workers; the caller gets its own back
+    ours = False  # whether this call froze the collector's objects (below)
     with _single_threaded_meanwhile():
         try:
             _PRELOADED = inner if inner is not None else load_embedder(options.model)
             _PRELOADED.encode(["warm up"])
             ctx = mp.get_context("fork")
             # the parent's objects out of the collector's reach: a worker's collections
-            # would otherwise write to every page of them (4 MB a worker copied)
-            gc.freeze()
+            # would otherwise write to every page of them (4 MB a worker copied); left
+            # to a caller that freezes objects itself
+            ours = not gc.get_freeze_count()
+            if ours:
+                gc.freeze()
             with ProcessPoolExecutor(
                 max_workers=options.workers,
                 mp_context=ctx,
@@ -362,7 +366,8 @@ def _run_local(
                 for fut in as_completed(futures):
                     on_done(fut.result())
         finally:
-            gc.unfreeze()
+            if ours:
+                gc.unfreeze()
             _PRELOADED = None  # the workers have their copy; the caller keeps no model
 
 

@@ -202,3 +202,32 @@ def test_two_workers_leave_the_callers_thread_limits_alone(corpora, tmp_path, mo
     assert stats["documents_ok"] == 2
     assert {k: after[k] for k in before} == before
     assert os.environ["ALIGN_THREADS"] == "2"
+
+
+@pytest.mark.parametrize("caller_froze", [False, True])
+def test_two_workers_leave_the_callers_garbage_collector_as_it_was(corpora, tmp_path, caller_froze):
+    """run_batch(workers=2) freezes the parent's objects out of the collector while its
+    workers run (so that their collections do not copy the parent's pages) and thaws
+    them after; the collector of a caller that froze objects itself is left alone."""
+    import gc
+
+    from align import BatchOptions, run_batch
+
+    src = tmp_path / "in"
+    for side in ("en", "ko"):
+        (src / side).mkdir(parents=True)
+        for name in DOCS:
+            text = (corpora / f"{name}.{side}.txt").read_text(encoding="utf-8")
+            (src / side / f"{name}.txt").write_text(text, encoding="utf-8")
+    gc.unfreeze()
+    if caller_froze:
+        gc.freeze()
+    frozen = gc.get_freeze_count()
+    try:
+        options = BatchOptions(workers=2, shard_size=1, cache="", exports=())
+        stats = run_batch(src, tmp_path / "out", options, progress=False)
+        assert stats["documents_ok"] == 2
+        assert gc.get_freeze_count() == frozen
+        assert (gc.get_freeze_count() > 0) == caller_froze
+    finally:
+        gc.unfreeze()
