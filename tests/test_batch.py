@@ -180,17 +180,22 @@ def test_manifest_input(cli, batch_input, tmp_path):
     assert [(d["doc_id"], d["section"]) for d in docs] == [("a", "city"), ("b", "science")]
 
 
-def test_two_workers_leave_the_callers_thread_limits_alone(corpora, tmp_path, monkeypatch):
-    """run_batch(workers=2) limits its worker processes to one thread, not the process that calls it."""
-    threadpoolctl = pytest.importorskip("threadpoolctl")
-    from align import BatchOptions, run_batch
-
-    src = tmp_path / "in"
+def _pair_folders(corpora: Path, src: Path) -> Path:
+    """``src/en`` and ``src/ko`` holding the sample documents of :data:`DOCS`."""
     for side in ("en", "ko"):
         (src / side).mkdir(parents=True)
         for name in DOCS:
             text = (corpora / f"{name}.{side}.txt").read_text(encoding="utf-8")
             (src / side / f"{name}.txt").write_text(text, encoding="utf-8")
+    return src
+
+
+def test_two_workers_leave_the_callers_thread_limits_alone(corpora, tmp_path, monkeypatch):
+    """run_batch(workers=2) limits its worker processes to one thread, not the process that calls it."""
+    threadpoolctl = pytest.importorskip("threadpoolctl")
+    from align import BatchOptions, run_batch
+
+    src = _pair_folders(corpora, tmp_path / "in")
     monkeypatch.setenv("ALIGN_THREADS", "2")
     with threadpoolctl.threadpool_limits(limits=2):
         before = {p["filepath"]: p["num_threads"] for p in threadpoolctl.threadpool_info()}
@@ -213,12 +218,7 @@ def test_two_workers_leave_the_callers_garbage_collector_as_it_was(corpora, tmp_
 
     from align import BatchOptions, run_batch
 
-    src = tmp_path / "in"
-    for side in ("en", "ko"):
-        (src / side).mkdir(parents=True)
-        for name in DOCS:
-            text = (corpora / f"{name}.{side}.txt").read_text(encoding="utf-8")
-            (src / side / f"{name}.txt").write_text(text, encoding="utf-8")
+    src = _pair_folders(corpora, tmp_path / "in")
     gc.unfreeze()
     if caller_froze:
         gc.freeze()
