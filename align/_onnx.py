@@ -78,7 +78,8 @@ from __future__ import annotations
 
 import os
 import weakref
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from typing import Any
 
 import numpy as np
@@ -340,29 +341,22 @@ class _IdRows:
         and take the least recently used rows that no micro-batch is using; where there
         are not enough of those (more threads than the store was sized for), the
         micro-batch gets tables of its own."""
-        if not self._acquire():
-            return (
-                self._own(uniq, np.full(len(uniq), -1), compute(np.arange(len(uniq)))),
-                np.arange(len(uniq)),
-                _nothing,
-            )
-        try:
-            self._clock[0] += 1
-            where = self._slot[uniq]
+        with self._held() as held:  # not held: nothing kept, every row computed
+            where = self._slot[uniq] if held else np.full(len(uniq), -1)
             kept = where[where >= 0]
-            self._used[kept] = self._clock[0]
-            self._pins[kept] += 1
-        finally:
-            self._lock.release()
+            if held:
+                self._clock[0] += 1
+                self._used[kept] = self._clock[0]
+                self._pins[kept] += 1
         new = np.flatnonzero(where < 0)
         try:
             fresh = compute(new) if len(new) else []
         except BaseException:
             self._unpin(kept)
             raise
-        if not self._acquire():
-            return self._own(uniq, where, fresh), np.arange(len(uniq)), _nothing
-        try:
+        with self._held() as held:
+            if not held:
+                return self._own(uniq, where, fresh), np.arange(len(uniq)), _nothing
             free = np.flatnonzero(self._pins == 0)
             if len(free) < len(new):  # no room: this micro-batch's own tables
                 own = self._own(uniq, where, fresh)
@@ -384,8 +378,6 @@ class _IdRows:
                     t[taken] = f
                 where[new] = taken
             pinned = where.copy()
-        finally:
-            self._lock.release()
         return self._tables, where, lambda: self._unpin(pinned)
 
     def _own(self, uniq: np.ndarray, where: np.ndarray, fresh: list[np.ndarray]) -> list[np.ndarray]:
@@ -399,22 +391,23 @@ class _IdRows:
             o[new] = f
         return own
 
-    def _acquire(self) -> bool:
-        """Take the lock; False (for good, in this process) when it cannot be had within
-        :data:`STORE_WAIT` seconds."""
-        if self._stuck == os.getpid():
-            return False
-        if self._lock.acquire(timeout=STORE_WAIT):
-            return True
-        self._stuck = os.getpid()
-        return False
+    @contextmanager
+    def _held(self) -> Iterator[bool]:
+        """The lock, held for the block: True; False (for good, in this process) when it
+        cannot be had within :data:`STORE_WAIT` seconds."""
+        held = self._stuck != os.getpid() and self._lock.acquire(timeout=STORE_WAIT)
+        if not held:
+            self._stuck = os.getpid()
+        try:
+            yield held
+        finally:
+            if held:
+                self._lock.release()
 
     def _unpin(self, rows: np.ndarray) -> None:
-        if self._acquire():
-            try:
+        with self._held() as held:
+            if held:
                 self._pins[rows] -= 1
-            finally:
-                self._lock.release()
 
 
 STORE_WAIT = 10.0

@@ -277,7 +277,7 @@ class UseTwoStage:
 
         With more than one thread, micro-batches run side by side, one per thread, at
         most ``threads`` ahead, in order: single-threaded onnxruntime calls, or numpy with
-        its BLAS at one thread (:meth:`_threads`).  A 320-token forward pass is small
+        its BLAS at one thread (:meth:`single_blas`).  A 320-token forward pass is small
         GEMMs between gathers and layer norms: a second BLAS thread inside one GEMM leaves
         the rest serial, and its threads, left spinning after the product, take the core
         the other micro-batch needs.  A token's outputs do not depend on the thread count."""
