@@ -627,10 +627,6 @@ class UseTwoStage:
             right = b.ids[1:][: 2 * REACH]  # b without its start marker
             seqs.append(left + right)
             cuts.append((len(left), min(REACH, len(left)), min(REACH, len(right))))
-        if self.fast is not None:  # every pair's middle outputs, summed and projected in the graph
-            middles = np.array([(cut - na, cut + nb) for cut, na, nb in cuts], dtype=np.int64)
-            fixes_: np.ndarray = self._run_sums(seqs, middles) - self._edges(pairs)
-            return fixes_
         ctx = np.zeros((len(pairs), _DIM + 3 * _CONV), dtype=np.float32)
         # the usual case, 2 x REACH tokens on both sides: only the middle outputs
         full = [k for k, seq in enumerate(seqs) if len(seq) == 4 * REACH]
@@ -696,28 +692,7 @@ class UseTwoStage:
         """Summed token outputs of whole id sequences (512 each)."""
         if not seqs:
             return np.zeros((0, _DIM), dtype=np.float32)
-        if self.fast is not None:
-            return self._run_sums(seqs, np.array([(0, len(seq)) for seq in seqs], dtype=np.int64))
         return self.project(np.stack([tok.sum(axis=0) for tok in self.iter_token_outputs(seqs)]))
-
-    def _run_sums(self, seqs: Sequence[Sequence[int]], bounds: np.ndarray) -> np.ndarray:
-        """The projected sum of the outputs of ``seqs[k][bounds[k, 0]:bounds[k, 1]]`` for
-        every k, on onnxruntime (:meth:`_fast_sums`, each run as a sequence of its own)."""
-        out = np.empty((len(seqs), _DIM), dtype=np.float32)
-
-        def segments(
-            k0: int, starts: np.ndarray, lens: np.ndarray, total: int
-        ) -> tuple[np.ndarray, np.ndarray]:
-            i0, i1 = bounds[k0 : k0 + len(starts)].T
-            offsets = np.arange(int((i1 - i0).max()))
-            seg = np.where(offsets < (i1 - i0)[:, None], (starts + i0)[:, None] + offsets, total)
-            return seg, np.full((1, 1), total)
-
-        def got(k0: int, sums: np.ndarray) -> None:
-            out[k0 : k0 + len(sums) - 1] = sums[:-1]
-
-        drive(self._fast_sums(seqs, segments, got))
-        return out
 
     # -- head ------------------------------------------------------------------------
     def head(self, sums: np.ndarray, sizes: np.ndarray) -> np.ndarray:
