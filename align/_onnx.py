@@ -29,10 +29,11 @@ int8 kernels (VNNI/AMX where the CPU has them, several times float32's rate):
   layer on one int8 code per value, a third of int8x2's integer work.  Its input is
   quantised once per token row, symmetric at the row's largest magnitude / 127, so a
   token's numbers depend on its own row alone: a sentence gets the same vector
-  whatever it is embedded with, and a span's junction shortcut stays exact.  Each window offset ``j`` is one product
-  (``codes @ q_j``, :func:`int8_levels` weight codes: 8 bits where the CPU adds
-  products in 32 bits), each row is scaled by its step, and a token sums what its
-  window's positions gather (``dense_rows``).  Vectors are at 1 - cosine 1.6e-5 to the
+  whatever it is embedded with, and a span's junction shortcut stays exact.  Each
+  window offset ``j`` is one product (``codes @ q_j``, :func:`int8_levels` weight
+  codes: 8 bits where the CPU adds products in 32 bits), each row is scaled by its
+  step, and a token sums what its window's positions gather (``dense_rows``).
+  Vectors are at 1 - cosine 1.6e-5 to the
   numpy path's on average, 1.3e-4 at most (on 1,500 dev sentences; the self-check
   asks 0.9995); on the 1,003 dev documents one alignment differs (of the hard set's
   raw text: strict F1 -0.0009 there, the same F1 on the six other sets) and pair scores
@@ -58,8 +59,9 @@ int8 kernels (VNNI/AMX where the CPU has them, several times float32's rate):
 
 At every precision, what depends on a token's id alone is computed once per distinct
 id, in float32, and kept between micro-batches for the :data:`ID_ROWS` most recently
-used ids (twice as many, in float16, at int8: :data:`HALF_ROWS`; :class:`OnnxTokens`): its projected embedding, and the first convolution
-layer's products, one per window offset (a window's product is their sum, gathered
+used ids (twice as many, in float16, at int8: :data:`HALF_ROWS`; :class:`OnnxTokens`):
+its projected embedding, and the first convolution layer's products, one per window
+offset (a window's product is their sum, gathered
 per token: :func:`token_stage_graph`'s ``first_layer``).  On the dev sets a
 micro-batch's distinct ids are 0.6 of its tokens, and 0.4 of those are not kept, so
 the first layer and the projection run for about a quarter of the tokens.  This took
