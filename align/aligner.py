@@ -11,7 +11,9 @@ Load a model once with :class:`Aligner` and reuse it for every document::
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
+import os
 import time
 from collections.abc import Callable, Generator, Sequence
 from datetime import UTC, datetime
@@ -27,6 +29,7 @@ from .config import DEFAULTS, AlignConfig
 from .embed import CachedEmbedder, Embedder, load_embedder, trim_heap
 from .errors import InputError
 from .features import is_cut, is_title
+from .processes import DocumentProcesses, document_processes, shares
 from .reading import normalise_text, read_document
 from .result import TRANSLATION_THRESHOLD, DocumentAlignment, Pair, Sentence, Signature
 from .scoring import BeadScorer, document_verdict
@@ -51,6 +54,8 @@ Steps = Generator[list[Request], None, DocumentAlignment]
 """A document's alignment as steps: each yield is what it needs embedded next
 (:class:`~align.spans.Sentences` first, then :class:`~align.spans.SpanRequest` rounds);
 the driver (:meth:`Aligner._lockstep`) embeds it and resumes the document."""
+Outcome = tuple[DocumentAlignment | Exception, float]
+"""A document's result (or the error that stopped it) and its seconds."""
 
 
 class Aligner:
@@ -70,6 +75,7 @@ class Aligner:
         uncalibrated: bool | None = None,
         config: AlignConfig | None = None,
         progress: Callable[[str, int, int], None] | None = None,
+        processes: int | None = None,
     ) -> None:
         """Every option left at None comes from ``config`` (default :data:`~align.config.DEFAULTS`).
 
@@ -86,6 +92,10 @@ class Aligner:
         ``"embedding merges (pass k)"`` (spans) and ``"searching (pass k)"``.  Within a
         stage ``done`` never goes back and ends at ``total``.  Used by :meth:`align_files`,
         :meth:`align_texts` and :meth:`align_sentences`, not :meth:`align_many`.
+
+        ``processes``: how many processes :meth:`align_many` spreads its documents over
+        (None: the model's threads, where the model can be forked; see
+        :mod:`align.processes`).  1 keeps every call in this process.
         """
         config = (config or DEFAULTS).with_options(
             params=params,
@@ -122,7 +132,10 @@ class Aligner:
         """``progress(stage, done, total)`` callback, or None."""
         self.memo_budget = 32_000_000
         """Cells x bead types the search memos of all documents in flight may hold (~9 bytes each)."""
+        self.processes = processes
+        """Processes :meth:`align_many` spreads its documents over (None: automatic)."""
         self._memo_used = 0
+        self._helpers: DocumentProcesses | None = None
         self.warnings: list[str] = []
         for lang in (self.src_lang, self.tgt_lang):
             if lang not in supported_languages():
@@ -185,7 +198,7 @@ class Aligner:
         file_pairs: Sequence[tuple[str | Path, str | Path]],
         doc_ids: Sequence[str | None] | None = None,
         presplit: bool | None = None,
-    ) -> list[tuple[DocumentAlignment | Exception, float]]:
+    ) -> list[Outcome]:
         """Align many document pairs together: one result (or the error) per pair, with seconds.
 
         The same results as :meth:`align_files` one by one, but the documents advance in
@@ -195,17 +208,82 @@ class Aligner:
         time, several times more expensive).  Each file is read once.  A document that
         fails gets its exception; the others go on.  A document's seconds are its own
         steps plus an even share of the shared model calls.
+
+        With :attr:`processes` above 1 (by default, the model's threads), the documents
+        are shared out over that many processes, by size, each on one thread
+        (:mod:`align.processes`): the same results, in the same order.
         """
-        ids = list(doc_ids) if doc_ids is not None else [None] * len(file_pairs)
+        ids: list[str | None] = list(doc_ids) if doc_ids is not None else [None] * len(file_pairs)
+        pairs = list(file_pairs)
+        count = document_processes(self.embedder, self.processes, len(pairs))
+        if count <= 1:
+            return self.align_here(pairs, ids, self._presplit(presplit))
+        return self._side_by_side(pairs, ids, self._presplit(presplit), count)
+
+    def align_here(
+        self,
+        file_pairs: Sequence[tuple[str | Path, str | Path]],
+        doc_ids: Sequence[str | None],
+        presplit: bool,
+    ) -> list[Outcome]:
+        """:meth:`align_many` in this process and its threads."""
         steps = [
-            self._file_steps(src, tgt, doc_id, self._presplit(presplit))
-            for (src, tgt), doc_id in zip(file_pairs, ids, strict=True)
+            self._file_steps(src, tgt, doc_id, presplit)
+            for (src, tgt), doc_id in zip(file_pairs, doc_ids, strict=True)
         ]
         return self._lockstep(steps)
 
-    def _lockstep(
-        self, steps: list[Steps], report: bool = False
-    ) -> list[tuple[DocumentAlignment | Exception, float]]:
+    def _side_by_side(
+        self, pairs: list[tuple[str | Path, str | Path]], ids: list[str | None], presplit: bool, count: int
+    ) -> list[Outcome]:
+        """:meth:`align_many` over ``count`` processes (:mod:`align.processes`): this one
+        and its helpers each take a share of the documents, on one thread each."""
+        from threadpoolctl import threadpool_limits
+
+        helpers = self._helpers
+        if helpers is None or not helpers.usable or helpers.helpers < count - 1:
+            self.close()
+            try:
+                helpers = self._helpers = DocumentProcesses(self, count - 1)
+            except Exception:  # no fork here and now (out of memory, a sandbox): one process
+                return self.align_here(pairs, ids, presplit)
+        parts = shares([_size(src) + _size(tgt) for src, tgt in pairs], count)
+        jobs = [([pairs[k] for k in part], [ids[k] for k in part]) for part in parts]
+        out: list[Outcome | None] = [None] * len(pairs)
+        with self.embedder.single_threaded(), threadpool_limits(limits=1):
+            for part, outcomes in zip(parts, helpers.align(self, jobs, presplit), strict=True):
+                for k, outcome in zip(part, outcomes, strict=True):
+                    out[k] = outcome
+        done = [o for o in out if o is not None]
+        assert len(done) == len(out)
+        return done
+
+    def settings(self) -> dict[str, object]:
+        """What a copy of this aligner in another process needs to align as it does:
+        its options, calibration and search budget (sent with every call to the
+        helpers of :meth:`align_many`, so that changes made after they were forked
+        reach them)."""
+        return {name: getattr(self, name) for name in _SETTINGS}
+
+    def close(self) -> None:
+        """Let :meth:`align_many`'s helper processes go (a later call forks new ones)."""
+        helpers, self._helpers = self._helpers, None
+        if helpers is not None:
+            helpers.close()
+
+    def __enter__(self) -> Aligner:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.close()
+
+    def __del__(self) -> None:
+        helpers = getattr(self, "_helpers", None)
+        if helpers is not None:
+            with contextlib.suppress(Exception):  # at interpreter exit
+                helpers.close()
+
+    def _lockstep(self, steps: list[Steps], report: bool = False) -> list[Outcome]:
         """The one driver of document steps: advance every document to its next request,
         embed all the requests in one model call, repeat until every document is done.
         A document that fails gets its exception and the others go on; a model failure
@@ -562,6 +640,20 @@ def _ends(src: list[Sentence], tgt: list[Sentence]) -> Ends:
 def _byte_lengths(sentences: list[Sentence]) -> np.ndarray:
     """UTF-8 length of every sentence (the whole sentence, however much of it is embedded)."""
     return np.array([len(x.text.encode("utf-8")) for x in sentences], dtype=np.float64)
+
+
+_SETTINGS = (
+    "config", "params", "src_lang", "tgt_lang", "clean", "embed_all", "calibration", "memo_budget", "warnings",
+)  # fmt: skip
+"""The attributes :meth:`Aligner.settings` sends to another process."""
+
+
+def _size(path: str | Path) -> int:
+    """A file's size in bytes (0 where it cannot be read: its error comes later)."""
+    try:
+        return os.path.getsize(path)
+    except (OSError, ValueError):
+        return 0
 
 
 def _doc_id(path: str | Path) -> str:

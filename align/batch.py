@@ -195,7 +195,9 @@ class ShardWorker:
         self.outdir = Path(outdir)
         inner = inner if inner is not None else load_embedder(options.model)
         self.cache = DiskCache(inner, cache) if cache else None
-        self.aligner = Aligner(self.cache or inner, config=options.config)
+        self.aligner = Aligner(
+            self.cache or inner, config=options.config, processes=1
+        )  # one process: the batch has its workers
 
     def _embedded(self) -> int:
         """Strings the model itself has embedded so far (cache misses all the way down)."""

@@ -10,6 +10,7 @@ nothing it has seen.
 from __future__ import annotations
 
 import hashlib
+import os
 import sqlite3
 import time
 from collections.abc import Callable
@@ -33,24 +34,38 @@ class DiskCache(Wrapper):
         self.hits = 0
         self.misses = 0
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        self._db = sqlite3.connect(str(self.path), timeout=60, isolation_level=None)
-        self._db.execute("PRAGMA journal_mode=WAL")
-        self._db.execute("PRAGMA synchronous=NORMAL")
+        self._pid = os.getpid()
+        self._db = self._connect()
         self._db.execute("CREATE TABLE IF NOT EXISTS vec (key BLOB PRIMARY KEY, v BLOB NOT NULL)")
         self._prefix = hashlib.sha256(self.name.encode("utf-8")).digest()[:8]
+
+    def _connect(self) -> sqlite3.Connection:
+        db = sqlite3.connect(str(self.path), timeout=60, isolation_level=None)
+        db.execute("PRAGMA journal_mode=WAL")
+        db.execute("PRAGMA synchronous=NORMAL")
+        return db
+
+    def _conn(self) -> sqlite3.Connection:
+        """This process's connection: a forked process opens its own (SQLite's connections
+        must not cross ``fork``) and leaves the parent's alone."""
+        if self._pid != os.getpid():
+            self._db = self._connect()
+            self._pid = os.getpid()
+        return self._db
 
     def _key(self, text: str) -> bytes:
         return self._prefix + hashlib.sha256(text.encode("utf-8")).digest()[:16]
 
     def _lookup(self, texts: list[str], compute: Callable[[list[str]], np.ndarray]) -> np.ndarray:
         """Vectors of ``texts``: found on disk, or computed (the distinct missing ones) and stored."""
+        db = self._conn()
         keys = [self._key(t) for t in texts]
         found: dict[bytes, np.ndarray] = {}
         unique = list(dict.fromkeys(keys))
         for start in range(0, len(unique), 500):
             chunk = unique[start : start + 500]
             marks = ",".join("?" * len(chunk))
-            for key, blob in self._db.execute(f"SELECT key, v FROM vec WHERE key IN ({marks})", chunk):
+            for key, blob in db.execute(f"SELECT key, v FROM vec WHERE key IN ({marks})", chunk):
                 found[key] = np.frombuffer(blob, dtype=np.float32)
         missing = [t for t, k in dict(zip(texts, keys, strict=True)).items() if k not in found]
         self.hits += len(unique) - len(missing)
@@ -64,12 +79,12 @@ class DiskCache(Wrapper):
                 (self._key(t), np.asarray(v, dtype=np.float32).tobytes())
                 for t, v in zip(missing, vecs, strict=True)
             ]
-            self._db.execute("BEGIN IMMEDIATE")
+            db.execute("BEGIN IMMEDIATE")
             try:
-                self._db.executemany("INSERT OR IGNORE INTO vec (key, v) VALUES (?, ?)", rows)
-                self._db.execute("COMMIT")
+                db.executemany("INSERT OR IGNORE INTO vec (key, v) VALUES (?, ?)", rows)
+                db.execute("COMMIT")
             except BaseException:
-                self._db.execute("ROLLBACK")
+                db.execute("ROLLBACK")
                 raise
             for (key, _), v in zip(rows, vecs, strict=True):
                 found[key] = np.asarray(v, dtype=np.float32)
@@ -79,12 +94,15 @@ class DiskCache(Wrapper):
         return np.stack([found[k] for k in keys])
 
     def _trim(self) -> None:
-        (count,) = self._db.execute("SELECT COUNT(*) FROM vec").fetchone()
+        db = self._conn()
+        (count,) = db.execute("SELECT COUNT(*) FROM vec").fetchone()
         if count > self.max_items:
-            self._db.execute(
+            db.execute(
                 "DELETE FROM vec WHERE rowid IN (SELECT rowid FROM vec ORDER BY rowid LIMIT ?)",
                 (count - self.max_items,),
             )
 
     def close(self) -> None:
-        self._db.close()
+        """Close this process's connection (one inherited through ``fork`` is the parent's)."""
+        if self._pid == os.getpid():
+            self._db.close()

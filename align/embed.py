@@ -30,7 +30,7 @@ import sys
 import time
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, ExitStack, contextmanager, nullcontext
 from itertools import pairwise
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
@@ -92,6 +92,9 @@ class BaseEmbedder(ABC):
     misses); stays 0 in backends, which do not count."""
     seconds: float = 0.0
     """Time spent computing :attr:`encoded` (0 where not counted)."""
+    clears: int = 0
+    """Times :meth:`clear` ran (forked copies clear theirs when it moves:
+    :mod:`align.processes`)."""
 
     @abstractmethod
     def encode(self, texts: Sequence[str], progress: Progress | None = None) -> np.ndarray:
@@ -124,12 +127,30 @@ class BaseEmbedder(ABC):
         """The embedders this one wraps (a cache's model, a combination's parts)."""
         return ()
 
+    @property
+    def forkable(self) -> bool:
+        """Whether a forked copy of this process can go on using this embedder, so that
+        :meth:`~align.Aligner.align_many` may align documents side by side in forked
+        processes (:mod:`align.processes`).  Default False: a model's runtime need not
+        survive ``fork`` (torch's thread pools do not); the bundled model's does."""
+        return False
+
+    @property
+    def threads(self) -> int:
+        """The threads this embedder's calls keep busy (default 1)."""
+        return 1
+
+    def single_threaded(self) -> AbstractContextManager[Any]:
+        """A context in which this embedder's calls use one thread (default: they do)."""
+        return nullcontext()
+
     def clear(self) -> None:
         """Drop what this embedder and the ones it wraps keep in memory between calls.
 
         ``align batch`` calls it after every shard (see :func:`forget`).  Subclasses that
         keep something call ``super().clear()`` too.
         """
+        self.clears += 1
         for inner in self.wrapped():
             inner.clear()
 
@@ -193,6 +214,17 @@ class Wrapper(BaseEmbedder):
 
     def wrapped(self) -> Sequence[BaseEmbedder]:
         return (self.inner,)
+
+    @property
+    def forkable(self) -> bool:
+        return self.inner.forkable
+
+    @property
+    def threads(self) -> int:
+        return self.inner.threads
+
+    def single_threaded(self) -> AbstractContextManager[Any]:
+        return self.inner.single_threaded()
 
     def encode(self, texts: Sequence[str], progress: Progress | None = None) -> np.ndarray:
         """Embed ``texts``; ``progress(done, total)`` counts distinct texts, cached ones done at once."""
@@ -302,6 +334,31 @@ class USEEmbedder(BaseEmbedder):
     @property
     def dim(self) -> int:
         return 512
+
+    @property
+    def forkable(self) -> bool:
+        """True with the two-stage model: its state is numpy arrays, a shared store and
+        onnxruntime sessions that a forked process makes anew (:mod:`align._onnx`)."""
+        return self._two_stage is not None
+
+    @property
+    def threads(self) -> int:
+        """The micro-batches the token stage runs side by side (``ALIGN_THREADS``, or the
+        cores: ``threads`` at load)."""
+        return self._two_stage.threads if self._two_stage is not None else 1
+
+    @contextmanager
+    def single_threaded(self) -> Iterator[None]:
+        """The token stage one micro-batch at a time until the block ends."""
+        stage = self._two_stage
+        if stage is None:
+            yield
+            return
+        before, stage.threads = stage.threads, 1
+        try:
+            yield
+        finally:
+            stage.threads = before
 
     def clear(self) -> None:
         """Forget the per-sentence records (benchmarks start each mode cold).  The token
@@ -506,6 +563,21 @@ class CombinedEmbedder(BaseEmbedder):
 
     def wrapped(self) -> Sequence[BaseEmbedder]:
         return self.parts
+
+    @property
+    def forkable(self) -> bool:
+        return all(p.forkable for p in self.parts)
+
+    @property
+    def threads(self) -> int:
+        return max(p.threads for p in self.parts)
+
+    @contextmanager
+    def single_threaded(self) -> Iterator[None]:
+        with ExitStack() as stack:
+            for p in self.parts:
+                stack.enter_context(p.single_threaded())
+            yield
 
     def encode(self, texts: Sequence[str], progress: Progress | None = None) -> np.ndarray:
         out = _side_by_side([p.encode(texts) for p in self.parts])

@@ -16,4 +16,9 @@ class InputError(AlignError):
         where = f"{path}:{line}" if line is not None else str(path)
         super().__init__(f"{where}: {message}")
         self.path = str(path)
+        self.message = message
         self.line = line
+
+    def __reduce__(self) -> tuple[type[InputError], tuple[str, str, int | None]]:
+        """Pickled as its parts (a forked process hands a document's error back whole)."""
+        return (type(self), (self.path, self.message, self.line))

@@ -377,7 +377,9 @@ class EmbedWorker:
         self.options = options
         inner = inner if inner is not None else load_embedder(options.model)
         self.cache = DiskCache(inner, cache) if cache else None
-        self.aligner = Aligner(self.cache or inner, config=options.config)
+        self.aligner = Aligner(
+            self.cache or inner, config=options.config, processes=1
+        )  # one process: the batch has its workers
         self.langs = (self.aligner.src_lang, self.aligner.tgt_lang)
 
     def _embedded(self) -> int:

@@ -227,7 +227,9 @@ def test_two_workers_leave_the_callers_garbage_collector_as_it_was(corpora, tmp_
         options = BatchOptions(workers=2, shard_size=1, cache="", exports=())
         stats = run_batch(src, tmp_path / "out", options, progress=False)
         assert stats["documents_ok"] == 2
-        assert gc.get_freeze_count() == frozen
+        # nothing more frozen, nothing thawed (the count may drop: the fork lets go of
+        # the model sessions of earlier aligners, objects the caller froze)
+        assert gc.get_freeze_count() <= frozen
         assert (gc.get_freeze_count() > 0) == caller_froze
     finally:
         gc.unfreeze()
