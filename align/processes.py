@@ -7,9 +7,9 @@ share and helper processes forked from it the others, on one thread each, and th
 results come back in the order of the documents (the same results as in one
 process).  Why not threads: the alignment steps and the
 model's glue are Python and numpy calls, and two busy threads hand the GIL over
-thousands of times a second (about 40 us a hand-over on a 2-core VM), so one process
-with two threads ran ``enko_dev/hard`` presplit at 1.3x its one-thread speed, and two
-processes at about 1.8x (``scripts/bench_speed.py``).
+thousands of times a second (about 40 us a hand-over on a 2-core VM): one process
+with two threads ran ``enko_dev/hard`` presplit at about 1.3x its one-thread speed,
+two processes at about 1.75x (``scripts/bench_speed.py``: 2.55 -> 1.95 s).
 
 The helpers are forked once, on the first call that needs them, and live as long as
 the aligner (:meth:`align.Aligner.close`, or when it is collected).  Forked, they
@@ -62,8 +62,8 @@ DOCUMENT_BYTES = 700
 worth in bytes of its text, when :func:`shares` weighs documents: at one thread, a
 dev document took 5.1 ms plus 7.6 us a byte of its two files (458 documents of
 ``enko_dev``: R² 0.94, against 0.87 for the bytes alone).  On ``enko_dev/hard``
-presplit, two processes ran 1.13x faster with it than on bytes alone
-(``scripts/bench_speed.py``)."""
+presplit, two processes ran about 1.1x faster with it than on bytes alone (medians of
+5 rounds in turn in one process: 1.74 against 1.96 s)."""
 
 
 def shares(sizes: Sequence[int], count: int) -> list[list[int]]:

@@ -6,8 +6,11 @@ Each measurement is a separate process that imports align from its tree, loads t
 model fresh, warms it up and aligns the whole set in calls of 16 documents (as
 ``bench_accuracy.py`` and ``align batch`` do).  Trees and thread counts take turns in
 every round, so a noisy machine slows them alike; the table gives each tree's median
-over the rounds, and its ratio to the first tree's.  Process CPU time is printed too
-(an older numpy path's BLAS spins on a second core even with ``ALIGN_THREADS=1``).
+over the rounds, and its ratio to the first tree's.  CPU time is printed too, the
+helper processes' included (an older numpy path's BLAS spins on a second core even
+with ``ALIGN_THREADS=1``).  With more than one thread, ``align_many`` forks its helper
+processes in the first timed call (:mod:`align.processes`), so their start is in the
+time.
 
     git worktree add /tmp/align-05c34c7 05c34c7
     python scripts/bench_speed.py --trees /tmp/align-05c34c7 .          # 2 threads and 1
@@ -49,9 +52,11 @@ for k in range(0, len(docs), chunk):
         if isinstance(result, Exception):
             raise result
         sentences += len(result.src) + len(result.tgt)
+seconds = time.perf_counter() - t0
+getattr(aligner, "close", lambda: None)()  # helper processes end: their CPU time is counted
 c1 = os.times()
-print(json.dumps({"seconds": time.perf_counter() - t0, "cpu": c1.user + c1.system - c0.user - c0.system,
-                  "sentences": sentences, "model": emb.name}))
+cpu = sum(c1[:4]) - sum(c0[:4])  # user, system, and those of ended children
+print(json.dumps({"seconds": seconds, "cpu": cpu, "sentences": sentences, "model": emb.name}))
 """
 
 
