@@ -94,7 +94,7 @@ class Aligner:
         :meth:`align_texts` and :meth:`align_sentences`, not :meth:`align_many`.
 
         ``processes``: how many processes :meth:`align_many` spreads its documents over
-        (None: the model's threads, where the model can be forked; see
+        (None: the model's threads on Linux, where the model can be forked; see
         :mod:`align.processes`).  1 keeps every call in this process.
         """
         config = (config or DEFAULTS).with_options(

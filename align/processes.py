@@ -27,6 +27,7 @@ from __future__ import annotations
 import gc
 import os
 import pickle
+import sys
 from collections.abc import Sequence
 from contextlib import ExitStack
 from typing import TYPE_CHECKING, Any
@@ -49,10 +50,12 @@ def can_fork() -> bool:
 def document_processes(embedder: BaseEmbedder, asked: int | None, documents: int) -> int:
     """How many processes ``align_many`` spreads ``documents`` over: ``asked`` (None: the
     embedder's :attr:`~align.embed.BaseEmbedder.threads`, where it is
-    :attr:`~align.embed.BaseEmbedder.forkable`), at most one per document, and one
-    where this process cannot fork."""
+    :attr:`~align.embed.BaseEmbedder.forkable` and the platform is Linux), at most one
+    per document, and one where this process cannot fork.  Not by default elsewhere:
+    macOS's system libraries (Accelerate, which numpy may use) are not safe in a forked
+    child, and Python starts processes there by spawning them."""
     if asked is None:
-        asked = embedder.threads if embedder.forkable else 1
+        asked = embedder.threads if embedder.forkable and sys.platform.startswith("linux") else 1
     count = max(1, min(asked, documents))
     return count if count > 1 and can_fork() else 1
 
