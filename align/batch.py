@@ -195,9 +195,8 @@ class ShardWorker:
         self.outdir = Path(outdir)
         inner = inner if inner is not None else load_embedder(options.model)
         self.cache = DiskCache(inner, cache) if cache else None
-        self.aligner = Aligner(
-            self.cache or inner, config=options.config, processes=1
-        )  # one process: the batch has its workers
+        # one process: the batch has worker processes of its own
+        self.aligner = Aligner(self.cache or inner, config=options.config, processes=1)
 
     def _embedded(self) -> int:
         """Strings the model itself has embedded so far (cache misses all the way down)."""

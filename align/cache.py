@@ -35,6 +35,7 @@ class DiskCache(Wrapper):
         self.misses = 0
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self._pid = os.getpid()
+        self._inherited: list[sqlite3.Connection] = []
         self._db = self._connect()
         self._db.execute("CREATE TABLE IF NOT EXISTS vec (key BLOB PRIMARY KEY, v BLOB NOT NULL)")
         self._prefix = hashlib.sha256(self.name.encode("utf-8")).digest()[:8]
@@ -49,6 +50,9 @@ class DiskCache(Wrapper):
         """This process's connection: a forked process opens its own (SQLite's connections
         must not cross ``fork``) and leaves the parent's alone."""
         if self._pid != os.getpid():
+            # the parent's connection stays referenced, never closed here: closing it
+            # would drop this process's own locks on the file (POSIX locks are per process)
+            self._inherited.append(self._db)
             self._db = self._connect()
             self._pid = os.getpid()
         return self._db

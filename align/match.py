@@ -377,9 +377,8 @@ class EmbedWorker:
         self.options = options
         inner = inner if inner is not None else load_embedder(options.model)
         self.cache = DiskCache(inner, cache) if cache else None
-        self.aligner = Aligner(
-            self.cache or inner, config=options.config, processes=1
-        )  # one process: the batch has its workers
+        # one process: the batch has worker processes of its own
+        self.aligner = Aligner(self.cache or inner, config=options.config, processes=1)
         self.langs = (self.aligner.src_lang, self.aligner.tgt_lang)
 
     def _embedded(self) -> int:

@@ -85,7 +85,7 @@ def shares(sizes: Sequence[int], count: int) -> list[list[int]]:
 
 class DocumentProcesses:
     """Helper processes forked from this one, each with a copy of ``aligner``, that
-    align a share of ``align_many``'s documents on one thread (:meth:`submit`)."""
+    align a share of ``align_many``'s documents on one thread (:meth:`align`)."""
 
     def __init__(self, aligner: Aligner, helpers: int) -> None:
         import multiprocessing
