@@ -185,3 +185,23 @@ def test_input_errors_survive_pickling():
     err = pickle.loads(pickle.dumps(InputError("a/b.txt", "is empty", line=3)))
     assert isinstance(err, InputError) and str(err) == "a/b.txt:3: is empty"
     assert (err.path, err.message, err.line) == ("a/b.txt", "is empty", 3)
+
+
+def test_outcomes_a_helper_cannot_send_back_are_made_here(corpora):
+    """A model error that cannot be pickled (a class defined in a function) fails the
+    helper's call; its share is aligned in the caller, which gets the same errors."""
+
+    class Broken(Exception):
+        pass
+
+    class Failing:
+        name = "failing"
+
+        def encode(self, texts):
+            raise Broken("the model is down")
+
+    docs = [(corpora / f"{n}.en.txt", corpora / f"{n}.ko.txt") for n in ("harbor_bridge", "seed_bank")]
+    with Aligner(Failing(), processes=2) as aligner:
+        got = aligner.align_many(docs, ["a", "b"])
+    assert [type(r) for r, _ in got] == [Broken, Broken]
+    assert all(str(r) == "the model is down" for r, _ in got)
