@@ -27,6 +27,7 @@ from __future__ import annotations
 import gc
 import os
 import pickle
+import signal
 import sys
 from collections.abc import Sequence
 from contextlib import ExitStack
@@ -210,6 +211,9 @@ def _start() -> None:
     _HELPER = _FORKING
     _SEEN = cleared(_HELPER.embedder)
     os.environ["ALIGN_THREADS"] = "1"  # for a model loaded here later
+    # Ctrl-C reaches the whole process group: an idle helper ignores it (its caller
+    # decides), a busy one stops its share (:func:`_align`)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     _LIMITS.enter_context(threadpool_limits(limits=1))
     _LIMITS.enter_context(_HELPER.embedder.single_threaded())
 
@@ -225,5 +229,9 @@ def _align(settings: bytes, clears: int, share: Share, presplit: bool) -> tuple[
         aligner.embedder.clear()
         _SEEN = clears
     before = counters(aligner)
-    outcomes = aligner.align_here(*share, presplit)
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    try:
+        outcomes = aligner.align_here(*share, presplit)
+    finally:
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
     return outcomes, [a - b for a, b in zip(counters(aligner), before, strict=True)]

@@ -205,3 +205,17 @@ def test_outcomes_a_helper_cannot_send_back_are_made_here(corpora):
         got = aligner.align_many(docs, ["a", "b"])
     assert [type(r) for r, _ in got] == [Broken, Broken]
     assert all(str(r) == "the model is down" for r, _ in got)
+
+
+def test_an_idle_helper_ignores_ctrl_c(model, corpora):
+    """Ctrl-C reaches every process of the group: an idle helper stays (no traceback,
+    no lost helper); the caller decides what an interruption means."""
+    docs = [(corpora / f"{n}.en.txt", corpora / f"{n}.ko.txt") for n in ("harbor_bridge", "seed_bank")]
+    before = _helpers()
+    with Aligner(model, processes=2) as aligner:
+        first = aligner.align_many(docs)
+        (helper,) = _helpers() - before
+        os.kill(helper, signal.SIGINT)
+        time.sleep(0.2)
+        _same(aligner.align_many(docs), first)
+        assert helper in _helpers()  # the same helper did the second call's share
