@@ -1,15 +1,15 @@
 """Documents side by side in processes: :meth:`align.Aligner.align_many` on several cores.
 
 ``align_many`` cuts its documents into as many shares of about equal work as it has
-``processes`` (:func:`document_processes`: by default the model's threads, where the
-model survives ``fork``; :func:`shares`).  The calling process aligns the first
-share and helper processes forked from it the others, on one thread each, and the
-results come back in the order of the documents (the same results as in one
-process).  Why not threads: the alignment steps and the
-model's glue are Python and numpy calls, and two busy threads hand the GIL over
-thousands of times a second (about 40 us a hand-over on a 2-core VM): one process
-with two threads ran ``enko_dev/hard`` presplit at about 1.3x its one-thread speed,
-two processes at about 1.75x (``scripts/bench_speed.py``: 2.55 -> 1.95 s).
+``processes`` (:func:`document_processes`: by default the model's threads on Linux,
+where the model survives ``fork``; :func:`shares`).  The calling process aligns the
+first share and helper processes forked from it the others, on one thread each, and
+the results come back in the order of the documents (the same results as in one
+process).  Why not threads: the alignment steps and the model's glue are Python and
+numpy calls, and two busy threads hand the GIL over thousands of times a second
+(about 40 us a hand-over on a 2-core VM).  On ``enko_dev/hard`` presplit
+(``scripts/bench_speed.py``, 2 cores) two threads in one process took 2.00 s, two
+processes 1.59 s (one thread: 2.67 s).
 
 The helpers are forked once, on the first call that needs them, and live as long as
 the aligner (:meth:`align.Aligner.close`, or when it is collected).  Forked, they
