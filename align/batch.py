@@ -34,6 +34,7 @@ from typing import Any
 from .config import DEFAULTS, AlignConfig
 from .embed import forget
 from .errors import AlignError, InputError
+from .processes import collector_frozen, single_threaded_for_good
 from .result import TRANSLATION_THRESHOLD
 
 __all__ = ["BatchOptions", "Job", "load_jobs", "run_batch"]
@@ -265,17 +266,10 @@ class ShardWorker:
 _WORKER: ShardWorker | None = None
 
 
-def _single_threaded() -> None:
-    """One thread per worker process, for good: the model and every numpy product."""
-    os.environ["ALIGN_THREADS"] = "1"
-    from threadpoolctl import threadpool_limits
-
-    threadpool_limits(limits=1)
-
-
 @contextmanager
 def _single_threaded_meanwhile() -> Iterator[None]:
-    """:func:`_single_threaded` for the calling process, until the block ends: then its
+    """:func:`~align.processes.single_threaded_for_good` for the calling process, until
+    the block ends: then its
     thread limits and ``ALIGN_THREADS`` are what they were."""
     from threadpoolctl import threadpool_limits
 
@@ -307,7 +301,7 @@ _TASK: Callable[[int, list[Any]], Any] | None = None
 
 def _init_worker(task: ShardTask, options: BatchOptions, outdir: str, cache: str | None) -> None:
     global _TASK
-    _single_threaded()
+    single_threaded_for_good()
     _TASK = task(options, outdir, cache, _PRELOADED)
 
 
@@ -334,7 +328,6 @@ def _run_local(
         for shard, jobs in todo:
             on_done(worker(shard, jobs))
         return
-    import gc
     import multiprocessing as mp
     from concurrent.futures import ProcessPoolExecutor, as_completed
 
@@ -345,30 +338,24 @@ def _run_local(
     from .embed import load_embedder
 
     # the preloaded model keeps its thread count in the workers; the caller gets its own back
-    ours = False  # whether this call froze the collector's objects (below)
     with _single_threaded_meanwhile():
         try:
             _PRELOADED = inner if inner is not None else load_embedder(options.model)
             _PRELOADED.encode(["warm up"])
             ctx = mp.get_context("fork")
-            # the parent's objects out of the collector's reach: a worker's collections
-            # would otherwise write to every page of them (4 MB a worker copied); left
-            # to a caller that freezes objects itself
-            ours = not gc.get_freeze_count()
-            if ours:
-                gc.freeze()
-            with ProcessPoolExecutor(
-                max_workers=options.workers,
-                mp_context=ctx,
-                initializer=_init_worker,
-                initargs=(task, options, str(outdir), cache),
-            ) as pool:
+            with (
+                collector_frozen(),
+                ProcessPoolExecutor(
+                    max_workers=options.workers,
+                    mp_context=ctx,
+                    initializer=_init_worker,
+                    initargs=(task, options, str(outdir), cache),
+                ) as pool,
+            ):
                 futures = [pool.submit(_run_in_worker, shard, jobs) for shard, jobs in todo]
                 for fut in as_completed(futures):
                     on_done(fut.result())
         finally:
-            if ours:
-                gc.unfreeze()
             _PRELOADED = None  # the workers have their copy; the caller keeps no model
 
 
@@ -376,7 +363,7 @@ class _RayShardActor:
     def __init__(
         self, options: BatchOptions, outdir: str, cache: str | None, task: ShardTask = ShardWorker
     ) -> None:
-        _single_threaded()
+        single_threaded_for_good()
         self.worker = task(options, outdir, cache, None)
 
     def __call__(self, batch: dict[str, Any]) -> dict[str, Any]:

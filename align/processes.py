@@ -29,15 +29,23 @@ import os
 import pickle
 import signal
 import sys
-from collections.abc import Sequence
-from contextlib import ExitStack
+from collections.abc import Iterator, Sequence
+from contextlib import ExitStack, contextmanager
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from .aligner import Aligner, Outcome
     from .embed import BaseEmbedder
 
-__all__ = ["DOCUMENT_BYTES", "DocumentProcesses", "can_fork", "document_processes", "shares"]
+__all__ = [
+    "DOCUMENT_BYTES",
+    "DocumentProcesses",
+    "can_fork",
+    "collector_frozen",
+    "document_processes",
+    "shares",
+    "single_threaded_for_good",
+]
 
 
 def can_fork() -> bool:
@@ -59,6 +67,31 @@ def document_processes(embedder: BaseEmbedder, asked: int | None, documents: int
         asked = embedder.threads if embedder.forkable and sys.platform.startswith("linux") else 1
     count = max(1, min(asked, documents))
     return count if count > 1 and can_fork() else 1
+
+
+@contextmanager
+def collector_frozen() -> Iterator[None]:
+    """The caller's objects out of the garbage collector's reach while the block forks
+    processes (and they run): a forked process's collections would otherwise write to,
+    and so copy, every page that holds them (4 MB a batch worker).  Left to a caller
+    that freezes objects itself."""
+    ours = not gc.get_freeze_count()
+    if ours:
+        gc.freeze()
+    try:
+        yield
+    finally:
+        if ours:
+            gc.unfreeze()
+
+
+def single_threaded_for_good() -> None:
+    """One thread for everything in this (forked) process, for good: the models loaded
+    here later (``ALIGN_THREADS``) and every BLAS."""
+    from threadpoolctl import threadpool_limits
+
+    os.environ["ALIGN_THREADS"] = "1"
+    threadpool_limits(limits=1)
 
 
 DOCUMENT_BYTES = 700
@@ -96,22 +129,16 @@ class DocumentProcesses:
         self.pid = os.getpid()
         self.helpers = helpers
         self._closed = False
-        ours = not gc.get_freeze_count()
         _FORKING = aligner  # read by the forked helpers (nothing is pickled)
         try:
-            # the caller's objects out of the collector's reach while forking: a helper's
-            # collections would otherwise write to (and copy) every page that holds them
-            if ours:
-                gc.freeze()
-            self._pool = ProcessPoolExecutor(
-                max_workers=helpers, mp_context=multiprocessing.get_context("fork"), initializer=_start
-            )
-            # with fork, the first task starts every helper, from this thread
-            self._pool.submit(int).result()
+            with collector_frozen():
+                self._pool = ProcessPoolExecutor(
+                    max_workers=helpers, mp_context=multiprocessing.get_context("fork"), initializer=_start
+                )
+                # with fork, the first task starts every helper, from this thread
+                self._pool.submit(int).result()
         finally:
             _FORKING = None
-            if ours:
-                gc.unfreeze()
 
     def align(self, aligner: Aligner, jobs: list[Share], presplit: bool) -> list[list[Outcome]]:
         """The outcomes of every share of ``jobs`` (document pairs and their ids), in
@@ -205,16 +232,13 @@ _LIMITS = ExitStack()
 def _start() -> None:
     """A helper's start: the forked aligner, one thread for everything."""
     global _HELPER, _SEEN
-    from threadpoolctl import threadpool_limits
-
     assert _FORKING is not None
     _HELPER = _FORKING
     _SEEN = cleared(_HELPER.embedder)
-    os.environ["ALIGN_THREADS"] = "1"  # for a model loaded here later
+    single_threaded_for_good()
     # Ctrl-C reaches the whole process group: an idle helper ignores it (its caller
     # decides), a busy one stops its share (:func:`_align`)
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    _LIMITS.enter_context(threadpool_limits(limits=1))
     _LIMITS.enter_context(_HELPER.embedder.single_threaded())
 
 
